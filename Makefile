@@ -1,0 +1,35 @@
+# Two entry points: `make demo` and `make test`. Each creates the local virtual environment
+# on first use; the only prerequisites are Python >= 3.11 and access to PyPI.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench bench-quick clean
+
+$(STAMP): pyproject.toml plugins/credit-ledger-example/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet ./plugins/credit-ledger-example
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/credit-ledger demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src plugins tests benchmarks
+	$(BIN)/ruff format --check src plugins tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/credit-ledger bench
+
+bench-quick: $(STAMP)
+	$(BIN)/credit-ledger bench --quick
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

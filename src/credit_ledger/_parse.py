@@ -1,0 +1,70 @@
+"""Text → typed values, as Polars expressions: the normalisation every source gets.
+
+Every parser returns null where the text does not parse; the validator compares that with the
+input to report ``<column>:<dtype>`` instead of silently accepting a null.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from credit_ledger import ids
+from credit_ledger.kinds import Field
+
+_TRUE = ["是", "true", "t", "yes", "y", "1", "有"]
+_FALSE = ["否", "false", "f", "no", "n", "0", "无"]
+_MULTI_SEPARATORS = r"[，,；;、]\s*"
+
+
+def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
+    """Cleaned text of a field: trimmed, empty → null; codes NFKC-folded and compacted."""
+    text = col.cast(pl.String)
+    if f.normalize == "none":
+        return text
+    if f.normalize == "code":
+        return ids.normalize_code_expr(text)
+    text = text.str.strip_chars()
+    if f.normalize == "case_no" or f.dtype != "str" or f.enum is not None:
+        text = text.str.normalize("NFKC")
+    if f.normalize == "case_no":
+        text = text.str.replace_all(r"\s", "").str.replace_all(r"[〔\[]", "(").str.replace_all(
+            r"[〕\]]", ")"
+        )
+    if f.multi is not None:
+        text = text.str.replace_all(_MULTI_SEPARATORS, f.multi)
+    if f.value_map:
+        text = text.replace(dict(f.value_map))
+    return pl.when(text.str.len_bytes() > 0).then(text)
+
+
+def _date(text: pl.Expr) -> pl.Expr:
+    # 2024年3月1日, 2024/03/01 and 2024.03.01 become 2024-3-1; 20240301 has its own format.
+    dashed = text.str.strip_suffix("日").str.replace_all(r"[年月/.]", "-")
+    return dashed.str.to_date("%Y-%m-%d", strict=False).fill_null(
+        dashed.str.to_date("%Y%m%d", strict=False)
+    )
+
+
+def _decimal(text: pl.Expr, scale: int) -> pl.Expr:
+    cleaned = text.str.replace_all(r"[,¥￥元\s]", "")
+    return cleaned.str.to_decimal(scale=scale)
+
+
+def parsed(f: Field, text: pl.Expr) -> pl.Expr:
+    """The typed value of a field from its normalised text (null where it does not parse)."""
+    if f.dtype == "str":
+        return text
+    if f.dtype == "date":
+        return _date(text)
+    if f.dtype == "int":
+        return text.str.to_integer(strict=False)
+    if f.dtype == "decimal":
+        return _decimal(text, 2)
+    if f.dtype == "rate":
+        return _decimal(text.str.strip_suffix("%"), 8) / pl.when(text.str.ends_with("%")).then(
+            100
+        ).otherwise(1)
+    if f.dtype == "bool":
+        low = text.str.to_lowercase()
+        return pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
+    raise AssertionError(f.dtype)

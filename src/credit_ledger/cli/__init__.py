@@ -1,0 +1,50 @@
+"""The ``credit-ledger`` command line: a thin layer that parses arguments, calls the Python API,
+prints results (stdout is data, stderr is logs) and maps the outcome to an exit code.
+
+Exit codes (see :func:`credit_ledger.cli._exit.exit_code_for`): 0 ok, 1 findings at or above
+``--fail-on``, 2 usage or configuration error, 3 runtime or rule error, 4 outputs not written,
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from credit_ledger.cli import _commands
+from credit_ledger.cli._exit import exit_code_for
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse exits with 2 on usage errors, which matches our exit-code table.
+        self.print_usage(sys.stderr)
+        self.exit(2, f"credit-ledger: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = _Parser(prog="credit-ledger", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for register in _commands.REGISTRY:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the console script exits with it)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.handler(args)
+    except KeyboardInterrupt:
+        print("credit-ledger: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI turns every error into one line
+        code = exit_code_for(exc)
+        print(f"credit-ledger: error: {exc}", file=sys.stderr)
+        return code
+    return result

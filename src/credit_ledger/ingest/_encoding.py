@@ -1,0 +1,107 @@
+"""Text-encoding detection and streaming transcoding of CSV sources.
+
+Departments export CSV in UTF-8, UTF-8 with BOM, or GBK/GB18030. Polars' CSV scanner reads
+UTF-8 only, so other encodings are transcoded to a temporary UTF-8 file in fixed-size chunks
+(memory stays flat whatever the file size). Bytes that are invalid in the encoding become
+U+FFFD; the validator quarantines the rows that hold them, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from credit_ledger.errors import EncodingError, FormatError
+
+SNIFF_BYTES = 1 << 20
+_CHUNK = 4 << 20
+_ALIASES = {
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "utf8-sig": "utf-8-sig",
+    "gbk": "gb18030",  # GB18030 is a superset of GBK and GB2312: decode with the superset
+    "gb2312": "gb18030",
+    "gb18030": "gb18030",
+    "cp936": "gb18030",
+}
+_tmp_dir: Path | None = None
+
+
+def canonical_encoding(encoding: str) -> str:
+    """The codec used for a declared encoding name (``gbk`` → ``gb18030``)."""
+    name = encoding.strip().lower().replace("_", "-")
+    if name in _ALIASES:
+        return _ALIASES[name]
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise EncodingError(f"unknown text encoding {encoding!r}") from None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        decoder.decode(data, final=False)  # a character cut at the chunk end is not an error
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path) -> str:
+    """Detect the encoding of a CSV file from its first megabyte.
+
+    Returns ``utf-8-sig`` (BOM), ``utf-8`` or ``gb18030``.
+
+    Raises:
+        FormatError: the file looks binary (NUL bytes).
+        EncodingError: the bytes are neither UTF-8 nor GB18030.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if b"\x00" in head:
+        raise FormatError(f"{path.name}: looks like a binary file, not CSV text (NUL bytes)")
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if _decodes(head, "utf-8"):
+        return "utf-8"
+    if _decodes(head, "gb18030"):
+        return "gb18030"
+    raise EncodingError(
+        f"{path.name}: text is neither UTF-8 nor GBK/GB18030; declare the encoding explicitly"
+    )
+
+
+def _temp_dir() -> Path:
+    global _tmp_dir  # noqa: PLW0603 - one process-wide scratch directory, removed at exit
+    if _tmp_dir is None:
+        _tmp_dir = Path(tempfile.mkdtemp(prefix="credit_ledger_"))
+        atexit.register(shutil.rmtree, _tmp_dir, ignore_errors=True)
+    return _tmp_dir
+
+
+def to_utf8(path: Path, encoding: str) -> Path:
+    """Return a UTF-8 path for ``path``: the file itself, or a transcoded temporary copy.
+
+    Invalid bytes become U+FFFD (the validator quarantines their rows).
+    """
+    if encoding == "utf-8":
+        return path
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    fd, tmp = tempfile.mkstemp(suffix=".csv", dir=_temp_dir())
+    with path.open("rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(_CHUNK):
+            dst.write(decoder.decode(chunk))
+        dst.write(decoder.decode(b"", final=True))
+    return Path(tmp)
+
+
+def read_head_text(path: Path, encoding: str, n_bytes: int = 1 << 16) -> str:
+    """The decoded start of the file (for the header line)."""
+    with path.open("rb") as fh:
+        head = fh.read(n_bytes)
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)

@@ -1,0 +1,154 @@
+"""The declaration model of a record kind: fields, header aliases, types and checks.
+
+A :class:`RecordKind` is plain data. :meth:`RecordKind.schema` turns it into a real
+``pandera.polars.DataFrameSchema``; that schema is the single source of truth for what is
+checked, and :mod:`credit_ledger.validate` compiles it into one Polars pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import polars as pl
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
+
+Dtype = Literal["str", "date", "int", "decimal", "rate", "bool"]
+Normalize = Literal["text", "code", "case_no", "none"]
+
+#: Polars type of each declared dtype. Money is ``Decimal(38, 2)`` in yuan, never a float.
+POLARS_DTYPES: dict[str, pl.DataType] = {
+    "str": pl.String(),
+    "date": pl.Date(),
+    "int": pl.Int64(),
+    "decimal": pl.Decimal(38, 2),
+    "rate": pl.Decimal(38, 8),
+    "bool": pl.Boolean(),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ColumnCheck:
+    """A check on one column: ``build(pl.col(name))`` gives a Boolean expression.
+
+    True passes, False fails, and null passes (nullability is checked separately).
+    """
+
+    name: str
+    build: Callable[[pl.Expr], pl.Expr]
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowCheck:
+    """A check across several columns of one record; True and null pass."""
+
+    name: str
+    expr: pl.Expr
+    columns: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Field:
+    """One canonical column of a record kind.
+
+    Attributes:
+        name: canonical (English, snake_case) column name.
+        dtype: declared type; input text is parsed into it.
+        aliases: other headers that mean this column (Chinese headers, standard codes, JSON keys).
+        wan_aliases: headers whose values are in 万元 (10,000 yuan); they are converted to yuan.
+        nullable: whether a missing value is allowed.
+        required: whether the column must be present in the input (absent optional columns are
+            added as nulls).
+        unique: whether values must be unique within one validated frame.
+        normalize: how input text is cleaned before parsing (``code`` folds full-width characters,
+            upper-cases and removes spaces and ``-``; ``case_no`` also folds 〔〕 to ()).
+        enum: allowed values, if the column is an enumeration.
+        multi: separator for multi-valued enumerations (each item must be in ``enum``).
+        value_map: input spellings mapped to canonical values before checks
+            (e.g. ``{"0": "natural_person"}``); unmapped values pass through unchanged.
+        checks: further column checks.
+        personal: the column may hold personal data (names, ID numbers of natural persons) and is
+            masked in logs, reports and error messages.
+    """
+
+    name: str
+    dtype: Dtype = "str"
+    aliases: tuple[str, ...] = ()
+    wan_aliases: tuple[str, ...] = ()
+    nullable: bool = False
+    required: bool = True
+    unique: bool = False
+    normalize: Normalize = "text"
+    enum: tuple[str, ...] | None = None
+    multi: str | None = None
+    value_map: Mapping[str, str] | None = None
+    checks: tuple[ColumnCheck, ...] = ()
+    personal: bool = False
+    description: str = ""
+
+    @property
+    def polars_dtype(self) -> pl.DataType:
+        """The Polars type of the validated column."""
+        return POLARS_DTYPES[self.dtype]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordKind:
+    """A kind of public credit record (行政许可, 失信被执行人, ...).
+
+    Attributes:
+        name: the kind's id, e.g. ``"dishonest_debtor"``; also the ``record_type`` value.
+        version: bumped whenever the meaning of a field or check changes.
+        title: human title (Chinese and English).
+        fields: the canonical columns, in output order.
+        row_checks: checks across columns of one record.
+        subject_code: column holding the subject's credit code (drives ``subject_kind``).
+        subject_name: column holding the subject's name.
+        key: column that identifies a record (unique per kind).
+    """
+
+    name: str
+    version: int
+    title: str
+    fields: tuple[Field, ...]
+    row_checks: tuple[RowCheck, ...] = ()
+    subject_code: str | None = None
+    subject_name: str | None = None
+    key: str = "record_id"
+    description: str = ""
+    _by_name: dict[str, Field] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        by_name = {f.name: f for f in self.fields}
+        if len(by_name) != len(self.fields):
+            raise ValueError(f"record kind {self.name!r} declares a column twice")
+        object.__setattr__(self, "_by_name", by_name)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Canonical column names, in order."""
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        """The field called ``name`` (raises ``KeyError``)."""
+        return self._by_name[name]
+
+    @property
+    def personal_columns(self) -> tuple[str, ...]:
+        """Columns that may hold personal data and are masked in logs and reports."""
+        return tuple(f.name for f in self.fields if f.personal)
+
+    def schema(self) -> pa.DataFrameSchema:
+        """The kind as a ``pandera.polars.DataFrameSchema`` over the typed canonical frame.
+
+        Calling ``.validate(frame, lazy=True)`` on it gives the same verdicts as
+        :func:`credit_ledger.validate` for frames whose values already parse.
+        """
+        from credit_ledger.kinds._pandera import build_schema
+
+        return build_schema(self)
