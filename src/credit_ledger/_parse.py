@@ -6,6 +6,8 @@ input to report ``<column>:<dtype>`` instead of silently accepting a null.
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from credit_ledger import ids
@@ -13,7 +15,6 @@ from credit_ledger.kinds import Field
 
 _TRUE = ["是", "true", "t", "yes", "y", "1", "有"]
 _FALSE = ["否", "false", "f", "no", "n", "0", "无"]
-_MULTI_SEPARATORS = r"[，,；;、]\s*"
 
 
 def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
@@ -27,11 +28,14 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
     if f.normalize == "case_no" or f.dtype != "str" or f.enum is not None:
         text = text.str.normalize("NFKC")
     if f.normalize == "case_no":
-        text = text.str.replace_all(r"\s", "").str.replace_all(r"[〔\[]", "(").str.replace_all(
-            r"[〕\]]", ")"
+        text = (
+            text.str.replace_all(r"\s", "")
+            .str.replace_all(r"[〔\[]", "(")
+            .str.replace_all(r"[〕\]]", ")")
         )
     if f.multi is not None:
-        text = text.str.replace_all(_MULTI_SEPARATORS, f.multi)
+        separators = "".join(re.escape(c) for c in f.separators)
+        text = text.str.replace_all(rf"[{separators}]\s*", f.multi)
     if f.value_map:
         text = text.replace(dict(f.value_map))
     return pl.when(text.str.len_bytes() > 0).then(text)

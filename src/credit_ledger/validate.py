@@ -19,7 +19,7 @@ from credit_ledger import ids
 from credit_ledger._compile import CheckPlan, check_plans
 from credit_ledger._parse import normalized_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
-from credit_ledger.ingest import OVERFLOW, ROW, SOURCE
+from credit_ledger.ingest import OVERFLOW, ROW, SOURCE, UNDECODABLE
 from credit_ledger.kinds import Field, RecordKind, get_kind
 
 __all__ = ["REASONS", "ValidationResult", "ValidationSummary", "validate"]
@@ -110,13 +110,6 @@ def _input_plans(
             typed.append(raw.alias(name))
             value_missing = raw.is_null()
         else:
-            if present[_RAW + name] == pl.String:
-                plans.append(
-                    CheckPlan(
-                        reason=f"{name}:encoding",
-                        failed=raw.str.contains("\ufffd", literal=True).fill_null(False),
-                    )
-                )
             norms.append(normalized_text(f, raw).alias(_NORM + name))
             norm = pl.col(_NORM + name)
             typed.append(parsed(f, norm).cast(target, strict=False).alias(name))
@@ -201,10 +194,19 @@ def validate(
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(SOURCE))
 
     canonical = list(schema.columns)
-    extras = [c for c in names if c not in canonical and c not in (ROW, SOURCE, OVERFLOW)]
+    internal = (ROW, SOURCE, OVERFLOW, UNDECODABLE)
+    extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
     norms, typed, plans = _input_plans(record_kind, schema, lf.collect_schema())
     plans += check_plans(schema)
+    if UNDECODABLE in names:
+        plans.extend(
+            CheckPlan(
+                reason=f"{c}:encoding",
+                failed=pl.col(UNDECODABLE).list.contains(c).fill_null(False),
+            )
+            for c in [*canonical, *extras]
+        )
     if OVERFLOW in names:
         plans.append(
             CheckPlan(reason="row:ragged", failed=pl.col(OVERFLOW).fill_null("").str.len_bytes() > 0)
@@ -233,7 +235,7 @@ def validate(
         *extras,
         SOURCE,
         ROW,
-        *([OVERFLOW] if OVERFLOW in names else []),
+        *(c for c in (OVERFLOW,) if c in names),
         reasons.alias(REASONS),
     )
     counts = (

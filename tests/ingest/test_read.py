@@ -39,7 +39,8 @@ def test_declared_encoding_is_used(debtor_csv: Callable[..., Path]) -> None:
 
 
 def test_undecodable_bytes_quarantine_their_row(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "d.csv", [debtor(), debtor()], headers=DEBTOR_HEADERS_ZH, encoding="gbk")
+    rows = [debtor(), debtor(duty="另一项义务")]
+    path = write_csv(tmp_path / "d.csv", rows, headers=DEBTOR_HEADERS_ZH, encoding="gbk")
     data = path.read_bytes().rsplit("石家庄市新华区人民法院".encode("gbk"), 1)
     path.write_bytes(data[0] + b"\xff\xff" + data[1])  # break the last court name
     result = credit_ledger.validate(credit_ledger.read(path, kind=KIND, encoding="gbk"), kind=KIND)
@@ -188,3 +189,15 @@ def test_unknown_suffix(tmp_path: Path) -> None:
     path.write_text("x")
     with pytest.raises(FormatError, match="unknown file type"):
         credit_ledger.read(path, kind=KIND)
+
+
+def test_invalid_utf8_bytes_quarantine_their_row(tmp_path: Path) -> None:
+    rows = [debtor(court=f"第{i}法院") for i in range(3)]
+    path = write_csv(tmp_path / "d.csv", rows, headers=DEBTOR_HEADERS_ZH)
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace("全部未履行".encode(), b"\xc3\x28")  # invalid UTF-8 sequence
+    path.write_bytes(b"\n".join(lines))
+    result = credit_ledger.validate(credit_ledger.read(path, kind=KIND), kind=KIND)
+    assert result.summary.rows_in == 3
+    assert result.quarantine["_row"].to_list() == [2]
+    assert set(result.quarantine["_reasons"][0]) == {"performance:encoding", "performance:enum"}

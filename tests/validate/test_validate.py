@@ -24,6 +24,7 @@ def penalty(**overrides: str) -> dict[str, str]:
     """One valid administrative-penalty record as text (canonical names; ``fine`` in 万元)."""
     row = {
         "source_org": "石家庄市新华区市场监督管理局",
+        "source_org_uscc": ORGAN,
         "subject_name": "石家庄市新华区某某商贸有限公司",
         "subject_category": "法人及非法人组织",
         "subject_uscc": ENTERPRISE,

@@ -15,10 +15,10 @@ import polars as pl
 
 from credit_ledger.errors import FormatError, SourceNotFoundError
 from credit_ledger.ingest._headers import HeaderMap, header_key, map_headers
-from credit_ledger.ingest._readers import OVERFLOW, READERS, ROW
+from credit_ledger.ingest._readers import OVERFLOW, READERS, ROW, UNDECODABLE
 from credit_ledger.kinds import RecordKind, get_kind
 
-__all__ = ["OVERFLOW", "ROW", "SOURCE", "HeaderMap", "header_key", "map_headers", "read"]
+__all__ = ["OVERFLOW", "ROW", "SOURCE", "UNDECODABLE", "HeaderMap", "header_key", "map_headers", "read"]
 
 SOURCE = "_source"
 _WAN = 10_000
@@ -73,7 +73,7 @@ def read(
         known = ", ".join(sorted(READERS))
         raise FormatError(f"{path.name}: unknown file type {path.suffix!r} (known: {known})")
     lf = reader(path, encoding, sheet)
-    headers = [c for c in lf.collect_schema().names() if c not in (ROW, OVERFLOW)]
+    headers = [c for c in lf.collect_schema().names() if c not in (ROW, OVERFLOW, UNDECODABLE)]
     mapping = map_headers(headers, record_kind, path.name)
     lf = lf.rename(mapping.renames)
     additions = [_wan_to_yuan(c) for c in sorted(mapping.wan)]
@@ -85,7 +85,9 @@ def read(
     ]
     if additions:
         lf = lf.with_columns(additions)
-    tail = [OVERFLOW] if OVERFLOW in lf.collect_schema() else []
+    if UNDECODABLE in lf.collect_schema():
+        lf = lf.with_columns(pl.col(UNDECODABLE).list.eval(pl.element().replace(mapping.renames)))
+    tail = [c for c in (OVERFLOW, UNDECODABLE) if c in lf.collect_schema()]
     return lf.select(
         *(c for c in record_kind.columns if c in lf.collect_schema()),
         *mapping.extra,

@@ -71,6 +71,12 @@ def detect_encoding(path: Path) -> str:
         return "utf-8"
     if _decodes(head, "gb18030"):
         return "gb18030"
+    # Neither decodes cleanly: a few damaged bytes in an otherwise good file. UTF-8 first:
+    # UTF-8 Chinese text read as GB18030 decodes to mojibake with few errors.
+    for enc in ("utf-8", "gb18030"):
+        text = codecs.getincrementaldecoder(enc)(errors="replace").decode(head)
+        if text.count("\ufffd") <= max(2, len(head) // 1000):
+            return enc
     raise EncodingError(
         f"{path.name}: text is neither UTF-8 nor GBK/GB18030; declare the encoding explicitly"
     )
@@ -84,20 +90,37 @@ def _temp_dir() -> Path:
     return _tmp_dir
 
 
-def to_utf8(path: Path, encoding: str) -> Path:
-    """Return a UTF-8 path for ``path``: the file itself, or a transcoded temporary copy.
+def _utf8_is_valid(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as src:
+            while chunk := src.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
-    Invalid bytes become U+FFFD (the validator quarantines their rows).
+
+def to_utf8(path: Path, encoding: str) -> tuple[Path, bool]:
+    """A UTF-8 version of ``path`` and whether the source held undecodable bytes.
+
+    UTF-8 sources are used in place (and read with invalid bytes replaced); other encodings
+    are transcoded to a temporary file in fixed-size chunks. Invalid bytes become U+FFFD, and
+    the validator quarantines the rows that hold them.
     """
-    if encoding == "utf-8":
-        return path
+    if encoding in ("utf-8", "utf-8-sig"):
+        return path, not _utf8_is_valid(path)
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    damaged = False
     fd, tmp = tempfile.mkstemp(suffix=".csv", dir=_temp_dir())
     with path.open("rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(_CHUNK):
-            dst.write(decoder.decode(chunk))
+            text = decoder.decode(chunk)
+            damaged = damaged or "\ufffd" in text
+            dst.write(text)
         dst.write(decoder.decode(b"", final=True))
-    return Path(tmp)
+    return Path(tmp), damaged
 
 
 def read_head_text(path: Path, encoding: str, n_bytes: int = 1 << 16) -> str:

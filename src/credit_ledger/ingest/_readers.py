@@ -21,6 +21,8 @@ from credit_ledger.ingest._encoding import (
 ROW = "_row"
 OVERFLOW = "_overflow"
 """Holds the first surplus field of a CSV record that has more fields than the header."""
+UNDECODABLE = "_undecodable"
+"""Names of the columns whose text held undecodable bytes (only for damaged text sources)."""
 
 Reader = Callable[[Path, str | None, str | None], pl.LazyFrame]
 
@@ -50,7 +52,7 @@ def read_csv(path: Path, encoding: str | None, sheet: str | None) -> pl.LazyFram
     separator = "\t" if path.suffix.lower() in {".tsv", ".tab"} else ","
     enc = canonical_encoding(encoding) if encoding else detect_encoding(path)
     header = _csv_header(path, enc, separator)
-    source = to_utf8(path, "utf-8" if enc == "utf-8-sig" else enc)
+    source, damaged = to_utf8(path, enc)
     positional = [f"__c{i}" for i in range(len(header))]
     lf = pl.scan_csv(
         source,
@@ -65,7 +67,17 @@ def read_csv(path: Path, encoding: str | None, sheet: str | None) -> pl.LazyFram
         row_index_offset=1,
         raise_if_empty=False,
     )
-    return lf.rename(dict(zip(positional, header, strict=True)))
+    lf = lf.rename(dict(zip(positional, header, strict=True)))
+    if damaged:
+        lf = lf.with_columns(
+            pl.concat_list(
+                pl.when(pl.col(h).str.contains("\ufffd", literal=True)).then(pl.lit(h))
+                for h in header
+            )
+            .list.drop_nulls()
+            .alias(UNDECODABLE)
+        )
+    return lf
 
 
 def _checked(lf: pl.LazyFrame, path: Path, what: str) -> pl.LazyFrame:

@@ -69,6 +69,8 @@ class Field:
             upper-cases and removes spaces and ``-``; ``case_no`` also folds 〔〕 to ()).
         enum: allowed values, if the column is an enumeration.
         multi: separator for multi-valued enumerations (each item must be in ``enum``).
+        separators: characters accepted between items of a multi-valued enumeration; they
+            are rewritten to ``multi``.
         value_map: input spellings mapped to canonical values before checks
             (e.g. ``{"0": "natural_person"}``); unmapped values pass through unchanged.
         checks: further column checks.
@@ -86,6 +88,7 @@ class Field:
     normalize: Normalize = "text"
     enum: tuple[str, ...] | None = None
     multi: str | None = None
+    separators: str = ",，;；"
     value_map: Mapping[str, str] | None = None
     checks: tuple[ColumnCheck, ...] = ()
     personal: bool = False

@@ -23,11 +23,6 @@ USCC_STRICT = ColumnCheck(
 ORG_CODE = ColumnCheck(
     name="org_code", build=ids.org_code_expr, description="organisation code (GB 11714)"
 )
-RIC = ColumnCheck(
-    name="ric",
-    build=lambda c: ids.ric_expr(c, allow_masked=True),
-    description="resident ID number (GB 11643); masked numbers checked on visible parts",
-)
 CASE_NO = ColumnCheck(
     name="case_no", build=ids.case_no_expr, description="court case number (案号) format"
 )
@@ -38,14 +33,10 @@ EXECUTION_CASE_NO = ColumnCheck(
 )
 NON_NEGATIVE = ColumnCheck(name="non_negative", build=lambda c: c >= 0, description="≥ 0")
 POSITIVE = ColumnCheck(name="positive", build=lambda c: c > 0, description="> 0")
-NOT_BLANK = ColumnCheck(
-    name="not_blank", build=lambda c: c.str.len_chars() > 0, description="not empty"
-)
 
 
 def _text(name: str, *aliases: str, nullable: bool = False, **kw: object) -> Field:
-    checks = () if nullable else (NOT_BLANK,)
-    return Field(name=name, aliases=aliases, nullable=nullable, checks=checks, **kw)  # type: ignore[arg-type]
+    return Field(name=name, aliases=aliases, nullable=nullable, **kw)  # type: ignore[arg-type]
 
 
 def _opt_text(name: str, *aliases: str, **kw: object) -> Field:
@@ -86,7 +77,6 @@ def _envelope(
             aliases=("记录编号", "记录ID", "id"),
             required=False,
             unique=True,
-            checks=(NOT_BLANK,),
             description="record id; derived from the row's content when the source has none",
         ),
         Field(
@@ -106,8 +96,8 @@ def _envelope(
         Field(
             name="source_org_uscc",
             aliases=("数据来源单位统一社会信用代码", "XK_LYDWDM", "CF_SJLYDM"),
-            nullable=True,
-            required=False,
+            nullable=not source_org_required,
+            required=source_org_required,
             normalize="code",
             checks=(USCC_STRICT,),
         ),
@@ -121,9 +111,7 @@ SUBJECT_CATEGORIES = ("法人及非法人组织", "自然人", "个体工商户"
 def _subject_fields() -> tuple[Field, ...]:
     """行政相对人 columns shared by licences and penalties (DOMAIN.md §2.1)."""
     return (
-        _text(
-            "subject_name", "行政相对人名称", "XK_XDR_MC", "CF_XDR_MC", personal=True
-        ),
+        _text("subject_name", "行政相对人名称", "XK_XDR_MC", "CF_XDR_MC", personal=True),
         Field(
             name="subject_category",
             aliases=("行政相对人类别", "XK_XDR_TYPE", "CF_XDR_TYPE"),
@@ -148,19 +136,25 @@ def _subject_fields() -> tuple[Field, ...]:
         ),
         _opt_text("tax_reg_no", "税务登记号", "行政相对人代码_4(税务登记号)"),
         _opt_text(
-            "public_inst_cert_no", "事业单位证书号", "行政相对人代码_5(事业单位证书号)", "XK_XDR_SYDW"
+            "public_inst_cert_no",
+            "事业单位证书号",
+            "行政相对人代码_5(事业单位证书号)",
+            "XK_XDR_SYDW",
         ),
         _opt_text(
-            "social_org_cert_no", "社会组织登记证号", "行政相对人代码_6(社会组织登记证号)", "XK_XDR_SHZZ"
+            "social_org_cert_no",
+            "社会组织登记证号",
+            "行政相对人代码_6(社会组织登记证号)",
+            "XK_XDR_SHZZ",
         ),
         _opt_text("legal_rep", "法定代表人", "XK_FDDB", "CF_FRDB", personal=True),
+        _opt_text("legal_rep_id_type", "法定代表人证件类型", "XK_FR_ZJLX", "CF_FR_ZJLX"),
         Field(
             name="legal_rep_id_no",
             aliases=("法定代表人身份证号", "法定代表人证件号码", "XK_FR_SFZH", "CF_FR_ZJHM"),
             nullable=True,
             required=False,
             normalize="code",
-            checks=(RIC,),
             personal=True,
         ),
         _opt_text("person_id_type", "证件类型", "XK_XDR_ZJLX", "CF_XDR_ZJLX"),
@@ -172,6 +166,20 @@ def _subject_fields() -> tuple[Field, ...]:
             normalize="code",
             personal=True,
         ),
+    )
+
+
+ID_CARD_TYPES = ("身份证", "居民身份证", "001")
+"""Document types whose number is a resident ID number (GB 11643) [A]."""
+
+
+def _ric_when_id_card(id_type: str, number: str) -> RowCheck:
+    return RowCheck(
+        name=f"{number}_is_ric",
+        expr=~pl.col(id_type).is_in(ID_CARD_TYPES)
+        | ids.ric_expr(pl.col(number), allow_masked=True),
+        columns=(id_type, number),
+        description=f"{number} is a valid resident ID number when {id_type} is an ID card",
     )
 
 
@@ -190,17 +198,8 @@ def _subject_checks() -> tuple[RowCheck, ...]:
             columns=("subject_category", "person_id_no"),
             description="person_id_no is required when the subject is a natural person",
         ),
-        RowCheck(
-            name="person_id_is_ric",
-            # Only resident ID cards are checked; other document types pass.
-            expr=~(
-                pl.col("person_id_type").is_null()
-                | pl.col("person_id_type").is_in(["身份证", "居民身份证", "001"])
-            )
-            | ids.ric_expr(pl.col("person_id_no"), allow_masked=True),
-            columns=("person_id_type", "person_id_no"),
-            description="person_id_no is a valid resident ID number when the type is an ID card",
-        ),
+        _ric_when_id_card("person_id_type", "person_id_no"),
+        _ric_when_id_card("legal_rep_id_type", "legal_rep_id_no"),
     )
 
 
@@ -277,6 +276,7 @@ ADMIN_PENALTY = RecordKind(
             aliases=("处罚类别", "CF_CFLB"),
             enum=PENALTY_TYPES,
             multi=",",
+            separators=",，;；、",
             description="one or more penalty types, separated by , ; or 、",
         ),
         _text("penalty_content", "处罚内容", "CF_NR"),
@@ -293,7 +293,7 @@ ADMIN_PENALTY = RecordKind(
         Field(
             name="confiscation_yuan",
             dtype="decimal",
-            aliases=("没收违法所得、没收非法财物的金额（元）",),
+            aliases=("confiscation",),
             wan_aliases=(
                 "没收违法所得、没收非法财物的金额（万元）",
                 "没收违法所得、没收非法财物的金额(万元)",
@@ -358,7 +358,14 @@ DISHONEST_DEBTOR = RecordKind(
     subject_name="debtor_name",
     fields=(
         *_envelope(),
-        _text("debtor_name", "被执行人姓名/名称", "被执行人姓名", "被执行人名称", "iname", personal=True),
+        _text(
+            "debtor_name",
+            "被执行人姓名/名称",
+            "被执行人姓名",
+            "被执行人名称",
+            "iname",
+            personal=True,
+        ),
         Field(
             name="party_type",
             aliases=("主体类型", "当事人类型", "partyTypeName"),
@@ -393,7 +400,20 @@ DISHONEST_DEBTOR = RecordKind(
             nullable=True,
             required=False,
         ),
-        Field(name="age", dtype="int", aliases=("年龄",), nullable=True, required=False),
+        Field(
+            name="age",
+            dtype="int",
+            aliases=("年龄",),
+            nullable=True,
+            required=False,
+            checks=(
+                ColumnCheck(
+                    name="age_range",
+                    build=lambda c: c.is_between(0, 150),
+                    description="0 (legal entities) to 150",
+                ),
+            ),
+        ),
         _opt_text("legal_rep", "法定代表人或者负责人姓名", "businessEntity", personal=True),
         Field(
             name="case_no",
@@ -430,7 +450,7 @@ DISHONEST_DEBTOR = RecordKind(
             checks=(
                 ColumnCheck(
                     name="term_range",
-                    build=lambda c: c.is_between(1, 5),
+                    build=lambda c: c.is_between(2, 5),
                     description="2 years, extended by 1-3 years at most (Art. 2)",
                 ),
             ),
@@ -571,7 +591,7 @@ ARREARS_CASE = RecordKind(
     key="record_id",
     fields=(
         *_envelope(),
-        Field(name="arrears_id", aliases=("台账编号",), unique=True, checks=(NOT_BLANK,)),
+        Field(name="arrears_id", aliases=("台账编号",), unique=True),
         _text("debtor_name", "欠款主体", "欠款单位", "欠款主体名称"),
         _uscc("debtor_uscc", "欠款主体统一社会信用代码", "欠款单位统一社会信用代码"),
         Field(
@@ -675,11 +695,19 @@ ARREARS_CASE = RecordKind(
         ),
         RowCheck(
             name="closed_case_has_date",
-            expr=~pl.col("status").is_in(CLOSED_ARREARS_STATUSES) | pl.col("closed_on").is_not_null(),
+            expr=~pl.col("status").is_in(CLOSED_ARREARS_STATUSES)
+            | pl.col("closed_on").is_not_null(),
             columns=("status", "closed_on"),
             description="a closed arrears case has its closing date",
         ),
         _before("contract_signed_on", "delivered_on"),
+        _before("delivered_on", "accepted_on"),
+        RowCheck(
+            name="disputed_within_outstanding",
+            expr=pl.col("disputed_amount") <= pl.col("amount_due") - pl.col("amount_paid"),
+            columns=("disputed_amount", "amount_due", "amount_paid"),
+            description="disputed_amount ≤ amount_due − amount_paid",
+        ),
     ),
 )
 

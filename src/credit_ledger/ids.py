@@ -1,0 +1,463 @@
+"""Identifier checks for Chinese public credit records (DOMAIN.md §1, §2.5, §5, §8).
+
+Each check exists twice: as a vectorised Polars expression and as a scalar helper. The scalar
+helpers use the textbook formulas and are the reference the expressions are tested against.
+Expressions take a String expression already passed through :func:`normalize_code_expr` and give
+null for null. Scalar helpers normalise their input themselves.
+
+The check-character kernels do no per-character slicing. Each weighted sum is read as one integer
+with ``str.to_integer(base=B)``, where the powers of B reproduce the weights modulo the check
+modulus (``tests/test_ids.py`` verifies each identity against the scalar code):
+
+* GB 32100 (USCC, mod 31): char i has weight 3**i and 21 ≡ 3**-1, so the code read in base 21 is
+  ``3**-17 * S + v17`` (S: the weighted sum of chars 0-16). Base 21 has no digit for values 21-30,
+  so the code is read twice: X1 with the letters J..Y (values 18-30) set to '0', X2 with them set
+  to the digit ``31 - v``; digits and A..H keep their value, so ``2*X1 - X2`` ≡ the base-21 read.
+  (Reversing and reading in base 34 ≡ 3 also works, but ``str.reverse`` is grapheme-aware and
+  made the kernel ~40% slower.)
+* GB 11714 (organisation code, mod 11): weights 3,7,9,10,5,8,4,2 are ``2**(8-i)`` and 35 ≡ 2.
+  Base 35 reads A..Y as their Latin values 10-34, which are the GB 11714 values, so the 9 chars
+  read in base 35 give the weighted sum plus the check value; a check 'X' (33 ≡ 0) needs +10.
+* GB 11643 (resident ID, mod 11): weights are ``2**(17-i)`` and 13 ≡ 2, so the 18 chars read in
+  base 13 (check 'X' as 'A') give the weighted sum plus the check value, which must be ≡ 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Final, Literal
+
+import polars as pl
+
+__all__ = [
+    "case_no_expr",
+    "case_no_is_valid",
+    "execution_case_no_expr",
+    "normalize_code_expr",
+    "org_code_check_char",
+    "org_code_expr",
+    "org_code_is_valid",
+    "region_code_expr",
+    "ric_check_char",
+    "ric_expr",
+    "ric_is_valid",
+    "subject_kind",
+    "subject_kind_expr",
+    "uscc_check_char",
+    "uscc_expr",
+    "uscc_is_valid",
+    "uscc_masked_expr",
+]
+
+_Level = Literal["format", "checksum", "strict"]
+_LEVELS: Final = ("format", "checksum", "strict")
+
+# --- reference tables (DOMAIN §1) -------------------------------------------------------------
+_USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS: Final = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORG_WEIGHTS: Final = (3, 7, 9, 10, 5, 8, 4, 2)
+_RIC_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_RIC_CHECKS: Final = "10X98765432"
+
+_KIND_BY_PREFIX: Final = {
+    "11": "government_organ",
+    "12": "public_institution",
+    "13": "mass_organization",
+    "91": "enterprise",
+    "92": "individual_business",
+    "93": "farmer_cooperative",
+    **dict.fromkeys(("51", "52", "53"), "social_organization"),
+    **dict.fromkeys(("N1", "N2", "N3"), "collective_economic_org"),
+}
+
+# --- patterns, shared by Polars (Rust regex, anchored) and Python (re.fullmatch) ---------------
+# [0-9] rather than \d: both engines treat \d as any Unicode digit, e.g. Arabic-Indic digits.
+_C: Final = "[0-9A-HJ-NPQRTUWXY]"  # one USCC character
+_USCC_FORMAT: Final = f"[1-9ANY][0-9]{{7}}{_C}{{10}}"
+_USCC_STRICT_FORMAT: Final = f"[1-9ANY][0-9]{{7}}{_C}{{8}}[0-9X]{_C}"  # org check is [0-9X]
+# One run of 1..8 stars inside positions 9-17. The length (18) is checked separately.
+_USCC_MASKED: Final = rf"[1-9ANY][0-9]{{7}}{_C}*\*{{1,8}}{_C}*{_C}"
+_ORG_FORMAT: Final = "[0-9A-Z]{8}[0-9X]"
+_RIC_FORMAT: Final = "[0-9]{6}(?:19|20)[0-9]{9}[0-9X]"
+# Region prefix and last character visible. The birth year (chars 7-10) must be able to lie in
+# 1900..2099 given its visible digits. There must be exactly one run of stars (checked separately).
+_RIC_MASKED: Final = r"[0-9]{6}(?:19|20|[12]\*|\*[09*])[0-9*]{9}[0-9X]"
+_REGION: Final = "(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}|100000"
+# DOMAIN §2.5 list plus 黔 and 滇, the other abbreviations of Guizhou and Yunnan (courts use 黔).
+_COURT: Final = (
+    "(?:最高法|[京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙内陕吉闽贵黔粤青藏川宁琼军兵港澳台]"
+    "(?:[0-9]{2}|[0-9]{4})?)"
+)
+_CASE_HEAD: Final = r"[(（〔\[](?:199[0-9]|20[0-9]{2})[)）〕\]]" + _COURT
+_HAN: Final = "[\u4e00-\u9fff]"
+_CASE_NO: Final = f"{_CASE_HEAD}{_HAN}{{1,4}}[0-9]+号"
+_EXEC_CASE_NO: Final = f"{_CASE_HEAD}执{_HAN}{{0,3}}[0-9]+号"
+# Whitespace (listed, so Python and Rust agree), zero-width characters, BOM, hyphens and dashes.
+_NOISE: Final = (
+    "[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff"
+    "\u2010-\u2015\u2212-]"
+)
+
+_NOISE_RE: Final = re.compile(_NOISE)
+
+# --- kernel constants (see the module docstring) -----------------------------------------------
+_BASE21: Final = "0123456789ABCDEFGHIJK"
+_USCC_HIGH: Final = _USCC_ALPHABET[18:]  # J..Y: values 18..30 have no base-21 digit
+_HIGH_TO_ZERO: Final = dict.fromkeys(_USCC_HIGH, "0")
+_HIGH_TO_NEG: Final = {c: _BASE21[31 - _USCC_ALPHABET.index(c)] for c in _USCC_HIGH}
+_V17_COEF: Final = (pow(3, -17, 31) - 1) % 31  # S + v17 ≡ 0  <=>  Y + (3**-17 - 1)*v17 ≡ 0
+
+
+# ============================================================ expressions
+def _anchored(pattern: str) -> str:
+    return f"^(?:{pattern})$"
+
+
+def _named_like(code: pl.Expr, out: pl.Expr) -> pl.Expr:
+    """Name the result after its input, as Polars' own string methods do."""
+    name = code.meta.output_name(raise_if_undetermined=False)
+    return out if name is None else out.alias(name)
+
+
+def _null_if_null(code: pl.Expr, out: pl.Expr) -> pl.Expr:
+    # `is_not_null()` inside a kernel answers False for a null input, and Kleene `&` then gives
+    # False. This restores "null in, null out".
+    return _named_like(code, pl.when(code.is_not_null()).then(out))
+
+
+def _uscc_checksum(code: pl.Expr) -> pl.Expr:
+    """GB 32100 check character, for codes already in USCC format."""
+    x1 = code.str.replace_many(_HIGH_TO_ZERO).str.to_integer(base=21, dtype=pl.Int128, strict=False)
+    x2 = code.str.replace_many(_HIGH_TO_NEG).str.to_integer(base=21, dtype=pl.Int128, strict=False)
+    y = ((2 * x1 - x2) % 31).cast(pl.Int64)
+    v17 = pl.lit(_USCC_ALPHABET).str.find(code.str.tail(1), literal=True).cast(pl.Int64)
+    return (y + _V17_COEF * v17) % 31 == 0
+
+
+def _org_checksum(org: pl.Expr, *, may_contain_z: bool) -> pl.Expr:
+    """GB 11714 check character, for 9 characters already in organisation-code format."""
+    # Z (35) is not a base-35 digit. It only occurs in stand-alone codes, and 35 ≡ 2 (mod 11).
+    digits = org.str.replace_all("Z", "2", literal=True) if may_contain_z else org
+    value = digits.str.to_integer(base=35, strict=False)
+    return (value + 10 * org.str.ends_with("X").cast(pl.Int64)) % 11 == 0
+
+
+def _ric_full(number: pl.Expr) -> pl.Expr:
+    birth = number.str.slice(6, 8).str.to_date("%Y%m%d", strict=False, cache=False)
+    value = number.str.replace("X", "A", literal=True).str.to_integer(
+        base=13, dtype=pl.Int128, strict=False
+    )
+    return number.str.contains(_anchored(_RIC_FORMAT)) & birth.is_not_null() & (value % 11 == 1)
+
+
+def _ric_masked(number: pl.Expr) -> pl.Expr:
+    return number.str.contains(_anchored(_RIC_MASKED)) & (number.str.count_matches(r"\*+") == 1)
+
+
+def _uscc_masked(code: pl.Expr) -> pl.Expr:
+    return code.str.contains(_anchored(_USCC_MASKED)) & (code.str.len_bytes() == 18)
+
+
+def uscc_expr(code: pl.Expr, level: _Level = "strict") -> pl.Expr:
+    """Check a Unified Social Credit Code (GB 32100-2015, DOMAIN §1.1).
+
+    Unlike python-stdnum, it accepts authorities A, N and Y in position 1. The region (positions
+    3-8) is not looked up, so the national code 100000 passes.
+
+    Args:
+        code: Normalised String expression.
+        level: ``"format"``: length 18, charset, ``[1-9ANY]`` then 7 digits. ``"checksum"``: also
+            the GB 32100 check character. ``"strict"``: also the GB 11714 check (positions 9-17).
+
+    Example:
+        >>> df = pl.DataFrame({"c": ["91110000600037341L", "91110000600037341N", None]})
+        >>> df.select(uscc_expr(pl.col("c")))["c"].to_list()
+        [True, False, None]
+    """
+    if level not in _LEVELS:
+        raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
+    out = code.str.contains(_anchored(_USCC_STRICT_FORMAT if level == "strict" else _USCC_FORMAT))
+    if level != "format":
+        out = out & _uscc_checksum(code)
+    if level == "strict":
+        out = out & _org_checksum(code.str.slice(8, 9), may_contain_z=False)
+    return _named_like(code, out)
+
+
+def uscc_masked_expr(code: pl.Expr) -> pl.Expr:
+    """Recognise a masked USCC such as ``9114082306****333G`` (DOMAIN §8).
+
+    18 characters, one run of 1-8 ``*`` inside positions 9-17, valid positions 1-8, visible
+    characters in the USCC charset. Check characters are never tested. Unmasked codes give False.
+
+    Example:
+        >>> df = pl.DataFrame({"c": ["9114082306****333G", "91110000600037341L"]})
+        >>> df.select(uscc_masked_expr(pl.col("c")))["c"].to_list()
+        [True, False]
+    """
+    return _named_like(code, _uscc_masked(code))
+
+
+def org_code_expr(code: pl.Expr) -> pl.Expr:
+    """Check a 9-character GB 11714 organisation code (hyphen already removed).
+
+    Example:
+        >>> df = pl.DataFrame({"c": ["600037341", "600037342", "MA2PBM9HX"]})
+        >>> df.select(org_code_expr(pl.col("c")))["c"].to_list()
+        [True, False, True]
+    """
+    out = code.str.contains(_anchored(_ORG_FORMAT)) & _org_checksum(code, may_contain_z=True)
+    return _named_like(code, out)
+
+
+def ric_expr(number: pl.Expr, *, allow_masked: bool = True) -> pl.Expr:
+    """Check a GB 11643 resident ID number (DOMAIN §1.2).
+
+    Unmasked: 17 digits plus a digit or 'X', a real birth date in 1900-2099, ISO 7064 MOD 11-2.
+    With ``allow_masked``, a masked number such as ``3423011964****3224`` passes when its visible
+    parts fit: 6-digit region, a birth year that can lie in 1900-2099, last character. Its
+    checksum is never tested.
+
+    Example:
+        >>> n = pl.Series("n", ["360426199101010071", "3423011964****3224", "360426199101010072"])
+        >>> n.to_frame().select(ric_expr(pl.col("n")))["n"].to_list()
+        [True, True, False]
+    """
+    out = _ric_full(number)
+    if allow_masked:
+        out = out | _ric_masked(number)
+    return _null_if_null(number, out)
+
+
+def case_no_expr(case_no: pl.Expr) -> pl.Expr:
+    """Check a court case number (案号) against the permissive pattern of DOMAIN §2.5.
+
+    Brackets may be ASCII, full-width ``（）``, ``〔〕`` or ``[]``. The year must be 1990-2099.
+
+    Example:
+        >>> df = pl.DataFrame({"a": ["(2019)皖1122执1194号", "(2019)皖1122执1194"]})
+        >>> df.select(case_no_expr(pl.col("a")))["a"].to_list()
+        [True, False]
+    """
+    return _named_like(case_no, case_no.str.contains(_anchored(_CASE_NO)))
+
+
+def execution_case_no_expr(case_no: pl.Expr) -> pl.Expr:
+    """Check a case number whose type code starts with 执 (an enforcement case).
+
+    Example:
+        >>> df = pl.DataFrame({"a": ["（2023）冀0105执恢1977号", "(2019)皖1122民初1103号"]})
+        >>> df.select(execution_case_no_expr(pl.col("a")))["a"].to_list()
+        [True, False]
+    """
+    return _named_like(case_no, case_no.str.contains(_anchored(_EXEC_CASE_NO)))
+
+
+def region_code_expr(code: pl.Expr) -> pl.Expr:
+    """Check a 6-digit GB/T 2260 region code: known province prefix, or ``100000`` (DOMAIN §5).
+
+    Example:
+        >>> df = pl.DataFrame({"r": ["130105", "100000", "990105"]})
+        >>> df.select(region_code_expr(pl.col("r")))["r"].to_list()
+        [True, True, False]
+    """
+    return _named_like(code, code.str.contains(_anchored(_REGION)))
+
+
+def subject_kind_expr(code: pl.Expr) -> pl.Expr:
+    """Derive the subject kind from a USCC or ID number (DOMAIN §1.1).
+
+    An all-digit ID number is also USCC-shaped, so the rules apply in order: (1) a valid ID
+    number gives ``natural_person``; (2) a strict-valid USCC maps by its first two characters
+    (``11`` gives ``government_organ``; unknown prefixes give ``other``); (3) an ID-shaped value
+    (real birth date, any check digit) or a masked ID number gives ``natural_person``; (4) a
+    USCC-shaped or masked USCC maps by prefix; (5) anything else gives ``other``.
+
+    Example:
+        >>> c = pl.Series("c", ["11140800558745220K", "110101199003074477", "9114082306****333G"])
+        >>> c.to_frame().select(subject_kind_expr(pl.col("c")))["c"].to_list()
+        ['government_organ', 'natural_person', 'enterprise']
+    """
+    by_prefix = code.str.head(2).replace_strict(
+        _KIND_BY_PREFIX, default="other", return_dtype=pl.String
+    )
+    birth_ok = code.str.slice(6, 8).str.to_date("%Y%m%d", strict=False, cache=False).is_not_null()
+    ric_like = (code.str.contains(_anchored(_RIC_FORMAT)) & birth_ok) | _ric_masked(code)
+    person = pl.lit("natural_person")
+    out = (
+        pl.when(_ric_full(code))
+        .then(person)
+        .when(uscc_expr(code, "strict"))
+        .then(by_prefix)
+        .when(ric_like)
+        .then(person)
+        .when(code.str.contains(_anchored(_USCC_FORMAT)) | _uscc_masked(code))
+        .then(by_prefix)
+        .otherwise(pl.lit("other"))
+    )
+    return _null_if_null(code, out)
+
+
+def normalize_code_expr(expr: pl.Expr) -> pl.Expr:
+    """Normalise codes: NFKC (folds full-width), upper-case, drop whitespace and hyphens.
+
+    An empty result becomes null.
+
+    Example:
+        >>> df = pl.DataFrame({"c": [" ９１１１ 0000-600037341l", "  "]})
+        >>> df.select(normalize_code_expr(pl.col("c")))["c"].to_list()
+        ['91110000600037341L', None]
+    """
+    out = expr.str.normalize("NFKC").str.to_uppercase().str.replace_all(_NOISE, "")
+    return _named_like(expr, out.replace("", None))
+
+
+# ============================================================ scalar helpers
+def _normalize(value: str) -> str:
+    return _NOISE_RE.sub("", unicodedata.normalize("NFKC", value).upper())
+
+
+def _fits(pattern: str, value: str) -> bool:
+    return re.fullmatch(pattern, value) is not None  # `re` caches the compiled patterns
+
+
+def _is_ric_shaped(n: str) -> bool:
+    """ID-number format and a real birth date; the check digit is not tested."""
+    if not _fits(_RIC_FORMAT, n):
+        return False
+    try:
+        dt.date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_ric_masked(n: str) -> bool:
+    return _fits(_RIC_MASKED, n) and len(re.findall(r"\*+", n)) == 1
+
+
+def uscc_check_char(first17: str) -> str:
+    """Compute the GB 32100 check character (position 18) of a USCC.
+
+    Raises:
+        ValueError: if ``first17`` is not 17 characters from the USCC charset.
+
+    Example:
+        >>> uscc_check_char("91110000600037341")
+        'L'
+    """
+    body = _normalize(first17)
+    if len(body) != 17 or any(c not in _USCC_ALPHABET for c in body):
+        raise ValueError(f"expected 17 USCC characters, got {first17!r}")
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return _USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def org_code_check_char(body8: str) -> str:
+    """Compute the GB 11714 check character of an 8-character organisation-code body.
+
+    Raises:
+        ValueError: if ``body8`` is not 8 characters from ``[0-9A-Z]``.
+
+    Example:
+        >>> org_code_check_char("60003734"), org_code_check_char("MA2PBM9H")
+        ('1', 'X')
+    """
+    body = _normalize(body8)
+    if re.fullmatch("[0-9A-Z]{8}", body) is None:
+        raise ValueError(f"expected 8 characters from [0-9A-Z], got {body8!r}")
+    total = sum(
+        (int(c) if c.isdigit() else ord(c) - 55) * w
+        for c, w in zip(body, _ORG_WEIGHTS, strict=True)
+    )
+    r = 11 - total % 11
+    return "X" if r == 10 else "0" if r == 11 else str(r)
+
+
+def ric_check_char(first17: str) -> str:
+    """Compute the ISO 7064 MOD 11-2 check character of a resident ID number.
+
+    Raises:
+        ValueError: if ``first17`` is not 17 ASCII digits.
+
+    Example:
+        >>> ric_check_char("36042619910101007")
+        '1'
+    """
+    body = _normalize(first17)
+    if re.fullmatch("[0-9]{17}", body) is None:
+        raise ValueError(f"expected 17 digits, got {first17!r}")
+    return _RIC_CHECKS[sum(int(c) * w for c, w in zip(body, _RIC_WEIGHTS, strict=True)) % 11]
+
+
+def uscc_is_valid(code: str, level: _Level = "strict") -> bool:
+    """Scalar counterpart of :func:`uscc_expr`. The input is normalised first.
+
+    Example:
+        >>> uscc_is_valid("91110000600037341l"), uscc_is_valid("123456789012345678", "checksum")
+        (True, True)
+        >>> uscc_is_valid("123456789012345678")
+        False
+    """
+    if level not in _LEVELS:
+        raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
+    c = _normalize(code)
+    if not _fits(_USCC_FORMAT, c):
+        return False
+    if level != "format" and uscc_check_char(c[:17]) != c[17]:
+        return False
+    return level != "strict" or org_code_check_char(c[8:16]) == c[16]
+
+
+def org_code_is_valid(code: str) -> bool:
+    """Scalar counterpart of :func:`org_code_expr`. Also accepts the hyphenated form.
+
+    Example:
+        >>> org_code_is_valid("60003734-1"), org_code_is_valid("60003734-2")
+        (True, False)
+    """
+    c = _normalize(code)
+    return _fits(_ORG_FORMAT, c) and org_code_check_char(c[:8]) == c[8]
+
+
+def ric_is_valid(number: str) -> bool:
+    """Scalar counterpart of ``ric_expr(allow_masked=True)``.
+
+    Example:
+        >>> ric_is_valid("44011320141005001x"), ric_is_valid("3423011964****3224")
+        (True, True)
+    """
+    n = _normalize(number)
+    return _is_ric_masked(n) or (_is_ric_shaped(n) and ric_check_char(n[:17]) == n[17])
+
+
+def case_no_is_valid(s: str) -> bool:
+    """Scalar counterpart of :func:`case_no_expr`. The input is normalised first.
+
+    Example:
+        >>> case_no_is_valid("〔2015〕京0108执123号"), case_no_is_valid("(1989)京0108执1号")
+        (True, False)
+    """
+    return _fits(_CASE_NO, _normalize(s))
+
+
+def subject_kind(code: str) -> str:
+    """Scalar counterpart of :func:`subject_kind_expr`. An empty input gives ``"other"``.
+
+    Example:
+        >>> subject_kind("12100000470095016Q"), subject_kind("3423011964****3224")
+        ('public_institution', 'natural_person')
+    """
+    c = _normalize(code)
+    by_prefix = _KIND_BY_PREFIX.get(c[:2], "other")
+    if _is_ric_shaped(c) and ric_check_char(c[:17]) == c[17]:
+        return "natural_person"
+    if uscc_is_valid(c, "strict"):
+        return by_prefix
+    if _is_ric_shaped(c) or _is_ric_masked(c):
+        return "natural_person"
+    if _fits(_USCC_FORMAT, c) or (_fits(_USCC_MASKED, c) and len(c) == 18):
+        return by_prefix
+    return "other"
