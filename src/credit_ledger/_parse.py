@@ -13,8 +13,21 @@ import polars as pl
 from credit_ledger import ids
 from credit_ledger.kinds import Field
 
+_FULL_WIDTH = r"[\x{FF01}-\x{FF5E}\x{3000}]"
 _TRUE = ["是", "true", "t", "yes", "y", "1", "有"]
 _FALSE = ["否", "false", "f", "no", "n", "0", "无"]
+
+
+def fold_width(series: pl.Series) -> pl.Series:
+    """NFKC-fold the values holding full-width forms or ideographic spaces (the rest unchanged).
+
+    Normalising only the rows that need it keeps clean columns at the cost of one scan.
+    """
+    dirty = series.str.contains(_FULL_WIDTH)
+    if not dirty.any():
+        return series
+    rows = dirty.arg_true()
+    return series.clone().scatter(rows, series.gather(rows).str.normalize("NFKC"))
 
 
 def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
@@ -24,28 +37,28 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
         return text
     if f.normalize == "code":
         return ids.normalize_code_expr(text)
-    text = text.str.strip_chars()
     if f.normalize == "case_no" or f.dtype != "str" or f.enum is not None:
-        text = text.str.normalize("NFKC")
+        text = text.map_batches(fold_width, return_dtype=pl.String, is_elementwise=True)
+    text = text.str.strip_chars()
     if f.normalize == "case_no":
-        text = (
-            text.str.replace_all(r"\s", "")
-            .str.replace_all(r"[〔\[]", "(")
-            .str.replace_all(r"[〕\]]", ")")
+        text = text.str.replace_all(r"\s", "").str.replace_all(r"[〔\[]", "(").str.replace_all(
+            r"[〕\]]", ")"
         )
     if f.multi is not None:
         separators = "".join(re.escape(c) for c in f.separators)
         text = text.str.replace_all(rf"[{separators}]\s*", f.multi)
     if f.value_map:
         text = text.replace(dict(f.value_map))
-    return pl.when(text.str.len_bytes() > 0).then(text)
+    return text.replace("", None)
 
 
 def _date(text: pl.Expr) -> pl.Expr:
     # 2024年3月1日, 2024/03/01 and 2024.03.01 become 2024-3-1; 20240301 has its own format.
+    # Each sub-expression appears once: Polars does not share repeated work inside one
+    # expression, so ``text`` must be a column, not a computation.
     dashed = text.str.strip_suffix("日").str.replace_all(r"[年月/.]", "-")
-    return dashed.str.to_date("%Y-%m-%d", strict=False).fill_null(
-        dashed.str.to_date("%Y%m%d", strict=False)
+    return pl.coalesce(
+        dashed.str.to_date("%Y-%m-%d", strict=False), text.str.to_date("%Y%m%d", strict=False)
     )
 
 
@@ -55,7 +68,10 @@ def _decimal(text: pl.Expr, scale: int) -> pl.Expr:
 
 
 def parsed(f: Field, text: pl.Expr) -> pl.Expr:
-    """The typed value of a field from its normalised text (null where it does not parse)."""
+    """The typed value of a field from its normalised text (null where it does not parse).
+
+    ``text`` should be a column reference: it may be used more than once.
+    """
     if f.dtype == "str":
         return text
     if f.dtype == "date":

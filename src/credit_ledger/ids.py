@@ -26,10 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 import unicodedata
 from typing import Final, Literal
 
 import polars as pl
+
+from credit_ledger import _kernels
 
 __all__ = [
     "case_no_expr",
@@ -145,6 +148,11 @@ def _org_checksum(org: pl.Expr, *, may_contain_z: bool) -> pl.Expr:
 
 
 def _ric_full(number: pl.Expr) -> pl.Expr:
+    return number.map_batches(_kernels.ric_valid, return_dtype=pl.Boolean, is_elementwise=True)
+
+
+def _ric_reference(number: pl.Expr) -> pl.Expr:
+    """Unmasked ID-number check in plain Polars expressions (the kernel's reference)."""
     birth = number.str.slice(6, 8).str.to_date("%Y%m%d", strict=False, cache=False)
     value = number.str.replace("X", "A", literal=True).str.to_integer(
         base=13, dtype=pl.Int128, strict=False
@@ -178,6 +186,14 @@ def uscc_expr(code: pl.Expr, level: _Level = "strict") -> pl.Expr:
     """
     if level not in _LEVELS:
         raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
+    out = code.map_batches(
+        partial(_kernels.uscc_valid, level=level), return_dtype=pl.Boolean, is_elementwise=True
+    )
+    return _named_like(code, out)
+
+
+def _uscc_reference(code: pl.Expr, level: _Level = "strict") -> pl.Expr:
+    """The same check as :func:`uscc_expr` in plain Polars expressions (the kernels' reference)."""
     out = code.str.contains(_anchored(_USCC_STRICT_FORMAT if level == "strict" else _USCC_FORMAT))
     if level != "format":
         out = out & _uscc_checksum(code)
@@ -310,8 +326,19 @@ def normalize_code_expr(expr: pl.Expr) -> pl.Expr:
         >>> df.select(normalize_code_expr(pl.col("c")))["c"].to_list()
         ['91110000600037341L', None]
     """
-    out = expr.str.normalize("NFKC").str.to_uppercase().str.replace_all(_NOISE, "")
-    return _named_like(expr, out.replace("", None))
+    out = expr.map_batches(_fold_codes, return_dtype=pl.String, is_elementwise=True)
+    return _named_like(expr, out)
+
+
+def _fold_codes(series: pl.Series) -> pl.Series:
+    # Most codes are already clean: normalise only the rows that are not (NFKC and Unicode
+    # upper-casing cost more than reading the file when run over every value).
+    dirty = series.str.contains("[^0-9A-Z*]") | (series.str.len_bytes() == 0)
+    if not dirty.any():
+        return series
+    rows = dirty.arg_true()
+    fixed = series.gather(rows).str.normalize("NFKC").str.to_uppercase().str.replace_all(_NOISE, "")
+    return series.clone().scatter(rows, fixed).replace("", None)
 
 
 # ============================================================ scalar helpers

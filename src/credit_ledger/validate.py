@@ -171,7 +171,7 @@ def validate(
     """
     _require_pandera_enabled()
     record_kind = get_kind(kind)
-    schema = schema if schema is not None else record_kind.schema()
+    schema = schema if schema is not None else record_kind.cached_schema()
     lf = frame.lazy()
     names = lf.collect_schema().names()
     missing = [c for c in schema.columns if c not in names]
@@ -212,30 +212,43 @@ def validate(
             CheckPlan(reason="row:ragged", failed=pl.col(OVERFLOW).fill_null("").str.len_bytes() > 0)
         )
     fail_cols = [f"{_FAIL}{i}" for i in range(len(plans))]
-    # Input-level plans reference the typed columns; check plans reference typed columns too.
+    tail = [c for c in (OVERFLOW,) if c in names]
+    # Normalised text is dropped before collecting: only raw values (for the quarantine),
+    # typed values and the failure flags leave the query.
     checked = (
         lf.with_columns(norms)
         .with_columns(typed)
-        .with_columns(p.failed.alias(c) for p, c in zip(plans, fail_cols, strict=True))
+        .select(
+            *(_RAW + c for c in canonical),
+            *canonical,
+            *extras,
+            SOURCE,
+            ROW,
+            *tail,
+            *(p.failed.alias(c) for p, c in zip(plans, fail_cols, strict=True)),
+        )
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
         .collect()
     )
-    derived = []
-    if record_kind.subject_code is not None and record_kind.subject_code in canonical:
-        derived.append(ids.subject_kind_expr(pl.col(record_kind.subject_code)).alias("subject_kind"))
-    valid = checked.filter(~pl.col(_FAIL)).select(
-        *canonical, *derived, *extras, SOURCE, ROW
+    valid = (
+        checked.select(*canonical, *extras, SOURCE, ROW, _FAIL)
+        .filter(~pl.col(_FAIL))
+        .drop(_FAIL)
     )
-    bad = checked.filter(pl.col(_FAIL))
+    if record_kind.subject_code is not None and record_kind.subject_code in canonical:
+        subject_kind = ids.subject_kind_expr(pl.col(record_kind.subject_code))
+        valid = valid.lazy().select(
+            *canonical, subject_kind.alias("subject_kind"), *extras, SOURCE, ROW
+        ).collect()
     reasons = pl.concat_list(
         [pl.when(pl.col(c)).then(pl.lit(p.reason)) for p, c in zip(plans, fail_cols, strict=True)]
     ).list.drop_nulls()
-    quarantine = bad.select(
+    quarantine = checked.filter(pl.col(_FAIL)).select(
         *(pl.col(_RAW + c).alias(c) for c in canonical),
         *extras,
         SOURCE,
         ROW,
-        *(c for c in (OVERFLOW,) if c in names),
+        *tail,
         reasons.alias(REASONS),
     )
     counts = (

@@ -125,6 +125,9 @@ class RecordKind:
     key: str = "record_id"
     description: str = ""
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False, hash=False)
+    _schema: list[pa.DataFrameSchema] = field(
+        init=False, repr=False, compare=False, hash=False, default_factory=list
+    )
 
     def __post_init__(self) -> None:
         by_name = {f.name: f for f in self.fields}
@@ -155,3 +158,9 @@ class RecordKind:
         from credit_ledger.kinds._pandera import build_schema
 
         return build_schema(self)
+
+    def cached_schema(self) -> pa.DataFrameSchema:
+        """The schema built once per declaration, for read-only use by the validator."""
+        if not self._schema:
+            self._schema.append(self.schema())
+        return self._schema[0]

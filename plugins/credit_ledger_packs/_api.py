@@ -1,0 +1,34 @@
+"""The host API the packs use, imported in one place.
+
+The packs use only what a third-party plugin can use: the hook marker, the rule model and the
+setting declaration. Nothing else of ``credit_ledger`` internals is imported by the packs.
+"""
+
+from __future__ import annotations
+
+from credit_ledger.errors import RuleError
+from credit_ledger.plugins import Setting, hookimpl
+from credit_ledger.rules import (
+    DerivedColumn,
+    Rule,
+    RuleContext,
+    RunContext,
+    Scope,
+    SettingValue,
+    Severity,
+    Summary,
+)
+
+__all__ = [
+    "DerivedColumn",
+    "Rule",
+    "RuleContext",
+    "RuleError",
+    "RunContext",
+    "Scope",
+    "Setting",
+    "SettingValue",
+    "Severity",
+    "Summary",
+    "hookimpl",
+]

@@ -1,0 +1,191 @@
+"""Working days and calendar months, as vectorised Polars expressions.
+
+Chinese statutory deadlines count *working days* (工作日): Monday to Friday, minus public
+holidays, plus the weekend days declared working days to make up for a holiday (调休). Polars'
+``add_business_days`` knows weekends and holidays but not make-up days, so the calendar here
+is a sorted table of working days and "``n`` working days after ``d``" is one binary search and
+one gather, for every row at once.
+
+The holiday list is configuration (DOMAIN.md [A]): the State Council publishes it each year.
+The default is weekends only; :data:`CN_HOLIDAYS_2024_2025` holds the 2024 and 2025 notices
+as recalled here (not verified against the notices: check before relying on them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+__all__ = [
+    "CN_HOLIDAYS_2024_2025",
+    "CN_MAKEUP_WORKDAYS_2024_2025",
+    "WorkCalendar",
+    "add_months",
+    "parse_dates",
+]
+
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+
+CN_HOLIDAYS_2024_2025: tuple[str, ...] = (
+    "2024-01-01",
+    "2024-02-10..2024-02-17",
+    "2024-04-04..2024-04-06",
+    "2024-05-01..2024-05-05",
+    "2024-06-10",
+    "2024-09-15..2024-09-17",
+    "2024-10-01..2024-10-07",
+    "2025-01-01",
+    "2025-01-28..2025-02-04",
+    "2025-04-04..2025-04-06",
+    "2025-05-01..2025-05-05",
+    "2025-05-31..2025-06-02",
+    "2025-10-01..2025-10-08",
+)
+"""Public holidays 2024-2025 (国务院办公厅 notices) [A: recalled, not verified]."""
+
+CN_MAKEUP_WORKDAYS_2024_2025: tuple[str, ...] = (
+    "2024-02-04",
+    "2024-02-18",
+    "2024-04-07",
+    "2024-04-28",
+    "2024-05-11",
+    "2024-09-14",
+    "2024-09-29",
+    "2024-10-12",
+    "2025-01-26",
+    "2025-02-08",
+    "2025-04-27",
+    "2025-09-28",
+    "2025-10-11",
+)
+"""Weekend days worked to make up for the holidays above (调休) [A: recalled, not verified]."""
+
+
+def parse_dates(items: Iterable[str]) -> frozenset[dt.date]:
+    """Dates from ISO strings; ``"A..B"`` is the inclusive range from A to B.
+
+    Raises:
+        ValueError: an item is not an ISO date or range.
+
+    Example:
+        >>> sorted(parse_dates(["2024-10-01..2024-10-03", "2024-12-25"]))[-1]
+        datetime.date(2024, 12, 25)
+        >>> len(parse_dates(["2024-10-01..2024-10-07"]))
+        7
+    """
+    out: set[dt.date] = set()
+    for item in items:
+        text = item.strip()
+        if not text:
+            continue
+        first, _, last = text.partition("..")
+        start = dt.date.fromisoformat(first.strip())
+        end = dt.date.fromisoformat(last.strip()) if last else start
+        if end < start:
+            raise ValueError(f"date range {text!r} ends before it starts")
+        out.update(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working days: weekdays minus ``holidays`` plus ``makeup_workdays``.
+
+    Attributes:
+        holidays: days off that fall on weekdays (weekend holidays change nothing).
+        makeup_workdays: weekend days that are working days (调休).
+
+    Example:
+        >>> cal = WorkCalendar.from_strings(["2024-10-01..2024-10-07"], ["2024-10-12"])
+        >>> cal.add(dt.date(2024, 9, 30), 3)
+        datetime.date(2024, 10, 10)
+        >>> df = pl.DataFrame({"d": [dt.date(2024, 9, 30)]})
+        >>> df.select(cal.add_expr(pl.col("d"), 3)).item()
+        datetime.date(2024, 10, 10)
+    """
+
+    holidays: frozenset[dt.date] = frozenset()
+    makeup_workdays: frozenset[dt.date] = frozenset()
+
+    @classmethod
+    def from_strings(
+        cls, holidays: Iterable[str], makeup_workdays: Iterable[str] = ()
+    ) -> WorkCalendar:
+        """A calendar from ISO dates or ``A..B`` ranges (the settings' format)."""
+        return cls(holidays=parse_dates(holidays), makeup_workdays=parse_dates(makeup_workdays))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day.
+
+        Example:
+            >>> WorkCalendar().is_working_day(dt.date(2024, 6, 1))  # a Saturday
+            False
+        """
+        if day in self.makeup_workdays:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def add(self, day: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``day`` (scalar twin of :meth:`add_expr`)."""
+        if n < 1:
+            raise ValueError("n must be ≥ 1")
+        current = day
+        while n:
+            current += dt.timedelta(days=1)
+            n -= self.is_working_day(current)
+        return current
+
+    def workdays(self) -> pl.Series:
+        """Every working day from 1970-01-01 to 2199-12-31, sorted."""
+        return _workdays(self)
+
+    def add_expr(self, day: pl.Expr, n: int | pl.Expr) -> pl.Expr:
+        """The ``n``-th working day strictly after ``day`` (``n`` ≥ 1), per row.
+
+        A deadline "within 3 working days after D" is ``add_expr(D, 3)``; a ``D`` on a day off
+        counts from the next working day. Null ``day`` or dates outside 1970-2199 give null.
+        """
+        days = self.workdays()
+        known = pl.lit(days)
+        # Working days ≤ d, so index k + n - 1 is the n-th working day after d.
+        target = known.search_sorted(day, side="right").cast(pl.Int64) + n - 1
+        inside = day.is_not_null() & day.is_between(FIRST_DAY, LAST_DAY) & (target < len(days))
+        safe = pl.when(inside).then(target).otherwise(0).cast(pl.UInt32)
+        name = day.meta.output_name(raise_if_undetermined=False) or "workday"
+        return pl.when(inside).then(known.gather(safe)).alias(name)
+
+    def count_expr(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
+        """Working days in ``(start, end]`` (negative when ``end`` is before ``start``)."""
+        known = pl.lit(self.workdays())
+        hi = known.search_sorted(end, side="right").cast(pl.Int64)
+        lo = known.search_sorted(start, side="right").cast(pl.Int64)
+        return pl.when(start.is_not_null() & end.is_not_null()).then(hi - lo)
+
+
+@functools.cache
+def _workdays(calendar: WorkCalendar) -> pl.Series:
+    days = pl.date_range(FIRST_DAY, LAST_DAY, interval="1d", eager=True)
+    weekday = days.dt.weekday() <= 5
+    holiday = days.is_in(sorted(calendar.holidays))
+    makeup = days.is_in(sorted(calendar.makeup_workdays))
+    return days.filter((weekday & ~holiday) | makeup).alias("workday")
+
+
+def add_months(day: pl.Expr, months: int | pl.Expr) -> pl.Expr:
+    """``day`` plus calendar months, clamped to the end of a shorter month (DOMAIN.md §0).
+
+    Example:
+        >>> df = pl.DataFrame({"d": [dt.date(2024, 2, 29), dt.date(2024, 5, 31)]})
+        >>> df.select(add_months(pl.col("d"), 12))["d"].to_list()
+        [datetime.date(2025, 2, 28), datetime.date(2025, 5, 31)]
+        >>> df.select(add_months(pl.col("d"), 3))["d"].to_list()
+        [datetime.date(2024, 5, 29), datetime.date(2024, 8, 31)]
+    """
+    if isinstance(months, int):
+        return day.dt.offset_by(f"{months}mo")
+    return day.dt.offset_by(pl.format("{}mo", months.cast(pl.Int64)))

@@ -1,0 +1,401 @@
+"""Plugin ``zeroing``: dynamic zeroing (动态清零) of government bodies on the court lists.
+
+Two ledgers (DOMAIN.md §4.1): dishonest-debtor listings (失信被执行人, §2.3) and judgment-debtor
+cases (被执行人案件, §2.4) whose debtor is a government body (:mod:`credit_ledger_packs.common`).
+Per period: opening, new, closed and closing counts (and amounts for cases), the exit rate
+(台账退出率) and whether the period is zeroed; ``opening + new - closed = closing`` is checked
+and a violation is an error (:class:`~credit_ledger_packs._ledger.ZeroingInvariantError`).
+
+Rules (alerts) follow the SPC rules on publishing the list of dishonest judgment debtors
+(法释〔2017〕7号): removal within 3 working days of a removal ground (Art. 10), fixed terms
+(Art. 2), no minors (Art. 4).
+
+Example:
+    >>> import datetime as dt
+    >>> from credit_ledger_packs import zeroing
+    >>> table = zeroing.zeroing_table({"dishonest_debtor": frame}, as_of=dt.date(2024, 12, 31),
+    ...                               period="quarter")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+
+import polars as pl
+
+from credit_ledger_packs import _arrears, _settings
+from credit_ledger_packs._api import (
+    Rule,
+    RuleContext,
+    RunContext,
+    Scope,
+    Setting,
+    Severity,
+    Summary,
+    hookimpl,
+)
+from credit_ledger_packs._calendar import add_months
+from credit_ledger_packs._exprs import MONEY, as_of_lit, calendar, normalized_name, yuan
+from credit_ledger_packs._ledger import LEDGER_SCHEMA, LedgerSpec, ledger_table
+from credit_ledger_packs._periods import Period
+from credit_ledger_packs.common import is_gov_body_expr
+
+__all__ = ["RULES", "ledger_spec", "zeroing_table"]
+
+Check = Callable[[RuleContext], pl.Expr]
+DISHONEST = "dishonest_debtor"
+CASES = "judgment_debtor_case"
+REMOVAL_WORKING_DAYS = 3
+"""SPC rules Art. 9/10: delete, revoke or correct within 3 working days [P: secondary copies]."""
+
+SPC_RULES = "《最高人民法院关于公布失信被执行人名单信息的若干规定》(法释〔2017〕7号)"
+ZEROING_POLICY = (
+    "中共中央 国务院《关于促进民营经济发展壮大的意见》(2023):"
+    " 机关、事业单位拒不履行司法裁判纳入信用记录",
+    "国家发展改革委 关于完善政府诚信履约机制 (2023): 被列入失信被执行人纳入政务信用记录",
+)
+
+
+def _active(ctx: RuleContext | RunContext, start: str, end: str) -> pl.Expr:
+    t = as_of_lit(ctx.as_of)
+    return (pl.col(start) <= t) & (pl.col(end).is_null() | (pl.col(end) > t))
+
+
+def _in_alert_scope(ctx: RuleContext) -> pl.Expr:
+    if _settings.get(ctx, "zeroing.alerts_scope", str) == "gov_bodies":
+        return is_gov_body_expr(DISHONEST, ctx)
+    return pl.lit(True)
+
+
+def _gov_listing_cleared(ctx: RuleContext) -> pl.Expr:
+    return ~(is_gov_body_expr(DISHONEST, ctx) & _active(ctx, "published_on", "removed_on"))
+
+
+def _gov_case_cleared(ctx: RuleContext) -> pl.Expr:
+    return ~(is_gov_body_expr(CASES, ctx) & _active(ctx, "filed_on", "closed_on"))
+
+
+def removal_due_by(ctx: RuleContext | RunContext) -> pl.Expr:
+    """``removal_ground_on`` + 3 working days (Art. 10), with the configured calendar."""
+    return calendar(ctx).add_expr(pl.col("removal_ground_on"), REMOVAL_WORKING_DAYS)
+
+
+def listing_expires_on() -> pl.Expr:
+    """``published_on + term_years`` (calendar years, clamped at month end); null without term."""
+    return add_months(pl.col("published_on"), pl.col("term_years") * 12)
+
+
+def _removal_on_time(ctx: RuleContext) -> pl.Expr:
+    t = as_of_lit(ctx.as_of)
+    due = removal_due_by(ctx)
+    removed = pl.when(pl.col("removed_on") <= t).then(pl.col("removed_on"))
+    late = (removed.is_null() & (t > due)) | (removed > due)
+    return ~(pl.col("removal_ground_on").is_not_null() & late & _in_alert_scope(ctx))
+
+
+def _term_respected(ctx: RuleContext) -> pl.Expr:
+    deadline = calendar(ctx).add_expr(listing_expires_on(), REMOVAL_WORKING_DAYS)
+    overdue = (deadline < as_of_lit(ctx.as_of)) & _active(ctx, "published_on", "removed_on")
+    return ~(overdue & _in_alert_scope(ctx))
+
+
+def _not_aging(kind: str, start: str, end: str) -> Check:
+    def check(ctx: RuleContext) -> pl.Expr:
+        days = _settings.get(ctx, "zeroing.aging_days", int)
+        age = (as_of_lit(ctx.as_of) - pl.col(start)).dt.total_days()
+        return ~(is_gov_body_expr(kind, ctx) & _active(ctx, start, end) & (age > days))
+
+    return check
+
+
+def _dates_not_after(*columns: str) -> Check:
+    def check(ctx: RuleContext) -> pl.Expr:
+        t = as_of_lit(ctx.as_of)
+        return pl.all_horizontal([(pl.col(c) <= t).fill_null(True) for c in columns])
+
+    return check
+
+
+def _one_name(name: str, code: str, *, entities_only: bool) -> pl.Expr:
+    # Natural persons' numbers are masked in published lists: two people may share one.
+    usable = pl.col(code).str.contains("*", literal=True).not_()
+    if entities_only:
+        usable = usable & (pl.col("party_type") != "natural_person").fill_null(True)
+    return normalized_name(pl.col(name)).filter(usable).n_unique() <= 1
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="zeroing.gov_body_dishonest_outstanding",
+        title="no government body is an active dishonest judgment debtor (zeroing)",
+        kind=DISHONEST,
+        check=_gov_listing_cleared,
+        severity=Severity.ERROR,
+        message=pl.format(
+            "government body listed since {}, not removed by the run date", "published_on"
+        ),
+        references=(f"{SPC_RULES} 第6条", *ZEROING_POLICY),
+        tags=("zeroing", "gov_body"),
+        description="A listing of a government organ or public institution (credit code 11/12,"
+        " or packs.extra_gov_codes) that is active at as_of: published_on ≤ as_of and not"
+        " removed by then. The district commits to clearing them (动态清零).",
+    ),
+    Rule(
+        id="zeroing.gov_body_judgment_case_outstanding",
+        title="no government body is the debtor of an open enforcement case (zeroing)",
+        kind=CASES,
+        check=_gov_case_cleared,
+        severity=Severity.ERROR,
+        message=pl.format("government body case filed {}, open on the run date", "filed_on"),
+        references=ZEROING_POLICY,
+        tags=("zeroing", "gov_body"),
+        description="filed_on ≤ as_of and closed_on null or after as_of, for a government body"
+        " debtor. Ledger definition [A] (DOMAIN.md §2.4).",
+    ),
+    Rule(
+        id="zeroing.overdue_removal",
+        title="a listing is removed within 3 working days of its removal ground",
+        kind=DISHONEST,
+        check=_removal_on_time,
+        severity=Severity.ERROR,
+        message=pl.format("removal ground on {}, removed on {}", "removal_ground_on", "removed_on"),
+        references=(f"{SPC_RULES} 第10条",),
+        tags=("zeroing", "alert"),
+        description="Fails when removal_ground_on is set and, at as_of, the listing is not"
+        " removed more than 3 working days later, or was removed later than that. Working days"
+        " use packs.holidays and packs.makeup_workdays [A: calendar is configuration].",
+    ),
+    Rule(
+        id="zeroing.term_expired_not_removed",
+        title="a listing with a fixed term is removed within 3 working days after the term",
+        kind=DISHONEST,
+        check=_term_respected,
+        severity=Severity.ERROR,
+        message=pl.format("published {} for {} years, still active", "published_on", "term_years"),
+        references=(f"{SPC_RULES} 第2条、第10条",),
+        tags=("zeroing", "alert"),
+        description="listing_expires_on = published_on + term_years (calendar years, clamped"
+        " at month end [A]); fails when expires + 3 working days < as_of and still active.",
+    ),
+    Rule(
+        id="zeroing.aging_dishonest_listing",
+        title="no government-body listing has been outstanding longer than zeroing.aging_days",
+        kind=DISHONEST,
+        check=_not_aging(DISHONEST, "published_on", "removed_on"),
+        severity=Severity.WARNING,
+        references=ZEROING_POLICY,
+        tags=("zeroing", "alert"),
+        description="Age = as_of - published_on; threshold zeroing.aging_days (default 90 [A]).",
+    ),
+    Rule(
+        id="zeroing.aging_judgment_case",
+        title="no government-body case has been open longer than zeroing.aging_days",
+        kind=CASES,
+        check=_not_aging(CASES, "filed_on", "closed_on"),
+        severity=Severity.WARNING,
+        references=ZEROING_POLICY,
+        tags=("zeroing", "alert"),
+        description="Age = as_of - filed_on; threshold zeroing.aging_days (default 90 [A]).",
+    ),
+    Rule(
+        id="zeroing.minor_listed",
+        title="no minor is listed as a dishonest judgment debtor",
+        kind=DISHONEST,
+        check=~((pl.col("party_type") == "natural_person") & (pl.col("age") < 18)),
+        severity=Severity.CRITICAL,
+        references=(f"{SPC_RULES} 第4条 (被执行人为未成年人的，不得纳入) [P]",),
+        tags=("zeroing", "alert", "personal"),
+    ),
+    Rule(
+        id="zeroing.removed_before_published",
+        title="a listing is not removed before it was published",
+        kind=DISHONEST,
+        check=pl.col("removed_on") >= pl.col("published_on"),
+        severity=Severity.ERROR,
+        message=pl.format("published {}, removed {}", "published_on", "removed_on"),
+        tags=("zeroing", "bad_input"),
+        description="Such rows are left out of the zeroing figures (counted in 'excluded').",
+    ),
+    Rule(
+        id="zeroing.closed_before_filed",
+        title="a case is not closed before it was filed",
+        kind=CASES,
+        check=pl.col("closed_on") >= pl.col("filed_on"),
+        severity=Severity.ERROR,
+        message=pl.format("filed {}, closed {}", "filed_on", "closed_on"),
+        tags=("zeroing", "bad_input"),
+        description="Such rows are left out of the zeroing figures (counted in 'excluded').",
+    ),
+    Rule(
+        id="zeroing.listing_dates_not_future",
+        title="a listing's dates are not after the run date",
+        kind=DISHONEST,
+        check=_dates_not_after("filed_on", "published_on", "removal_ground_on", "removed_on"),
+        severity=Severity.WARNING,
+        tags=("zeroing", "bad_input"),
+        description="Events after as_of are not counted in the figures for as_of.",
+    ),
+    Rule(
+        id="zeroing.case_dates_not_future",
+        title="a case's dates are not after the run date",
+        kind=CASES,
+        check=_dates_not_after("filed_on", "closed_on"),
+        severity=Severity.WARNING,
+        tags=("zeroing", "bad_input"),
+        description="Events after as_of are not counted in the figures for as_of.",
+    ),
+    Rule(
+        id="zeroing.listing_one_name_per_code",
+        title="an organisation's credit code carries one name across its listings",
+        kind=DISHONEST,
+        check=_one_name("debtor_name", "id_or_uscc", entities_only=True),
+        scope=Scope.ENTITY,
+        severity=Severity.WARNING,
+        tags=("zeroing", "bad_input"),
+        description="Names compared after NFKC folding and removing spaces; masked codes skipped.",
+    ),
+    Rule(
+        id="zeroing.case_one_name_per_code",
+        title="a debtor's credit code carries one name across its cases",
+        kind=CASES,
+        check=_one_name("debtor_name", "debtor_uscc", entities_only=False),
+        scope=Scope.ENTITY,
+        severity=Severity.WARNING,
+        tags=("zeroing", "bad_input"),
+    ),
+)
+"""The zeroing rules; ids are API."""
+
+
+def ledger_spec(kind: str, source: _settings.SettingsSource = None) -> LedgerSpec:
+    """The ledger of ``kind`` (``dishonest_debtor`` or ``judgment_debtor_case``).
+
+    Example:
+        >>> ledger_spec("dishonest_debtor").name
+        'dishonest_debtor'
+    """
+    if kind == DISHONEST:
+        return LedgerSpec(
+            name=DISHONEST,
+            scope=is_gov_body_expr(DISHONEST, source),
+            start=pl.col("published_on"),
+            end=pl.col("removed_on"),
+        )
+    if kind == CASES:
+        performed = pl.col("performed_amount").fill_null(yuan(0))
+        return LedgerSpec(
+            name=CASES,
+            scope=is_gov_body_expr(CASES, source),
+            start=pl.col("filed_on"),
+            end=pl.col("closed_on"),
+            amount=pl.col("subject_amount").fill_null(yuan(0)),
+            unpaid=pl.max_horizontal(pl.col("subject_amount") - performed, yuan(0)).cast(MONEY),
+        )
+    raise ValueError(f"no zeroing ledger for kind {kind!r}")
+
+
+def zeroing_table(
+    frames: Mapping[str, pl.DataFrame | pl.LazyFrame],
+    *,
+    as_of: dt.date,
+    period: Period = "month",
+    start: dt.date | None = None,
+    by: str | None = None,
+    settings: _settings.SettingsSource = None,
+) -> pl.DataFrame:
+    """The zeroing table of every ledger in ``frames`` (dishonest debtors, judgment cases, and
+    arrears via :func:`credit_ledger_packs.arrears.ledger_spec`).
+
+    Args:
+        frames: valid records by kind name; kinds without a ledger are ignored.
+        as_of: run date; the last period ends on it.
+        period: ``month``, ``quarter`` or ``year``.
+        start: first day reported (default: 1 January of ``as_of``'s year).
+        by: break the figures down by this column (``court``, ``source_org``); ledgers without
+            it are reported whole.
+        settings: settings mapping or context (defaults for missing ones).
+
+    Returns:
+        One row per ledger, period (and group), with the columns of
+        :data:`credit_ledger_packs._ledger.LEDGER_SCHEMA`.
+
+    Raises:
+        ZeroingInvariantError: ``opening + new - closed != closing`` somewhere (an error).
+
+    Example:
+        >>> df = pl.DataFrame(
+        ...     {"id_or_uscc": ["11140800558745220K"], "party_type": ["legal_entity"],
+        ...      "published_on": [dt.date(2024, 2, 1)], "removed_on": [dt.date(2024, 3, 5)]}
+        ... )
+        >>> t = zeroing_table({"dishonest_debtor": df}, as_of=dt.date(2024, 3, 31))
+        >>> for row in t.select("period", "opening", "new", "closed", "closing").rows():
+        ...     print(row)
+        ('2024-01', 0, 0, 0, 0)
+        ('2024-02', 0, 1, 0, 1)
+        ('2024-03', 1, 0, 1, 0)
+    """
+    max_days = _settings.get(settings, "zeroing.max_days_to_close", int)
+    tables = []
+    for kind in (DISHONEST, CASES, _arrears.KIND):
+        if kind not in frames:
+            continue
+        spec = (
+            _arrears.ledger_spec(settings) if kind == _arrears.KIND else ledger_spec(kind, settings)
+        )
+        frame = frames[kind].lazy()
+        has_by = by is not None and by in frame.collect_schema().names()
+        tables.append(
+            ledger_table(
+                frame,
+                spec,
+                as_of=as_of,
+                period=period,
+                start=start,
+                by=by if has_by else None,
+                max_days_to_close=max_days,
+            )
+        )
+    if not tables:
+        return pl.DataFrame(schema=LEDGER_SCHEMA)
+    return pl.concat(tables, how="vertical")
+
+
+def _summary(kind: str, by: str | None) -> Summary:
+    def compute(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
+        period = _settings.get(ctx, "zeroing.period", str)
+        return zeroing_table(
+            {kind: frames[kind]},
+            as_of=ctx.as_of,
+            period=period,  # type: ignore[arg-type]
+            by=by,
+            settings=ctx,
+        )
+
+    suffix = f"_by_{by}" if by else ""
+    return Summary(
+        name=f"zeroing.{kind}{suffix}",
+        kinds=(kind,),
+        compute=compute,
+        description=f"zeroing ledger of {kind} per period" + (f", by {by}" if by else ""),
+    )
+
+
+@hookimpl
+def credit_ledger_settings() -> Sequence[Setting]:
+    """Period, closing deadline, aging threshold, alert scope."""
+    return _settings.ZEROING
+
+
+@hookimpl
+def credit_ledger_rules() -> Sequence[Rule]:
+    """The zeroing alerts (see :data:`RULES`)."""
+    return RULES
+
+
+@hookimpl
+def credit_ledger_summaries() -> Sequence[Summary]:
+    """The two ledgers per period, whole and by court and by source department."""
+    return [
+        _summary(kind, by) for kind in (DISHONEST, CASES) for by in (None, "court", "source_org")
+    ]

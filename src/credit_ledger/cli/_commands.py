@@ -1,0 +1,38 @@
+"""Registry of sub-commands. Each command module exposes ``register(subparsers)`` which adds
+its parser and sets ``handler`` (a function ``(argparse.Namespace) -> int``)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from credit_ledger.cli import (
+    _check,
+    _compact,
+    _demo,
+    _generate,
+    _history,
+    _plugins,
+    _rules,
+    _run,
+    _validate,
+    _zeroing,
+)
+
+Subparsers = "argparse._SubParsersAction[Any]"
+
+REGISTRY: tuple[Callable[[Any], None], ...] = (
+    _demo.register,
+    _generate.register,
+    _validate.register,
+    _check.register,
+    _plugins.register,
+    _rules.register,
+    _run.register,
+    _history.register,
+    _compact.register,
+    _zeroing.register,
+)
+
+__all__ = ["REGISTRY", "argparse"]

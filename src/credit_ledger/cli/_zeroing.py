@@ -1,0 +1,168 @@
+"""``credit-ledger zeroing --as-of DATE --period month|quarter|year FILE...``: the dynamic-zeroing
+table (动态清零台账) of government bodies: dishonest-debtor listings, judgment-debtor cases and
+arrears owed to SMEs, per period up to ``--as-of``.
+
+Each FILE is read and validated as the record kind named by its file name (``dishonest_debtor``,
+``judgment_debtor_case``, ``arrears_case``, optionally with a suffix such as
+``dishonest_debtor_2024.csv``) or by ``--kind``; quarantined rows are counted on stderr and left
+out. Every period satisfies ``opening + new - closed = closing``; if it ever did not, the
+command fails with exit code 3 instead of printing wrong figures.
+
+Exit codes: 0 table printed; 2 usage or input error; 3 invariant or rule error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from credit_ledger.cli._exit import OK
+from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
+from credit_ledger.errors import UsageError
+from credit_ledger.ingest import read
+from credit_ledger.kinds import record_kinds
+from credit_ledger.validate import validate
+from credit_ledger_packs.zeroing import zeroing_table  # the built-in zeroing pack
+
+__all__ = ["register"]
+
+LEDGER_KINDS = ("dishonest_debtor", "judgment_debtor_case", "arrears_case")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def register(sub: Any) -> None:
+    """Add the ``zeroing`` sub-command."""
+    p = sub.add_parser(
+        "zeroing",
+        help="dynamic-zeroing table of government bodies per period",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--as-of", type=_date, required=True, metavar="DATE", help="run date")
+    p.add_argument(
+        "--period", choices=("month", "quarter", "year"), default="month", help="default month"
+    )
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="DATE",
+        help="first day reported (default: 1 January of the --as-of year)",
+    )
+    p.add_argument("--kind", help="record kind of every FILE (default: from the file name)")
+    p.add_argument("--by", choices=("court", "source_org"), help="break the figures down")
+    p.add_argument("--encoding", help="text encoding of CSV files (default: detected)")
+    p.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    add_plugin_options(p)
+    p.set_defaults(handler=_run)
+
+
+def kind_of(path: Path, given: str | None) -> str:
+    """The record kind of ``path``: ``given``, else the longest kind name its stem starts with.
+
+    Raises:
+        UsageError: no kind name matches the file name.
+    """
+    if given:
+        return given
+    stem = path.stem.lower()
+    matches = [k for k in record_kinds() if stem == k or stem.startswith(k + "_")]
+    if not matches:
+        raise UsageError(
+            f"{path.name}: cannot tell the record kind from the file name; use --kind "
+            f"(ledgers: {', '.join(LEDGER_KINDS)})"
+        )
+    return max(matches, key=len)
+
+
+def _frames(args: argparse.Namespace) -> dict[str, pl.DataFrame]:
+    parts: dict[str, list[pl.DataFrame]] = {}
+    for path in args.files:
+        kind = kind_of(path, args.kind)
+        if kind not in LEDGER_KINDS:
+            print(
+                f"credit-ledger: {path.name}: kind {kind} has no zeroing ledger, skipped",
+                file=sys.stderr,
+            )
+            continue
+        result = validate(read(path, kind=kind, encoding=args.encoding), kind=kind)
+        s = result.summary
+        left_out = " (left out of the figures)" if s.rows_quarantined else ""
+        print(
+            f"credit-ledger: {path.name}: {kind}, {s.rows_in} rows, {s.rows_valid} valid, "
+            f"{s.rows_quarantined} quarantined{left_out}",
+            file=sys.stderr,
+        )
+        parts.setdefault(kind, []).append(result.valid)
+    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in parts.items()}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # exact: money is never a binary float
+    return value
+
+
+def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
+    print(
+        f"dynamic zeroing of government bodies as of {args.as_of.isoformat()}, per {args.period}"
+        "  (opening + new - closed = closing)"
+    )
+    for (ledger, group), rows in table.group_by(["ledger", "group"], maintain_order=True):
+        title = f"{ledger}" + (f" [{group}]" if group is not None else "")
+        print(f"\n{title}")
+        money = rows["closing_amount"].null_count() < rows.height
+        head = (
+            f"  {'period':<8} {'opening':>7} {'new':>5} {'closed':>6} {'closing':>7} "
+            f"{'exit rate':>9}  zeroed"
+        )
+        print(head + ("  closing amount" if money else ""))
+        for r in rows.iter_rows(named=True):
+            line = (
+                f"  {r['period']:<8} {r['opening']:>7} {r['new']:>5} {r['closed']:>6} "
+                f"{r['closing']:>7} {r['exit_rate']:>9.1%}  {'yes' if r['zeroed'] else 'no':<6}"
+            )
+            if money:
+                line += f"  ¥{r['closing_amount']:,}"
+            print(line)
+        excluded = int(rows["excluded"].max() or 0)  # type: ignore[arg-type]
+        if excluded:
+            print(f"  ({excluded} rows without usable dates left out; see the rule findings)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    manager, _ = manager_from_args(args)
+    manager.ensure_ready()
+    frames = _frames(args)
+    if not frames:
+        raise UsageError(f"no file of a ledger kind ({', '.join(LEDGER_KINDS)})")
+    table = zeroing_table(
+        frames,
+        as_of=args.as_of,
+        period=args.period,
+        start=args.start,
+        by=args.by,
+        settings=manager.settings(),
+    )
+    if args.json:
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.iter_rows(named=True)]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        _print_text(table, args)
+    return OK

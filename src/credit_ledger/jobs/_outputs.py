@@ -1,0 +1,157 @@
+"""Output files: written to a staging directory before the ledger commit (so a full disk or a
+bad path fails the run while the ledger is untouched), renamed into place after it, the
+manifest last."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from credit_ledger.errors import OutputError
+
+if TYPE_CHECKING:
+    from credit_ledger.jobs._config import OutputConfig
+    from credit_ledger.plugins import Reporter
+    from credit_ledger.rules import EvaluationResult
+
+__all__ = ["StagedOutputs", "publish", "stage", "writers"]
+
+Writer = Callable[[Path], None]
+
+
+@dataclass(kw_only=True)
+class StagedOutputs:
+    """Outputs written to ``staging`` inside ``directory``, not yet published.
+
+    Attributes:
+        directory: where the outputs go.
+        staging: the hidden directory holding them until :func:`publish`.
+        files: file name → ``{"name", "path", "sha256", "bytes"}`` (path is the final one).
+    """
+
+    directory: Path
+    staging: Path
+    files: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def discard(self) -> None:
+        """Remove the staged files (the run failed before its commit)."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _error(directory: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    return OutputError(f"cannot write outputs to {directory}: {reason}")
+
+
+def stage(directory: Path, run_id: str, writers: Mapping[str, Writer]) -> StagedOutputs:
+    """Write every output (file name → writer) into a staging directory in ``directory``.
+
+    Raises:
+        OutputError: the directory cannot be created or a file cannot be written (exit 4);
+            nothing is left behind.
+    """
+    staging = directory / f".staging-{run_id}"
+    staged = StagedOutputs(directory=directory, staging=staging)
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise NotADirectoryError(20, "a file is in the way (not a directory)")
+        directory.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        for name, write in writers.items():
+            target = staging / name
+            write(target)
+            digest, size = _digest(target)
+            staged.files[name] = {
+                "name": name,
+                "path": str(directory / name),
+                "sha256": digest,
+                "bytes": size,
+            }
+    except OSError as exc:
+        staged.discard()
+        raise _error(directory, exc) from None
+    except Exception:
+        staged.discard()
+        raise
+    return staged
+
+
+def publish(staged: StagedOutputs, manifest_json: str | None) -> list[Path]:
+    """Rename the staged files into place, then write ``manifest.json`` (if given) last.
+
+    Raises:
+        OutputError: a rename or the manifest failed (the ledger has the run; rerun with
+            ``--force`` to write the outputs again).
+    """
+    done: list[Path] = []
+    try:
+        for name in staged.files:
+            target = staged.directory / name
+            os.replace(staged.staging / name, target)
+            done.append(target)
+        if manifest_json is not None:
+            tmp = staged.staging / "manifest.json"
+            tmp.write_text(manifest_json + "\n", encoding="utf-8")
+            target = staged.directory / "manifest.json"
+            os.replace(tmp, target)
+            done.append(target)
+    except OSError as exc:
+        raise _error(staged.directory, exc) from None
+    finally:
+        staged.discard()
+    return done
+
+
+def writers(
+    config: OutputConfig,
+    *,
+    summary: Mapping[str, Any],
+    findings: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    zeroing: pl.DataFrame | None,
+    evaluation: EvaluationResult,
+    reporters: Sequence[Reporter],
+) -> dict[str, Writer]:
+    """The writers of the outputs ``config`` asks for (file name → writer); the manifest is
+    not among them: :func:`publish` writes it last."""
+    want = set(config.write)
+    out: dict[str, Writer] = {}
+    if "summary" in want:
+        text = json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n"
+
+        def write_summary(path: Path) -> None:
+            path.write_text(text, encoding="utf-8")
+
+        out["summary.json"] = write_summary
+    if "findings" in want:
+        out["findings.parquet"] = findings.write_parquet
+    if "quarantine" in want:
+        out["quarantine.parquet"] = quarantine.write_parquet
+    if "zeroing" in want and zeroing is not None:
+        out["zeroing.csv"] = zeroing.write_csv
+    for r in reporters:
+
+        def write_report(path: Path, reporter: Reporter = r) -> None:
+            reporter.write(evaluation, path)
+
+        out[f"{r.name}{r.suffix}"] = write_report
+    return out

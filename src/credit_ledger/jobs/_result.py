@@ -1,0 +1,142 @@
+"""What :func:`credit_ledger.run` returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+from credit_ledger.rules import Severity
+
+if TYPE_CHECKING:
+    from credit_ledger.rules import EvaluationResult
+
+__all__ = ["InputSummary", "RunResult", "RunStatus"]
+
+RunStatus = Literal["completed", "unchanged", "dry_run"]
+"""``completed``: committed a new run; ``unchanged``: this run key was already committed,
+nothing was done; ``dry_run``: configuration, plugins and rules checked, no data read."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputSummary:
+    """Row accounting of one input (a file or a database result).
+
+    Attributes:
+        source: the source's name in the job.
+        kind: the record kind.
+        location: file path or masked database URI.
+        sha256: content digest.
+        rows_in: rows read; always ``rows_valid + rows_quarantined``.
+        rows_valid: rows that passed validation.
+        rows_quarantined: rows rejected (see the ledger's ``quarantine`` table).
+    """
+
+    source: str
+    kind: str
+    location: str
+    sha256: str
+    bytes: int
+    rows_in: int
+    rows_valid: int
+    rows_quarantined: int
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "location": self.location,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "rows_in": self.rows_in,
+            "rows_valid": self.rows_valid,
+            "rows_quarantined": self.rows_quarantined,
+        }
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class RunResult:
+    """The outcome of :func:`credit_ledger.run`; the API never exits, the CLI maps this to an
+    exit code (``credit_ledger.cli._exit.exit_code_for_result``).
+
+    Attributes:
+        status: see :data:`RunStatus`.
+        job: the job's name.
+        as_of: the run date.
+        ledger: the ledger directory.
+        run_id: the committed run (for ``unchanged``: the earlier run with the same key).
+        run_key: the run key (None for a dry run).
+        ledger_version: the ledger version after the run.
+        rules_status: ``ok``, ``findings`` (unwaived findings at or above ``fail_on``) or
+            ``error`` (a rule, summary or plugin could not be evaluated).
+        fail_on: the threshold ``rules_status`` was computed with.
+        findings_by_severity: unwaived findings per severity.
+        errors: what could not be evaluated (one line each).
+        notices: warnings that do not change the status.
+        inputs: row accounting per input.
+        records: per kind, ``inserted``/``updated``/``unchanged`` records in the ledger.
+        timings: seconds per stage (``read``, ``validate``, ``rules``, ``commit``,
+            ``outputs``).
+        outputs: files written.
+        manifest: the run manifest (empty for a dry run).
+        message: one line for people.
+        recovered: what was undone of an interrupted earlier run.
+        evaluation: the rules engine's result (None unless ``completed``).
+    """
+
+    status: RunStatus
+    job: str
+    as_of: dt.date
+    ledger: Path
+    run_id: str | None = None
+    run_key: str | None = None
+    ledger_version: int = 0
+    rules_status: Literal["ok", "findings", "error"] = "ok"
+    fail_on: Severity = Severity.ERROR
+    findings_by_severity: Mapping[str, int] = field(default_factory=_empty)
+    errors: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
+    inputs: tuple[InputSummary, ...] = ()
+    records: Mapping[str, Mapping[str, int]] = field(default_factory=_empty)
+    timings: Mapping[str, float] = field(default_factory=_empty)
+    outputs: tuple[Path, ...] = ()
+    manifest: Mapping[str, Any] = field(default_factory=_empty)
+    message: str = ""
+    recovered: tuple[str, ...] = ()
+    evaluation: EvaluationResult | None = None
+
+    def failing(self, fail_on: Severity | str | None = None) -> int:
+        """Unwaived findings at or above ``fail_on`` (default: the job's)."""
+        threshold = Severity(fail_on or self.fail_on)
+        return sum(n for s, n in self.findings_by_severity.items() if Severity(s) >= threshold)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (what ``credit-ledger run`` prints on stdout)."""
+        return {
+            "status": self.status,
+            "message": self.message,
+            "job": self.job,
+            "as_of": self.as_of.isoformat(),
+            "ledger": str(self.ledger),
+            "run_id": self.run_id,
+            "run_key": self.run_key,
+            "ledger_version": self.ledger_version,
+            "rules_status": self.rules_status,
+            "fail_on": self.fail_on.value,
+            "findings_by_severity": dict(self.findings_by_severity),
+            "errors": list(self.errors),
+            "notices": list(self.notices),
+            "inputs": [i.to_dict() for i in self.inputs],
+            "records": {k: dict(v) for k, v in self.records.items()},
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "outputs": [str(p) for p in self.outputs],
+            "recovered": list(self.recovered),
+        }

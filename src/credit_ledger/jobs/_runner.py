@@ -1,0 +1,342 @@
+"""``run(job)``: read → validate → rules → ledger commit → outputs, under the ledger's lock.
+
+The API never exits the process: it returns a :class:`RunResult` or raises an error of the
+library's tree (each carrying its exit code), and the CLI maps either to an exit code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from credit_ledger.errors import ConfigError
+from credit_ledger.jobs import _pipeline, _stages
+from credit_ledger.jobs._config import Job, load_job
+from credit_ledger.jobs._manifest import build_manifest, run_key
+from credit_ledger.jobs._outputs import StagedOutputs, publish, stage, writers
+from credit_ledger.jobs._pipeline import Progress
+from credit_ledger.jobs._result import InputSummary, RunResult
+from credit_ledger.jobs._sources import check_sources
+from credit_ledger.kinds import RecordKind
+from credit_ledger.ledger import (
+    Ledger,
+    RunRecord,
+)
+from credit_ledger.plugins import PluginManager, Reporter
+from credit_ledger.rules import Severity, evaluate_many
+
+__all__ = ["Progress", "run"]
+
+log = logging.getLogger("credit_ledger.jobs")
+
+
+def _manager(job: Job) -> PluginManager:
+    return PluginManager(
+        modules=job.plugins.modules,
+        selection=job.plugins.selection,
+        settings=job.plugins.settings,
+    )
+
+
+def _reporters(pm: PluginManager, job: Job) -> list[Reporter]:
+    known = {r.name: r for r in pm.reporters()}
+    missing = [n for n in job.outputs.reporters if n not in known]
+    if missing:
+        raise ConfigError(
+            f"unknown reporter(s) {', '.join(missing)} (installed: {', '.join(known) or 'none'})"
+        )
+    if job.outputs.reporters and job.outputs.dir is None:
+        raise ConfigError("[outputs] reporters need [outputs] dir")
+    return [known[n] for n in job.outputs.reporters]
+
+
+def _resolve_as_of(job: Job, as_of: dt.date | str | None) -> dt.date:
+    if isinstance(as_of, str):
+        try:
+            return dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise ConfigError(f"as_of {as_of!r} is not a date (YYYY-MM-DD)") from None
+    if as_of is not None:
+        return as_of
+    # The scheduler's date when nothing else says: resolved once here, recorded in the
+    # manifest; no rule ever reads the clock.
+    return job.as_of or dt.date.today()
+
+
+def _key_config(job: Job) -> dict[str, Any]:
+    config = job.to_dict()
+    config.pop("fail_on", None)  # changes the exit code, not the result
+    return config
+
+
+def _result_from_record(
+    job: Job, day: dt.date, record: RunRecord, *, status: str, message: str, recovered: list[str]
+) -> RunResult:
+    manifest = record.manifest
+    findings = manifest.get("findings", {})
+    by_sev = {str(k): int(v) for k, v in findings.get("by_severity", {}).items()}
+    errors = tuple(str(e) for e in manifest.get("errors", []))
+    fail = job.fail_on
+    failing = sum(n for s, n in by_sev.items() if Severity(s) >= fail)
+    return RunResult(
+        status="unchanged" if status == "unchanged" else "completed",
+        job=job.name,
+        as_of=day,
+        ledger=job.ledger,
+        run_id=record.run_id,
+        run_key=record.run_key,
+        ledger_version=record.ledger_version,
+        rules_status="error" if errors else ("findings" if failing else "ok"),
+        fail_on=fail,
+        findings_by_severity=by_sev,
+        errors=errors,
+        inputs=tuple(
+            InputSummary(**{k: i[k] for k in InputSummary.__dataclass_fields__})
+            for i in manifest.get("inputs", [])
+        ),
+        manifest=manifest,
+        message=message,
+        recovered=tuple(recovered),
+    )
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    del stage, done, total
+
+
+def _dry_run(
+    job: Job, day: dt.date, kinds: Mapping[str, RecordKind], pm: PluginManager
+) -> RunResult:
+    lines = check_sources(job, day)
+    frames = {k.name: _stages.empty_frame(k) for k in kinds.values()}
+    evaluation = evaluate_many(
+        frames,
+        as_of=day,
+        rules=pm.ruleset(),
+        policy=job.policy,
+        fail_on=job.fail_on,
+        kinds=list(kinds.values()),
+    )
+    errors = _pipeline.rule_errors(evaluation)
+    rules = evaluation.outcomes.height
+    return RunResult(
+        status="dry_run",
+        job=job.name,
+        as_of=day,
+        ledger=job.ledger,
+        rules_status="error" if errors else "ok",
+        fail_on=job.fail_on,
+        errors=errors,
+        notices=(*lines, *evaluation.notices),
+        message=f"dry run: configuration, {len(pm.plugins())} plugin(s) and {rules} rule "
+        f"check(s) fit the schemas of {', '.join(kinds)}; no data read",
+    )
+
+
+def run(
+    job: Job | str | PathLike[str],
+    *,
+    as_of: dt.date | str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    plugins: PluginManager | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run a batch job: read → validate → rules → ledger commit → outputs.
+
+    Args:
+        job: a :class:`Job` or the path of a TOML job file.
+        as_of: the run date (overrides the job; default: the job's, else today).
+        dry_run: check configuration, plugins and every rule against the schemas; read no
+            data, write nothing.
+        force: recompute even if a run with the same run key was committed.
+        plugins: the plugin manager to use (default: one built from the job's ``[plugins]``).
+        progress: ``progress(stage, done, total)`` callback.
+
+    Returns:
+        A :class:`RunResult`: ``completed``, ``unchanged`` (same run key already committed;
+        nothing done) or ``dry_run``.
+
+    Raises:
+        ConfigError: bad configuration, a required plugin missing (exit 2).
+        InputError: a source missing or unreadable (exit 2).
+        LedgerLockedError: another run holds the ledger (exit 3).
+        OutputError: outputs or the ledger could not be written; the ledger is unchanged
+            (exit 4).
+
+    Example:
+        >>> result = run("examples/job.toml", as_of="2025-01-31")  # doctest: +SKIP
+        >>> result.status, result.run_id, result.findings_by_severity  # doctest: +SKIP
+    """
+    job = job if isinstance(job, Job) else load_job(job)
+    report: Progress = progress or _no_progress
+    day = _resolve_as_of(job, as_of)
+    pm = plugins or _manager(job)
+    pm.ensure_ready()
+    kinds = {name: pm.kind(name) for name in job.kinds}
+    reporters = _reporters(pm, job)
+    if dry_run:
+        return _dry_run(job, day, kinds, pm)
+    ledger = Ledger(job.ledger)
+    with ledger.lock(job=job.name):
+        recovered = ledger.recover()
+        with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
+            return _locked_run(
+                job,
+                day=day,
+                kinds=kinds,
+                pm=pm,
+                reporters=reporters,
+                ledger=ledger,
+                recovered=recovered,
+                scratch=Path(scratch),
+                force=force,
+                report=report,
+            )
+
+
+def _locked_run(
+    job: Job,
+    *,
+    day: dt.date,
+    kinds: Mapping[str, RecordKind],
+    pm: PluginManager,
+    reporters: list[Reporter],
+    ledger: Ledger,
+    recovered: list[str],
+    scratch: Path,
+    force: bool,
+    report: Progress,
+) -> RunResult:
+    started = dt.datetime.now(dt.UTC)
+    clock = _pipeline.Clock()
+    base = ledger.state()
+    ruleset = pm.ruleset()
+    with clock.stage("read"):
+        inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
+    key = run_key(
+        inputs=[(i.source, i.kind, i.sha256) for i in inputs],
+        config=_key_config(job),
+        rules=[(r.id, r.version) for r in ruleset.rules if r.kind in kinds],
+        plugins=[(p.name, p.version) for p in pm.plugins() if p.status == "active"],
+        as_of=day.isoformat(),
+    )
+    prior = ledger.find_run_key(key)
+    if prior is not None and not force:
+        message = (
+            f"run key {key[:12]} was already committed as run {prior.run_id} "
+            f"(ledger version {prior.ledger_version}); nothing to do (--force recomputes)"
+        )
+        log.info(message)
+        return _result_from_record(
+            job, day, prior, status="unchanged", message=message, recovered=recovered
+        )
+    run_id = f"r{base.ledger_version + 1:05d}-{day:%Y%m%d}-{key[:8]}"
+    done = _pipeline.evaluate(
+        job,
+        day=day,
+        kinds=kinds,
+        ruleset=ruleset,
+        inputs=inputs,
+        base=base,
+        run_id=run_id,
+        key=key,
+        clock=clock,
+        report=report,
+    )
+    staged: StagedOutputs | None = None
+    with clock.stage("outputs"):
+        if job.outputs.dir is not None:
+            directory = Path(str(job.outputs.dir).format(as_of=day, run_id=run_id, job=job.name))
+            summary = {
+                "run_id": run_id,
+                "run_key": key,
+                "job": job.name,
+                "as_of": day.isoformat(),
+                "ledger_version": base.ledger_version + 1,
+                "rules_status": done.rules_status,
+                "fail_on": job.fail_on.value,
+                "inputs": [s.to_dict() for s in done.summaries],
+                "findings": {"by_severity": done.by_severity},
+                "errors": list(done.errors),
+                "zeroing": done.zeroing.drop("as_of").to_dicts()
+                if done.zeroing is not None
+                else [],
+            }
+            staged = stage(
+                directory,
+                run_id,
+                writers(
+                    job.outputs,
+                    summary=summary,
+                    findings=done.findings,
+                    quarantine=done.quarantine,
+                    zeroing=done.zeroing,
+                    evaluation=done.evaluation,
+                    reporters=reporters,
+                ),
+            )
+    forced = prior is not None
+    manifest = build_manifest(
+        job,
+        run_id=run_id,
+        key=key,
+        as_of=day,
+        started=started,
+        forced=forced,
+        summaries=[s.to_dict() for s in done.summaries],
+        plugins=[p.to_dict() for p in pm.plugins()],
+        outcomes=done.evaluation.outcomes.to_dicts(),
+        by_severity=done.by_severity,
+        waived=int(done.findings["waived"].fill_null(False).sum()),
+        errors=list(done.errors),
+        notices=list(done.evaluation.notices),
+        outputs=list(staged.files.values()) if staged else [],
+    )
+    row = done.row(job, day, started, forced)
+    try:
+        record, records = _pipeline.commit_run(
+            ledger, done, row=row, manifest=manifest, clock=clock, report=report
+        )
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
+    outputs: list[Path] = []
+    with clock.stage("outputs"):
+        if staged is not None:
+            want_manifest = "manifest" in job.outputs.write
+            outputs = publish(staged, record.manifest_json if want_manifest else None)
+    message = (
+        f"run {run_id} committed: ledger version {record.ledger_version}, "
+        f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
+        f"{row['records_inserted']} records new, {row['records_updated']} changed"
+    )
+    log.info(message)
+    return RunResult(
+        status="completed",
+        job=job.name,
+        as_of=day,
+        ledger=job.ledger,
+        run_id=run_id,
+        run_key=key,
+        ledger_version=record.ledger_version,
+        rules_status=done.rules_status,
+        fail_on=job.fail_on,
+        findings_by_severity=done.by_severity,
+        errors=done.errors,
+        notices=tuple(done.evaluation.notices),
+        inputs=tuple(done.summaries),
+        records=records,
+        timings=dict(clock.timings),
+        outputs=tuple(outputs),
+        manifest=record.manifest,
+        message=message,
+        recovered=tuple(recovered),
+        evaluation=done.evaluation,
+    )

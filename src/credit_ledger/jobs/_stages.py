@@ -1,0 +1,210 @@
+"""The data stages of a run: validate each input, assemble per-kind batches and the frames
+the rules see, and turn the engine's result into ledger rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from credit_ledger.errors import CreditLedgerError, InputError
+from credit_ledger.ingest import ROW, SOURCE
+from credit_ledger.jobs._result import InputSummary
+from credit_ledger.jobs._sources import Input
+from credit_ledger.kinds import RecordKind
+from credit_ledger.ledger import LedgerState
+from credit_ledger.ledger._schema import BATCH, DIGEST, FIRST_BATCH, ZEROING_COLUMNS
+from credit_ledger.rules import FINDINGS_SCHEMA, EvaluationResult, RulePolicy, RuleSet, Severity
+from credit_ledger.validate import REASONS, validate
+
+__all__ = [
+    "Batch",
+    "empty_frame",
+    "expired_waiver_findings",
+    "quarantine_rows",
+    "state_frames",
+    "validate_inputs",
+    "zeroing_rows",
+]
+
+SUBJECT_KIND = "subject_kind"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Batch:
+    """The validated records of one kind in this run.
+
+    Attributes:
+        kind: the record kind.
+        records: valid rows, each record id once (the last delivery wins), with the kind's
+            columns, ``subject_kind``, ``_source`` and ``_row``.
+        duplicates: rows dropped because a later input of the batch held the same record id.
+    """
+
+    kind: RecordKind
+    records: pl.DataFrame
+    duplicates: int
+
+
+def _ledger_columns(kind: RecordKind, frame: pl.DataFrame) -> list[str]:
+    keep = [*kind.columns, SUBJECT_KIND, SOURCE, ROW]
+    return [c for c in keep if c in frame.columns]
+
+
+def validate_inputs(
+    inputs: Sequence[Input], kinds: Mapping[str, RecordKind]
+) -> tuple[list[InputSummary], dict[str, Batch], list[tuple[str, pl.DataFrame]]]:
+    """Validate every input; return its accounting, the batch per kind and the quarantined
+    rows per kind.
+
+    Raises:
+        InputError: an input fails while being read (e.g. a truncated file); the message
+            names the source.
+    """
+    summaries: list[InputSummary] = []
+    valid: dict[str, list[pl.DataFrame]] = {}
+    quarantined: list[tuple[str, pl.DataFrame]] = []
+    for item in inputs:
+        kind = kinds[item.kind]
+        try:
+            result = validate(item.frame, kind=kind)
+        except CreditLedgerError:
+            raise
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError(
+                f"source {item.source!r}: {item.location} failed while reading: {first}"
+            ) from None
+        s = result.summary
+        summaries.append(
+            InputSummary(
+                source=item.source,
+                kind=item.kind,
+                location=item.location,
+                sha256=item.sha256,
+                bytes=item.bytes,
+                rows_in=s.rows_in,
+                rows_valid=s.rows_valid,
+                rows_quarantined=s.rows_quarantined,
+            )
+        )
+        valid.setdefault(item.kind, []).append(
+            result.valid.select(_ledger_columns(kind, result.valid))
+        )
+        if result.quarantine.height:
+            quarantined.append((item.kind, result.quarantine))
+    batches: dict[str, Batch] = {}
+    for name, frames in valid.items():
+        kind = kinds[name]
+        together = pl.concat(frames, how="diagonal_relaxed")
+        unique = together.unique(subset=[kind.key], keep="last", maintain_order=True)
+        batches[name] = Batch(kind=kind, records=unique, duplicates=together.height - unique.height)
+    return summaries, batches, quarantined
+
+
+def empty_frame(kind: RecordKind) -> pl.DataFrame:
+    """A typed frame of ``kind`` with no rows (what validation would give for no input)."""
+    schema = {f.name: f.polars_dtype for f in kind.fields}
+    if kind.subject_code is not None:
+        schema[SUBJECT_KIND] = pl.String()
+    return pl.DataFrame(schema={**schema, SOURCE: pl.String(), ROW: pl.Int64()})
+
+
+def state_frames(
+    kinds: Sequence[RecordKind],
+    batches: Mapping[str, Batch],
+    base: LedgerState,
+    *,
+    evaluate_on: str,
+) -> dict[str, pl.DataFrame]:
+    """The frame the rules see per kind: this batch only, or (``state``) the ledger's records
+    with this batch applied, as the ledger will hold them after the commit."""
+    frames: dict[str, pl.DataFrame] = {}
+    have = set(base.kinds())
+    for kind in kinds:
+        batch = batches.get(kind.name)
+        records = batch.records if batch is not None else empty_frame(kind)
+        if evaluate_on == "state" and kind.name in have:
+            previous = base.records(kind.name).drop(BATCH, FIRST_BATCH, DIGEST, strict=False)
+            if batch is not None:
+                previous = previous.join(records.lazy().select(kind.key), on=kind.key, how="anti")
+            records = pl.concat([previous.collect(), records], how="diagonal_relaxed")
+        frames[kind.name] = records
+    return frames
+
+
+def quarantine_rows(quarantined: Sequence[tuple[str, pl.DataFrame]]) -> pl.DataFrame:
+    """Quarantined rows in the ledger's one schema: the original values as JSON."""
+    parts: list[pl.DataFrame] = []
+    for kind, frame in quarantined:
+        value_cols = [c for c in frame.columns if c not in (SOURCE, ROW, REASONS)]
+        record_id = (
+            pl.col("record_id").cast(pl.String)
+            if "record_id" in frame.columns
+            else pl.lit(None, pl.String)
+        )
+        parts.append(
+            frame.select(
+                pl.lit(kind).alias("kind"),
+                record_id.alias("record_id"),
+                pl.col(SOURCE).cast(pl.String),
+                pl.col(ROW).cast(pl.Int64),
+                pl.col(REASONS).cast(pl.List(pl.String)),
+                pl.struct(pl.col(value_cols).cast(pl.String)).struct.json_encode().alias("values"),
+            )
+        )
+    if not parts:
+        return pl.DataFrame(
+            schema={
+                "kind": pl.String,
+                "record_id": pl.String,
+                SOURCE: pl.String,
+                ROW: pl.Int64,
+                REASONS: pl.List(pl.String),
+                "values": pl.String,
+            }
+        )
+    return pl.concat(parts, how="vertical")
+
+
+def expired_waiver_findings(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date) -> pl.DataFrame:
+    """One ``warning`` finding per waiver that expired before ``as_of``: the findings it
+    covered are no longer waived, and someone should renew or remove it."""
+    kinds = {r.id: r.kind for r in ruleset.rules}
+    rows = [
+        {
+            "rule_id": "credit_ledger.waiver_expired",
+            "rule_version": 1,
+            "severity": Severity.WARNING.value,
+            "scope": "dataset",
+            "kind": kinds.get(w.rule_id),
+            "record_id": None,
+            "entity_key": None,
+            "message": (
+                f"waiver of {w.rule_id} ({w.reason}) expired on {w.until}; "
+                "its findings are reported again"
+            ),
+            "waived": False,
+            "waiver": None,
+            SOURCE: None,
+            ROW: None,
+        }
+        for w in policy.waivers
+        if not w.active(as_of)
+    ]
+    return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
+
+
+def zeroing_rows(evaluation: EvaluationResult, as_of: dt.date) -> pl.DataFrame | None:
+    """The zeroing figures among the engine's summaries (tables with the zeroing columns),
+    each tagged with its summary name and ``as_of``."""
+    parts = [
+        table.with_columns(pl.lit(name).alias("summary"), pl.lit(as_of).alias("as_of"))
+        for name, table in sorted(evaluation.summaries.items())
+        if set(ZEROING_COLUMNS) <= set(table.columns)
+    ]
+    if not parts:
+        return None
+    return pl.concat(parts, how="diagonal_relaxed")

@@ -1,0 +1,64 @@
+"""Rules: the model plugins declare (:class:`Rule`, :class:`DerivedColumn`, :class:`Summary`)
+and the engine that evaluates them (:func:`evaluate`) in one Polars pass per scope per kind.
+
+Example:
+    >>> import datetime as dt, polars as pl
+    >>> from credit_ledger.kinds import Field, RecordKind
+    >>> toy = RecordKind(name="toy", version=1, title="toy", fields=(Field(name="x", dtype="int"),))
+    >>> rule = Rule(id="toy.positive", title="x is positive", kind="toy", check=pl.col("x") > 0)
+    >>> result = evaluate(pl.DataFrame({"x": [3, -1, None]}), kind=toy,
+    ...                   as_of=dt.date(2025, 6, 30), rules=[rule])
+    >>> result.status(), result.findings.height
+    ('findings', 1)
+"""
+
+from __future__ import annotations
+
+from credit_ledger.rules._check import CheckResult, check
+from credit_ledger.rules._engine import evaluate, evaluate_many
+from credit_ledger.rules._model import (
+    DerivedColumn,
+    Rule,
+    RuleContext,
+    RunContext,
+    Scope,
+    SettingValue,
+    Severity,
+    Summary,
+)
+from credit_ledger.rules._policy import RulePolicy, Waiver
+from credit_ledger.rules._result import (
+    FINDINGS_SCHEMA,
+    OUTCOMES_SCHEMA,
+    EvaluationResult,
+    RunError,
+    RunInfo,
+    RunReport,
+    RunStatus,
+)
+from credit_ledger.rules._ruleset import RuleSet
+
+__all__ = [
+    "FINDINGS_SCHEMA",
+    "OUTCOMES_SCHEMA",
+    "CheckResult",
+    "DerivedColumn",
+    "EvaluationResult",
+    "Rule",
+    "RuleContext",
+    "RulePolicy",
+    "RuleSet",
+    "RunContext",
+    "RunError",
+    "RunInfo",
+    "RunReport",
+    "RunStatus",
+    "Scope",
+    "SettingValue",
+    "Severity",
+    "Summary",
+    "Waiver",
+    "check",
+    "evaluate",
+    "evaluate_many",
+]

@@ -1,0 +1,102 @@
+"""Working days, month arithmetic and reporting periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from credit_ledger_packs._calendar import (
+    CN_HOLIDAYS_2024_2025,
+    CN_MAKEUP_WORKDAYS_2024_2025,
+    WorkCalendar,
+    add_months,
+    parse_dates,
+)
+from credit_ledger_packs._periods import periods
+
+D = dt.date
+
+
+def _add(cal: WorkCalendar, day: dt.date, n: int) -> dt.date:
+    return pl.DataFrame({"d": [day]}).select(cal.add_expr(pl.col("d"), n)).item()
+
+
+def test_weekends_only_by_default() -> None:
+    cal = WorkCalendar()
+    assert _add(cal, D(2024, 5, 31), 3) == D(2024, 6, 5)  # Fri + 3 = Wed
+    assert _add(cal, D(2024, 6, 1), 3) == D(2024, 6, 5)  # a Saturday counts from Monday
+
+
+def test_holidays_and_makeup_days() -> None:
+    cal = WorkCalendar.from_strings(CN_HOLIDAYS_2024_2025, CN_MAKEUP_WORKDAYS_2024_2025)
+    # National Day 2024: 1-7 October off, Saturday 12 October worked.
+    assert _add(cal, D(2024, 9, 30), 3) == D(2024, 10, 10)
+    assert _add(cal, D(2024, 10, 10), 2) == D(2024, 10, 12)
+    # Sunday 29 September 2024 is a make-up working day.
+    assert _add(cal, D(2024, 9, 27), 1) == D(2024, 9, 29)
+
+
+def test_null_and_out_of_range_dates() -> None:
+    cal = WorkCalendar()
+    df = pl.DataFrame({"d": [None, D(1960, 1, 1), D(2199, 12, 31)]}, schema={"d": pl.Date})
+    assert df.select(cal.add_expr(pl.col("d"), 3))["d"].to_list() == [None, None, None]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    day=st.dates(D(2020, 1, 1), D(2030, 12, 31)),
+    n=st.integers(1, 20),
+    holidays=st.sets(st.dates(D(2020, 1, 1), D(2031, 3, 1)), max_size=30),
+    makeup=st.sets(st.dates(D(2020, 1, 1), D(2031, 3, 1)), max_size=10),
+)
+def test_vectorised_matches_scalar(
+    day: dt.date, n: int, holidays: set[dt.date], makeup: set[dt.date]
+) -> None:
+    cal = WorkCalendar(holidays=frozenset(holidays), makeup_workdays=frozenset(makeup))
+    assert _add(cal, day, n) == cal.add(day, n)
+
+
+def test_count_working_days() -> None:
+    cal = WorkCalendar()
+    df = pl.DataFrame({"a": [D(2024, 6, 3)], "b": [D(2024, 6, 10)]})
+    assert df.select(cal.count_expr(pl.col("a"), pl.col("b"))).item() == 5
+
+
+def test_parse_dates_rejects_reversed_range() -> None:
+    with pytest.raises(ValueError, match="ends before"):
+        parse_dates(["2024-10-07..2024-10-01"])
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (D(2024, 2, 29), 12, D(2025, 2, 28)),  # DOMAIN.md §0
+        (D(2024, 2, 29), 36, D(2027, 2, 28)),
+        (D(2024, 5, 31), 3, D(2024, 8, 31)),
+        (D(2024, 5, 31), 12, D(2025, 5, 31)),
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),
+        (D(2023, 11, 30), 3, D(2024, 2, 29)),
+    ],
+)
+def test_add_months_clamps_at_month_end(start: dt.date, months: int, expected: dt.date) -> None:
+    df = pl.DataFrame({"d": [start], "m": [months]})
+    assert df.select(add_months(pl.col("d"), months)).item() == expected
+    assert df.select(add_months(pl.col("d"), pl.col("m"))).item() == expected
+
+
+def test_periods() -> None:
+    months = periods(D(2024, 12, 31), "month")
+    assert months.height == 12
+    assert months["period"][1] == "2024-02"
+    assert months["period_end"][1] == D(2024, 2, 29)
+    quarters = periods(D(2024, 8, 15), "quarter")
+    assert quarters["period"].to_list() == ["2024Q1", "2024Q2", "2024Q3"]
+    assert quarters["period_end"].to_list()[-1] == D(2024, 8, 15)
+    years = periods(D(2024, 8, 15), "year", start=D(2022, 3, 1))
+    assert years["period"].to_list() == ["2022", "2023", "2024"]
+    with pytest.raises(ValueError, match="unknown period"):
+        periods(D(2024, 1, 1), "week")  # type: ignore[arg-type]
