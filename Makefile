@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml plugins/credit-ledger-example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# the example plugin is installed as a third party would install it (not editable)
 	$(BIN)/python -m pip install --quiet ./plugins/credit-ledger-example
 	touch $(STAMP)
 
@@ -19,6 +20,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+	cd plugins/credit-ledger-example && ../../$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src plugins tests benchmarks
@@ -26,10 +28,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/credit-ledger bench
+	$(BIN)/python -m benchmarks
 
 bench-quick: $(STAMP)
-	$(BIN)/credit-ledger bench --quick
+	$(BIN)/python -m benchmarks --quick --out benchmarks/out
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -14,6 +14,7 @@ Usage: ``python benchmarks/bench_validate.py [--rows 570000] [--repeat 3]``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 import time
@@ -74,10 +75,8 @@ def main() -> None:
         def pandera() -> None:
             with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):
                 for kind, frame in typed.items():
-                    try:
+                    with contextlib.suppress(SchemaErrors):
                         credit_ledger.schema(kind).validate(frame.lazy(), lazy=True).collect()
-                    except SchemaErrors:
-                        pass
 
         t_floor = _median(floor, args.repeat)
         t_ours = _median(ours, args.repeat)

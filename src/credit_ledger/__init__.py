@@ -1,7 +1,9 @@
 """credit_ledger: data quality for Chinese public credit records (公共信用信息).
 
 Read records with :func:`read`, validate them against their kind's pandera schema with
-:func:`validate` (every row ends valid or quarantined, with reasons).
+:func:`validate` (every row ends valid or quarantined, with reasons), run the rules of every
+installed plugin with :func:`check` / :func:`evaluate`, and keep history across scheduled runs
+with :func:`run` and :class:`Ledger`. Plugins are loaded on first use, never at import.
 
 Example:
     >>> import credit_ledger
@@ -16,8 +18,28 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from credit_ledger import errors, ids
-from credit_ledger.ingest import read
+from credit_ledger.ingest import read, read_frame
+from credit_ledger.jobs import Job, RunResult, load_job, run
 from credit_ledger.kinds import RecordKind, get_kind, record_kinds, schema
+from credit_ledger.ledger import Ledger, LedgerState
+from credit_ledger.plugins import PluginManager, PluginSelection, Setting, hookimpl
+from credit_ledger.rules import (
+    CheckResult,
+    DerivedColumn,
+    EvaluationResult,
+    Rule,
+    RuleContext,
+    RulePolicy,
+    RuleSet,
+    RunContext,
+    Scope,
+    Severity,
+    Summary,
+    Waiver,
+    check,
+    evaluate,
+    evaluate_many,
+)
 from credit_ledger.validate import ValidationResult, ValidationSummary, validate
 
 try:
@@ -26,15 +48,41 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 __all__ = [
+    "CheckResult",
+    "DerivedColumn",
+    "EvaluationResult",
+    "Job",
+    "Ledger",
+    "LedgerState",
+    "PluginManager",
+    "PluginSelection",
     "RecordKind",
+    "Rule",
+    "RuleContext",
+    "RulePolicy",
+    "RuleSet",
+    "RunContext",
+    "RunResult",
+    "Scope",
+    "Setting",
+    "Severity",
+    "Summary",
     "ValidationResult",
     "ValidationSummary",
+    "Waiver",
     "__version__",
+    "check",
     "errors",
+    "evaluate",
+    "evaluate_many",
     "get_kind",
+    "hookimpl",
     "ids",
+    "load_job",
     "read",
+    "read_frame",
     "record_kinds",
+    "run",
     "schema",
     "validate",
 ]

@@ -38,7 +38,8 @@ def _table(chars: str, values: list[int] | None = None) -> npt.NDArray[np.int64]
 
 _USCC_VALUE = _table(_USCC_ALPHABET)
 _LATIN_VALUE = _table(
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", [*range(10), *(ord(c) - 55 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")]
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    [*range(10), *(ord(c) - 55 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")],
 )
 _DIGIT = _table("0123456789")
 _FIRST = _table("123456789ANY")
@@ -50,7 +51,7 @@ def _large_string(series: pl.Series) -> pa.LargeStringArray:
         arr = arr.combine_chunks()
     if arr.type != pa.large_string():
         arr = arr.cast(pa.large_string())
-    return arr  # type: ignore[no-any-return]
+    return arr
 
 
 def _fixed_width(
@@ -72,7 +73,8 @@ def _fixed_width(
 def _rows(
     starts: npt.NDArray[np.int64], data: npt.NDArray[np.uint8], width: int
 ) -> npt.NDArray[np.uint8]:
-    return data[starts[:, None] + np.arange(width)]
+    rows: npt.NDArray[np.uint8] = data[starts[:, None] + np.arange(width)]
+    return rows
 
 
 def _result(series: pl.Series, fits: npt.NDArray[np.bool_], ok: npt.NDArray[np.bool_]) -> pl.Series:
@@ -80,7 +82,9 @@ def _result(series: pl.Series, fits: npt.NDArray[np.bool_], ok: npt.NDArray[np.b
     out[np.flatnonzero(fits)] = ok
     result = pl.Series(series.name, out, dtype=pl.Boolean)
     if series.null_count():
-        result = pl.select(pl.when(series.is_not_null()).then(result)).to_series().alias(series.name)
+        result = (
+            pl.select(pl.when(series.is_not_null()).then(result)).to_series().alias(series.name)
+        )
     return result
 
 
@@ -89,14 +93,14 @@ def _uscc_chunk(rows: npt.NDArray[np.uint8], level: str) -> npt.NDArray[np.bool_
     ok = (_FIRST[rows[:, 0]] >= 0) & (_DIGIT[rows[:, 1:8]] >= 0).all(axis=1)
     ok &= (values[:, 8:] >= 0).all(axis=1)
     if level == "format":
-        return ok  # type: ignore[no-any-return]
+        return ok
     expected = (31 - (values[:, :17] @ _USCC_WEIGHTS) % 31) % 31
     ok &= expected == values[:, 17]
     if level == "strict":
         body = _LATIN_VALUE[rows[:, 8:16]]
         r = 11 - (body @ _ORG_WEIGHTS) % 11
         ok &= _ORG_CHECKS[r] == rows[:, 16]
-    return ok  # type: ignore[no-any-return]
+    return ok
 
 
 def uscc_valid(series: pl.Series, level: Literal["format", "checksum", "strict"]) -> pl.Series:

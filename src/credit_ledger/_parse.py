@@ -41,8 +41,10 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
         text = text.map_batches(fold_width, return_dtype=pl.String, is_elementwise=True)
     text = text.str.strip_chars()
     if f.normalize == "case_no":
-        text = text.str.replace_all(r"\s", "").str.replace_all(r"[〔\[]", "(").str.replace_all(
-            r"[〕\]]", ")"
+        text = (
+            text.str.replace_all(r"\s", "")
+            .str.replace_all(r"[〔\[]", "(")
+            .str.replace_all(r"[〕\]]", ")")
         )
     if f.multi is not None:
         separators = "".join(re.escape(c) for c in f.separators)

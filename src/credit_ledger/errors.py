@@ -11,6 +11,9 @@
     │   ├── EncodingError               bytes not decodable in the (declared/detected) encoding
     │   ├── FormatError                 not a CSV/Parquet/... file, duplicated headers, empty file
     │   └── MissingColumnError          a required column is absent (names the closest header)
+    ├── LedgerError (3)                 the ledger cannot be read or written as asked
+    │   ├── LedgerLockedError           another run holds the ledger's lock
+    │   └── RunNotFoundError            no committed run with that id or version
     ├── PluginError (3)                 a plugin failed to load or returned bad objects
     ├── RuleError (3)                   a rule could not be evaluated
     ├── ValidationDisabledError (3)     pandera validation is switched off by the environment
@@ -27,10 +30,13 @@ __all__ = [
     "EncodingError",
     "FormatError",
     "InputError",
+    "LedgerError",
+    "LedgerLockedError",
     "MissingColumnError",
     "OutputError",
     "PluginError",
     "RuleError",
+    "RunNotFoundError",
     "SourceNotFoundError",
     "UnknownKindError",
     "UsageError",
@@ -81,6 +87,23 @@ class FormatError(InputError):
 
 class MissingColumnError(InputError):
     """A required column of the record kind is missing from the source."""
+
+
+class LedgerError(CreditLedgerError):
+    """The ledger cannot be read or written as asked."""
+
+    exit_code = 3
+
+
+class LedgerLockedError(LedgerError):
+    """Another run holds the ledger's lock: two runs on one ledger never overlap."""
+
+
+class RunNotFoundError(LedgerError, KeyError):
+    """No committed run with the given id or ledger version."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
 
 
 class PluginError(CreditLedgerError):

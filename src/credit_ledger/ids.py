@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import partial
 import unicodedata
+from functools import partial
 from typing import Final, Literal
 
 import polars as pl

@@ -30,7 +30,13 @@ REASONS = "_reasons"
 _RAW = "__raw__"
 _NORM = "__norm__"
 _FAIL = "__fail__"
-_PARSE_REASON = {"date": "date", "int": "int", "decimal": "decimal", "rate": "decimal", "bool": "bool"}
+_PARSE_REASON = {
+    "date": "date",
+    "int": "int",
+    "decimal": "decimal",
+    "rate": "decimal",
+    "bool": "bool",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -209,7 +215,9 @@ def validate(
         )
     if OVERFLOW in names:
         plans.append(
-            CheckPlan(reason="row:ragged", failed=pl.col(OVERFLOW).fill_null("").str.len_bytes() > 0)
+            CheckPlan(
+                reason="row:ragged", failed=pl.col(OVERFLOW).fill_null("").str.len_bytes() > 0
+            )
         )
     fail_cols = [f"{_FAIL}{i}" for i in range(len(plans))]
     tail = [c for c in (OVERFLOW,) if c in names]
@@ -231,15 +239,15 @@ def validate(
         .collect()
     )
     valid = (
-        checked.select(*canonical, *extras, SOURCE, ROW, _FAIL)
-        .filter(~pl.col(_FAIL))
-        .drop(_FAIL)
+        checked.select(*canonical, *extras, SOURCE, ROW, _FAIL).filter(~pl.col(_FAIL)).drop(_FAIL)
     )
     if record_kind.subject_code is not None and record_kind.subject_code in canonical:
         subject_kind = ids.subject_kind_expr(pl.col(record_kind.subject_code))
-        valid = valid.lazy().select(
-            *canonical, subject_kind.alias("subject_kind"), *extras, SOURCE, ROW
-        ).collect()
+        valid = (
+            valid.lazy()
+            .select(*canonical, subject_kind.alias("subject_kind"), *extras, SOURCE, ROW)
+            .collect()
+        )
     reasons = pl.concat_list(
         [pl.when(pl.col(c)).then(pl.lit(p.reason)) for p, c in zip(plans, fail_cols, strict=True)]
     ).list.drop_nulls()

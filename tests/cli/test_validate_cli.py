@@ -33,8 +33,15 @@ def test_json_summary_and_outputs(debtor_csv: Callable[..., Path], tmp_path: Pat
     )
     valid, quarantine = tmp_path / "v.parquet", tmp_path / "q.parquet"
     proc = _cli(
-        "validate", path, "--kind", "dishonest_debtor", "--json",
-        "--valid", valid, "--quarantine", quarantine,
+        "validate",
+        path,
+        "--kind",
+        "dishonest_debtor",
+        "--json",
+        "--valid",
+        valid,
+        "--quarantine",
+        quarantine,
     )
     assert proc.returncode == 1, proc.stderr  # rows were quarantined
     summary = json.loads(proc.stdout)
@@ -77,8 +84,12 @@ def test_unwritable_output_exits_4(debtor_csv: Callable[..., Path], tmp_path: Pa
     blocker = tmp_path / "file"
     blocker.write_text("x")
     proc = _cli(
-        "validate", debtor_csv([debtor()]), "--kind", "dishonest_debtor",
-        "--valid", blocker / "v.parquet",
+        "validate",
+        debtor_csv([debtor()]),
+        "--kind",
+        "dishonest_debtor",
+        "--valid",
+        blocker / "v.parquet",
     )
     assert proc.returncode == 4, proc.stderr
     assert "cannot write" in proc.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import xlsxwriter
 
 import credit_ledger
 from credit_ledger.errors import (
@@ -16,14 +17,13 @@ from credit_ledger.errors import (
     UnknownKindError,
 )
 from tests.conftest import DEBTOR_HEADERS_ZH, debtor, write_csv
+from tests.validate.test_validate import penalty
 
 KIND = "dishonest_debtor"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
-def test_chinese_headers_in_every_encoding(
-    debtor_csv: Callable[..., Path], encoding: str
-) -> None:
+def test_chinese_headers_in_every_encoding(debtor_csv: Callable[..., Path], encoding: str) -> None:
     path = debtor_csv([debtor(), debtor(debtor_name="另一家公司")], encoding=encoding)
     result = credit_ledger.validate(credit_ledger.read(path, kind=KIND), kind=KIND)
     assert result.summary.rows_valid == 2
@@ -134,7 +134,9 @@ def test_ragged_rows_are_quarantined_not_lost(tmp_path: Path) -> None:
     result = credit_ledger.validate(credit_ledger.read(path, kind=KIND), kind=KIND)
     assert result.summary.rows_in == 2
     assert result.summary.rows_quarantined == 2
-    reasons = dict(zip(result.quarantine["_row"], result.quarantine["_reasons"].to_list(), strict=True))
+    reasons = dict(
+        zip(result.quarantine["_row"], result.quarantine["_reasons"].to_list(), strict=True)
+    )
     assert reasons[1] == ["row:ragged"]
     assert "published_on:not_null" in reasons[2]
 
@@ -149,8 +151,6 @@ def test_ten_megabyte_field(tmp_path: Path) -> None:
 
 
 def test_xlsx_with_several_sheets(tmp_path: Path) -> None:
-    import xlsxwriter
-
     path = tmp_path / "book.xlsx"
     frame = pl.DataFrame([debtor()]).rename(DEBTOR_HEADERS_ZH)
     with xlsxwriter.Workbook(path) as wb:
@@ -176,11 +176,11 @@ def test_columnar_and_json_formats(tmp_path: Path, suffix: str) -> None:
 
 
 def test_wan_amounts_become_yuan(tmp_path: Path) -> None:
-    from tests.validate.test_validate import penalty
-
     rows = [penalty(fine="1.5"), penalty(fine="０.０２")]
     path = write_csv(tmp_path / "p.csv", rows, headers={"fine": "罚款金额（万元）"})
-    result = credit_ledger.validate(credit_ledger.read(path, kind="admin_penalty"), kind="admin_penalty")
+    result = credit_ledger.validate(
+        credit_ledger.read(path, kind="admin_penalty"), kind="admin_penalty"
+    )
     assert [str(v) for v in result.valid["fine_yuan"].to_list()] == ["15000.00", "200.00"]
 
 

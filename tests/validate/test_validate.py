@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pandera.config import ValidationDepth, config_context
 
 import credit_ledger
+from credit_ledger._parse import normalized_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
 from tests.conftest import ENTERPRISE, ORGAN, RIC, debtor
 
@@ -67,7 +68,10 @@ def test_typed_output() -> None:
         ({"performance": "不知道"}, "performance:enum"),
         ({"id_or_uscc": "91110000600037341N"}, "row:entity_code"),
         ({"case_no": "(2024)冀0105民初12号"}, "case_no:execution_case_no"),
-        ({"filed_on": "2024-03-01", "published_on": "2024-02-01"}, "row:filed_on_not_after_published_on"),
+        (
+            {"filed_on": "2024-03-01", "published_on": "2024-02-01"},
+            "row:filed_on_not_after_published_on",
+        ),
         ({"party_type": "0", "id_or_uscc": "360426199101010072"}, "row:person_id"),
         ({"party_type": "0", "id_or_uscc": RIC, "age": "16"}, "row:minor_listed"),
         ({"age": "十六"}, "age:int"),
@@ -84,7 +88,12 @@ def test_each_defect_quarantines_with_its_reason(overrides: dict[str, str], reas
 
 @pytest.mark.parametrize(
     "code",
-    ["91110000600037341l", " 91110000600037341L ", "９１１１００００６０００３７３４１Ｌ", "9111-0000-6000-3734-1L"],
+    [
+        "91110000600037341l",
+        " 91110000600037341L ",
+        "９１１１００００６０００３７３４１Ｌ",
+        "9111-0000-6000-3734-1L",
+    ],
 )
 def test_messy_but_valid_codes_are_normalised(code: str) -> None:
     result = _validate([debtor(id_or_uscc=code)])
@@ -109,7 +118,9 @@ def test_dates_in_three_formats_and_full_width_brackets() -> None:
     result = _validate(
         [
             debtor(filed_on="2024-01-05", published_on="20240201", case_no="（2024）冀0105执1号"),
-            debtor(filed_on="2024年1月5日", published_on="2024/02/01", case_no="〔2024〕冀0105执恢2号"),
+            debtor(
+                filed_on="2024年1月5日", published_on="2024/02/01", case_no="〔2024〕冀0105执恢2号"
+            ),
         ]
     )
     assert result.summary.rows_valid == 2
@@ -179,7 +190,9 @@ MESSY = st.fixed_dictionaries(
         "party_type": st.sampled_from(["0", "1", "legal_entity", "外星人", ""]),
         "filed_on": st.sampled_from(["2024-01-05", "20240105", "2024年1月5日", "2024-02-30", ""]),
         "published_on": st.sampled_from(["2024-02-01", "2023-12-31", "", "soon"]),
-        "case_no": st.sampled_from(["(2024)冀0105执1234号", "（2024）冀0105执恢2号", "2024执1", ""]),
+        "case_no": st.sampled_from(
+            ["(2024)冀0105执1234号", "（2024）冀0105执恢2号", "2024执1", ""]
+        ),
         "age": st.sampled_from(["", "0", "16", "45", "x"]),
         "performance": st.sampled_from(["全部未履行", "部分未履行", "其他"]),
         "record_id": st.sampled_from(["a", "b", "c", "d", "e", "f", "g"]),
@@ -203,7 +216,11 @@ def test_row_accounting_and_pandera_agreement(messy: list[dict[str, str]]) -> No
     # whose values all parse (a value that does not parse is null for pandera).
     parse_failures = (":date", ":int", ":decimal", ":bool", ":encoding")
     ours = dict(
-        zip(result.quarantine["_row"], map(set, result.quarantine["_reasons"].to_list()), strict=True)
+        zip(
+            result.quarantine["_row"],
+            map(set, result.quarantine["_reasons"].to_list()),
+            strict=True,
+        )
     )
     theirs = _pandera_failures(_typed(rows))
     for row in range(1, len(rows) + 1):
@@ -214,8 +231,6 @@ def test_row_accounting_and_pandera_agreement(messy: list[dict[str, str]]) -> No
 
 def _typed(rows: list[dict[str, str]]) -> pl.DataFrame:
     """The typed frame both validators see: credit_ledger's parsing, no checks."""
-    from credit_ledger._parse import normalized_text, parsed
-
     kind = credit_ledger.get_kind(KIND)
     frame = pl.DataFrame(rows)
     exprs = []

@@ -9,6 +9,7 @@ Exit codes (see :func:`credit_ledger.cli._exit.exit_code_for`): 0 ok, 1 findings
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -43,7 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("credit-ledger: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the CLI turns every error into one line
+    except BrokenPipeError:
+        # The reader of stdout went away (`| head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:
         code = exit_code_for(exc)
         print(f"credit-ledger: error: {exc}", file=sys.stderr)
         return code

@@ -18,7 +18,17 @@ from credit_ledger.ingest._headers import HeaderMap, header_key, map_headers
 from credit_ledger.ingest._readers import OVERFLOW, READERS, ROW, UNDECODABLE
 from credit_ledger.kinds import RecordKind, get_kind
 
-__all__ = ["OVERFLOW", "ROW", "SOURCE", "UNDECODABLE", "HeaderMap", "header_key", "map_headers", "read"]
+__all__ = [
+    "OVERFLOW",
+    "ROW",
+    "SOURCE",
+    "UNDECODABLE",
+    "HeaderMap",
+    "header_key",
+    "map_headers",
+    "read",
+    "read_frame",
+]
 
 SOURCE = "_source"
 _WAN = 10_000
@@ -53,8 +63,8 @@ def read(
 
     Returns:
         A LazyFrame with the kind's canonical columns in declaration order (absent optional
-        columns as nulls; an absent record id is left to the validator), then any unknown source columns under their own names, then
-        ``_source`` and ``_row``.
+        columns as nulls; an absent record id is left to the validator), then any unknown
+        source columns under their own names, then ``_source`` and ``_row``.
 
     Raises:
         SourceNotFoundError, FormatError, EncodingError, MissingColumnError: with one clear
@@ -72,9 +82,30 @@ def read(
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise FormatError(f"{path.name}: unknown file type {path.suffix!r} (known: {known})")
-    lf = reader(path, encoding, sheet)
+    return _canonical(reader(path, encoding, sheet), record_kind, path.name)
+
+
+def read_frame(
+    frame: pl.DataFrame | pl.LazyFrame, *, kind: str | RecordKind, source: str
+) -> pl.LazyFrame:
+    """Map an in-memory frame (e.g. a database query result) onto ``kind`` like :func:`read`.
+
+    Headers are matched the same way, 万元 amounts converted, and ``_source`` set to
+    ``source``; ``_row`` numbers the rows from 1.
+
+    Example:
+        >>> lf = read_frame(pl.read_database_uri(query, uri), kind="arrears_case",
+        ...                 source="db:arrears")  # doctest: +SKIP
+    """
+    lf = frame.lazy()
+    if ROW in lf.collect_schema():
+        lf = lf.drop(ROW)
+    return _canonical(lf.with_row_index(ROW, offset=1), get_kind(kind), source)
+
+
+def _canonical(lf: pl.LazyFrame, record_kind: RecordKind, source: str) -> pl.LazyFrame:
     headers = [c for c in lf.collect_schema().names() if c not in (ROW, OVERFLOW, UNDECODABLE)]
-    mapping = map_headers(headers, record_kind, path.name)
+    mapping = map_headers(headers, record_kind, source)
     lf = lf.rename(mapping.renames)
     additions = [_wan_to_yuan(c) for c in sorted(mapping.wan)]
     # A missing record id is derived from the row's content by the validator.
@@ -91,7 +122,7 @@ def read(
     return lf.select(
         *(c for c in record_kind.columns if c in lf.collect_schema()),
         *mapping.extra,
-        pl.lit(path.name).alias(SOURCE),
+        pl.lit(source).alias(SOURCE),
         pl.col(ROW).cast(pl.Int64),
         *tail,
     )

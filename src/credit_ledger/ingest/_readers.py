@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import fastexcel
 import polars as pl
 
 from credit_ledger.errors import FormatError
@@ -121,11 +122,9 @@ def read_excel(path: Path, encoding: str | None, sheet: str | None) -> pl.LazyFr
     A workbook with several non-empty sheets needs ``sheet``: guessing would mix kinds.
     """
     del encoding
-    import fastexcel
-
     try:
         book = fastexcel.read_excel(path)
-    except Exception as exc:  # noqa: BLE001 - fastexcel raises its own untyped errors
+    except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise FormatError(f"{path.name}: not a readable .xlsx file ({first})") from None
     names = list(book.sheet_names)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
+from credit_ledger.kinds._pandera import build_schema
+
 if TYPE_CHECKING:
     import pandera.polars as pa
 
@@ -155,8 +157,6 @@ class RecordKind:
         Calling ``.validate(frame, lazy=True)`` on it gives the same verdicts as
         :func:`credit_ledger.validate` for frames whose values already parse.
         """
-        from credit_ledger.kinds._pandera import build_schema
-
         return build_schema(self)
 
     def cached_schema(self) -> pa.DataFrameSchema:

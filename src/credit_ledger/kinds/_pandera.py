@@ -25,7 +25,8 @@ def column_check(name: str, build: Callable[[pl.Expr], pl.Expr], error: str = ""
     """A pandera column check defined by a Polars expression builder; null passes."""
 
     def check_fn(data: Any) -> pl.LazyFrame:
-        return data.lazyframe.select(build(pl.col(data.key)).fill_null(True))
+        frame: pl.LazyFrame = data.lazyframe
+        return frame.select(build(pl.col(data.key)).fill_null(True))
 
     check = pa.Check(check_fn, name=name, description=error or None)
     setattr(check, EXPR_ATTR, build)
@@ -36,7 +37,8 @@ def frame_check(name: str, expr: pl.Expr, error: str = "") -> pa.Check:
     """A pandera dataframe-level check defined by one Boolean Polars expression; null passes."""
 
     def check_fn(data: Any) -> pl.LazyFrame:
-        return data.lazyframe.select(expr.fill_null(True))
+        frame: pl.LazyFrame = data.lazyframe
+        return frame.select(expr.fill_null(True))
 
     check = pa.Check(check_fn, name=name, description=error or None)
     setattr(check, EXPR_ATTR, expr)

@@ -67,9 +67,7 @@ def _before(earlier: str, later: str, name: str | None = None) -> RowCheck:
     )
 
 
-def _envelope(
-    *, source_org_required: bool = False, subject_uscc: str | None = "subject_uscc"
-) -> tuple[Field, ...]:
+def _envelope(*, source_org_required: bool = False) -> tuple[Field, ...]:
     """Envelope columns shared by every kind (DOMAIN.md §2) [A]."""
     return (
         Field(
@@ -704,7 +702,9 @@ ARREARS_CASE = RecordKind(
         _before("delivered_on", "accepted_on"),
         RowCheck(
             name="disputed_within_outstanding",
-            expr=pl.col("disputed_amount") <= pl.col("amount_due") - pl.col("amount_paid"),
+            # paid > due is its own failure (paid_within_due), not also this one
+            expr=(pl.col("amount_paid") > pl.col("amount_due"))
+            | (pl.col("disputed_amount") <= pl.col("amount_due") - pl.col("amount_paid")),
             columns=("disputed_amount", "amount_due", "amount_paid"),
             description="disputed_amount ≤ amount_due − amount_paid",
         ),

@@ -18,9 +18,9 @@ Example:
 
 from __future__ import annotations
 
+from credit_ledger.errors import LedgerError, LedgerLockedError, RunNotFoundError
 from credit_ledger.ledger._commit import PAUSE_ENV, Commit
 from credit_ledger.ledger._delta import MergeStats
-from credit_ledger.ledger._errors import LedgerError, LedgerLockedError, RunNotFoundError
 from credit_ledger.ledger._history import History, history
 from credit_ledger.ledger._maintenance import Maintenance, compact
 from credit_ledger.ledger._schema import (

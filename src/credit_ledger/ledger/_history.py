@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from credit_ledger.ledger._errors import LedgerError
+from credit_ledger.errors import LedgerError
 from credit_ledger.ledger._schema import RECORDS_PREFIX
 
 if TYPE_CHECKING:

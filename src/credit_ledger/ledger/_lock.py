@@ -16,7 +16,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
-from credit_ledger.ledger._errors import LedgerLockedError
+from credit_ledger.errors import LedgerLockedError
 
 __all__ = ["LOCK_FILE", "ledger_lock"]
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from deltalake import DeltaTable
 
+from credit_ledger.errors import LedgerError
 from credit_ledger.ledger import _delta
-from credit_ledger.ledger._errors import LedgerError
 from credit_ledger.ledger._schema import RUNS
 from credit_ledger.ledger._state import RunRecord
 

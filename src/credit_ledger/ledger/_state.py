@@ -12,8 +12,8 @@ from typing import Any
 
 import polars as pl
 
+from credit_ledger.errors import LedgerError
 from credit_ledger.ledger import _delta
-from credit_ledger.ledger._errors import LedgerError
 from credit_ledger.ledger._schema import (
     FINDINGS,
     INPUTS,

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import polars as pl
 
+from credit_ledger.errors import LedgerError, RunNotFoundError
 from credit_ledger.ledger import _delta
 from credit_ledger.ledger._commit import Commit, write_manifest_file
-from credit_ledger.ledger._errors import LedgerError, RunNotFoundError
 from credit_ledger.ledger._history import History, history
 from credit_ledger.ledger._lock import ledger_lock
 from credit_ledger.ledger._maintenance import Maintenance, compact, oldest_readable_version

@@ -1,0 +1,261 @@
+"""``python -m benchmarks``: generate (or reuse) the data, run every case, write the report."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fnmatch
+import importlib.util
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks._cases import Case
+from benchmarks._data import DataSet, prepare
+from benchmarks._measure import load_average, machine
+from benchmarks._registry import all_cases
+from benchmarks._report import derive, markdown, targets
+from benchmarks._worker import MARKER
+
+__all__ = ["main", "parse_args"]
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = (570_000, 5_700_000)
+HUGE_ROWS = 57_000_000
+QUICK_ROWS = 20_000
+RESULT_VERSION = 1
+
+
+def _default_out() -> Path:
+    return ROOT / ".bench"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line (see ``python -m benchmarks --help``)."""
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="credit_ledger benchmark suite: floors, credit_ledger, peers; JSON + Markdown.",
+    )
+    p.add_argument("--quick", action="store_true", help=f"{QUICK_ROWS:,} rows, 1 run, no warm-up")
+    p.add_argument("--rows", type=int, nargs="+", help=f"sizes (default {' '.join(map(str, SIZES))})")
+    p.add_argument("--repeat", type=int, help="timed runs per case (default 3; quick 1)")
+    p.add_argument("--warmup", type=int, help="untimed runs before them (default 1; quick 0)")
+    p.add_argument("--seed", type=int, default=20241231)
+    p.add_argument("--out", type=Path, default=_default_out(), help="results and cached data")
+    p.add_argument("--cases", nargs="+", metavar="GLOB", help="only these cases (fnmatch)")
+    p.add_argument(
+        "--isolation",
+        choices=("case", "suite"),
+        help="a fresh worker process per case (default) or one per size (quick's default)",
+    )
+    p.add_argument("--huge", action="store_true", help=f"also the {HUGE_ROWS:,}-row case")
+    p.add_argument("--huge-rows", type=int, default=HUGE_ROWS, help=argparse.SUPPRESS)
+    p.add_argument("--keep-data", action="store_true", help="keep the huge case's chunk files")
+    p.add_argument("--results", type=Path, help="also write the Markdown here (RESULTS.md)")
+    p.add_argument("--timeout", type=float, default=3600.0, help="seconds per worker")
+    args = p.parse_args(argv)
+    if args.rows is None:
+        args.rows = [QUICK_ROWS] if args.quick else list(SIZES)
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else 3
+    if args.warmup is None:
+        args.warmup = 0 if args.quick else 1
+    if args.isolation is None:
+        args.isolation = "suite" if args.quick else "case"
+    if args.repeat < 1 or args.warmup < 0 or any(n < 100 for n in args.rows):
+        p.error("need --repeat ≥ 1, --warmup ≥ 0 and every --rows ≥ 100")
+    return args
+
+
+def _log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _selected(args: argparse.Namespace, cases: list[Case]) -> list[Case]:
+    if not args.cases:
+        return cases
+    return [c for c in cases if any(fnmatch.fnmatch(c.name, g) for g in args.cases)]
+
+
+def _worker(spec: dict[str, Any], timeout: float) -> dict[str, dict[str, Any]]:
+    """Run a worker process; its results by case name (an error entry for any case lost)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks._worker"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+    )
+    results = {}
+    for line in proc.stdout.splitlines():
+        if line.startswith(MARKER):
+            item = json.loads(line[len(MARKER) :])
+            results[item["name"]] = item
+    for name in spec["cases"]:
+        if name not in results:
+            tail = proc.stderr.strip().splitlines()[-5:]
+            results[name] = {
+                "name": name,
+                "status": "error",
+                "error": f"worker exited {proc.returncode}: " + " / ".join(tail),
+            }
+    return results
+
+
+def _skip_note(case: Case) -> str | None:
+    if case.requires and importlib.util.find_spec(case.requires) is None:
+        return f"{case.requires} not installed (`pip install -e '.[bench]'`)"
+    return None
+
+
+def _complete(case: Case, data: DataSet, raw: dict[str, Any]) -> dict[str, Any]:
+    """A worker's raw result with the case's title, rows and input size."""
+    kinds = list(case.kinds) if case.kinds else None
+    inputs = None
+    if case.inputs is not None:
+        inputs = data.bytes_by_format.get(case.inputs)
+        if kinds is not None:  # one kind's files only
+            inputs = sum(data.files(case.inputs)[k].stat().st_size for k in kinds)
+    return {
+        "title": case.title,
+        "group": case.group,
+        **raw,
+        "rows": data.rows_of(kinds),
+        "input_bytes": inputs,
+    }
+
+
+def _run_size(
+    args: argparse.Namespace, data: DataSet, cases: list[Case], *, warmup: int, repeat: int
+) -> list[dict[str, Any]]:
+    runnable = [c for c in cases if _skip_note(c) is None]
+    spec = {
+        "data": str(data.directory),
+        "scratch": str(args.out / "scratch"),
+        "warmup": warmup,
+        "repeat": repeat,
+    }
+    raw: dict[str, dict[str, Any]] = {}
+    if args.isolation == "suite" and runnable:
+        _log(f"{data.rows:,} rows: {len(runnable)} cases in one worker")
+        raw = _worker({**spec, "cases": [c.name for c in runnable]}, args.timeout)
+    else:
+        for case in runnable:
+            _log(f"{data.rows:,} rows: {case.name}")
+            raw.update(_worker({**spec, "cases": [case.name]}, args.timeout))
+            r = raw[case.name]
+            shown = f"{r['median_s']:.3f} s" if r["status"] == "ok" else r["error"][-200:]
+            _log(f"  {r['status']}: {shown}")
+    out = []
+    for case in cases:
+        note = _skip_note(case)
+        if note is not None:
+            out.append({"name": case.name, "title": case.title, "status": "skipped", "note": note})
+        else:
+            out.append(_complete(case, data, raw[case.name]))
+    return out
+
+
+def _size_entry(data: DataSet, cases: list[dict[str, Any]]) -> dict[str, Any]:
+    entry = {
+        "rows": data.rows,
+        "rows_by_kind": data.rows_by_kind,
+        "bytes_by_format": data.bytes_by_format,
+        "data_dir": str(data.directory),
+        "cases": cases,
+    }
+    derive(entry)
+    return entry
+
+
+def _huge(args: argparse.Namespace, case: Case) -> dict[str, Any]:
+    if not args.huge:
+        return {
+            "name": case.name,
+            "title": case.title,
+            "status": "not run",
+            "note": "needs `--huge`; credit_ledger.validate materialises its input, so the "
+            "case validates 570k-row chunks one at a time",
+        }
+    data = prepare(args.out, args.huge_rows, seed=args.seed, formats=("chunks",), log=_log)
+    try:
+        cases = _run_size(args, data, [case], warmup=0, repeat=1)
+        entry = _size_entry(data, cases)["cases"][0]
+    finally:
+        if not args.keep_data:
+            shutil.rmtree(data.directory, ignore_errors=True)
+    return entry
+
+
+def run_suite(args: argparse.Namespace, command: str) -> dict[str, Any]:
+    """Run the suite; the JSON-ready result."""
+    started = dt.datetime.now(dt.UTC)
+    load_start = load_average()
+    registry = all_cases()
+    cases = _selected(args, [c for c in registry.values() if c.group != "huge"])
+    sizes = []
+    for rows in args.rows:
+        data = prepare(args.out, rows, seed=args.seed, log=_log)
+        results = _run_size(args, data, cases, warmup=args.warmup, repeat=args.repeat)
+        sizes.append(_size_entry(data, results))
+    huge = _huge(args, registry["stream.validate_quarantine"])
+    notes = [
+        f"{n:,} records: not run in this run (sizes given: {', '.join(f'{r:,}' for r in args.rows)})"
+        for n in SIZES
+        if n not in args.rows and not args.quick
+    ]
+    notes += [f"{c['name']}: {c['note']}" for s in sizes for c in s["cases"] if c.get("note")]
+    notes += [
+        f"{c['name']} ({s['rows']:,}): error: {c['error'].splitlines()[-1]}"
+        for s in sizes
+        for c in s["cases"]
+        if c["status"] == "error"
+    ]
+    return {
+        "version": RESULT_VERSION,
+        "command": command,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_average": {"start": load_start, "end": load_average()},
+        "machine": machine(ROOT),
+        "settings": {
+            "quick": args.quick,
+            "rows": args.rows,
+            "repeat": args.repeat,
+            "warmup": args.warmup,
+            "seed": args.seed,
+            "isolation": args.isolation,
+            "huge": args.huge,
+        },
+        "sizes": sizes,
+        "huge": huge,
+        "targets": targets(sizes, huge),
+        "notes": notes,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the suite; write ``results.json`` and ``results.md`` under ``--out``."""
+    args = parse_args(argv)
+    args.out = args.out.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+    given = sys.argv[1:] if argv is None else argv
+    command = shlex.join(["python", "-m", "benchmarks", *given])
+    result = run_suite(args, command)
+    (args.out / "results.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    text = markdown(result)
+    (args.out / "results.md").write_text(text, encoding="utf-8")
+    if args.results is not None:
+        args.results.write_text(text, encoding="utf-8")
+    _log(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    errors = sum(c["status"] == "error" for s in result["sizes"] for c in s["cases"])
+    return 1 if errors else 0

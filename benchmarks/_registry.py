@@ -1,0 +1,14 @@
+"""Every benchmark case, by name, in report order."""
+
+from __future__ import annotations
+
+from benchmarks._cases import Case, own_cases, stream_case
+from benchmarks._peers import peer_cases
+
+__all__ = ["all_cases"]
+
+
+def all_cases() -> dict[str, Case]:
+    """Floors, credit_ledger's stages, peers, then the 57M streaming case."""
+    cases = [*own_cases(), *peer_cases(), stream_case()]
+    return {c.name: c for c in cases}
