@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
+
 from benchmarks._data import DataSet, Format
 
 __all__ = ["AS_OF", "Case", "Context", "Prepared", "own_cases"]

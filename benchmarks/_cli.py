@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks._cases import Case
-from benchmarks._data import DataSet, prepare
+from benchmarks._data import BASE_ROWS, DataSet, prepare
 from benchmarks._measure import load_average, machine
 from benchmarks._registry import all_cases
 from benchmarks._report import derive, markdown, targets
@@ -32,7 +32,7 @@ RESULT_VERSION = 1
 
 
 def _default_out() -> Path:
-    return ROOT / ".bench"
+    return ROOT / "benchmarks" / "out"  # git-ignored
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,7 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="credit_ledger benchmark suite: floors, credit_ledger, peers; JSON + Markdown.",
     )
     p.add_argument("--quick", action="store_true", help=f"{QUICK_ROWS:,} rows, 1 run, no warm-up")
-    p.add_argument("--rows", type=int, nargs="+", help=f"sizes (default {' '.join(map(str, SIZES))})")
+    p.add_argument(
+        "--rows", type=int, nargs="+", help=f"sizes (default {' '.join(map(str, SIZES))})"
+    )
     p.add_argument("--repeat", type=int, help="timed runs per case (default 3; quick 1)")
     p.add_argument("--warmup", type=int, help="untimed runs before them (default 1; quick 0)")
     p.add_argument("--seed", type=int, default=20241231)
@@ -55,9 +57,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--huge", action="store_true", help=f"also the {HUGE_ROWS:,}-row case")
     p.add_argument("--huge-rows", type=int, default=HUGE_ROWS, help=argparse.SUPPRESS)
+    p.add_argument("--base-rows", type=int, default=BASE_ROWS, help=argparse.SUPPRESS)
     p.add_argument("--keep-data", action="store_true", help="keep the huge case's chunk files")
     p.add_argument("--results", type=Path, help="also write the Markdown here (RESULTS.md)")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per worker")
+    p.add_argument("--note", action="append", default=[], help="a line for the report's notes")
     args = p.parse_args(argv)
     if args.rows is None:
         args.rows = [QUICK_ROWS] if args.quick else list(SIZES)
@@ -184,10 +188,17 @@ def _huge(args: argparse.Namespace, case: Case) -> dict[str, Any]:
             "note": "needs `--huge`; credit_ledger.validate materialises its input, so the "
             "case validates 570k-row chunks one at a time",
         }
-    data = prepare(args.out, args.huge_rows, seed=args.seed, formats=("chunks",), log=_log)
+    data = prepare(
+        args.out,
+        args.huge_rows,
+        seed=args.seed,
+        formats=("chunks",),
+        base_rows=args.base_rows,
+        log=_log,
+    )
     try:
         cases = _run_size(args, data, [case], warmup=0, repeat=1)
-        entry = _size_entry(data, cases)["cases"][0]
+        entry: dict[str, Any] = _size_entry(data, cases)["cases"][0]
     finally:
         if not args.keep_data:
             shutil.rmtree(data.directory, ignore_errors=True)
@@ -202,12 +213,14 @@ def run_suite(args: argparse.Namespace, command: str) -> dict[str, Any]:
     cases = _selected(args, [c for c in registry.values() if c.group != "huge"])
     sizes = []
     for rows in args.rows:
-        data = prepare(args.out, rows, seed=args.seed, log=_log)
+        data = prepare(args.out, rows, seed=args.seed, base_rows=args.base_rows, log=_log)
         results = _run_size(args, data, cases, warmup=args.warmup, repeat=args.repeat)
         sizes.append(_size_entry(data, results))
     huge = _huge(args, registry["stream.validate_quarantine"])
-    notes = [
-        f"{n:,} records: not run in this run (sizes given: {', '.join(f'{r:,}' for r in args.rows)})"
+    given = ", ".join(f"{r:,}" for r in args.rows)
+    notes = list(args.note)
+    notes += [
+        f"{n:,} records: not run in this run (sizes given: {given})"
         for n in SIZES
         if n not in args.rows and not args.quick
     ]
@@ -233,6 +246,7 @@ def run_suite(args: argparse.Namespace, command: str) -> dict[str, Any]:
             "seed": args.seed,
             "isolation": args.isolation,
             "huge": args.huge,
+            "huge_rows": args.huge_rows,
         },
         "sizes": sizes,
         "huge": huge,

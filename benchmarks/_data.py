@@ -36,6 +36,7 @@ FORMATS: tuple[Format, ...] = ("parquet", "csv-utf8", "csv-gbk", "typed", "valid
 _SUFFIX = {"csv-utf8": "csv", "csv-gbk": "csv"}
 _CSV_SLICE = 100_000  # rows per CSV write: bounds the text held in memory while transcoding
 _META = "dataset.json"
+_LAYOUT = 1  # bump when the cached files change: older caches are regenerated
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,7 +75,9 @@ def typed_frame(frame: pl.DataFrame | pl.LazyFrame, kind: str) -> pl.LazyFrame:
 
     k = credit_ledger.get_kind(kind)
     return frame.lazy().select(
-        parsed(f, normalized_text(f, pl.col(f.name))).cast(f.polars_dtype, strict=False)
+        parsed(f, normalized_text(f, pl.col(f.name)))
+        .cast(f.polars_dtype, strict=False)
+        .alias(f.name)  # some parsers (bool) would name their output "literal"
         for f in k.fields
     )
 
@@ -84,7 +87,7 @@ def _load(directory: Path, formats: tuple[Format, ...]) -> DataSet | None:
     if not meta.exists():
         return None
     data = json.loads(meta.read_text())
-    if not set(formats) <= set(data.get("formats", ())):
+    if data.get("layout") != _LAYOUT or not set(formats) <= set(data.get("formats", ())):
         return None
     return DataSet(
         rows=data["rows"],
@@ -101,16 +104,30 @@ def _base_chunks(rows: int, seed: int) -> Iterator[dict[str, pl.DataFrame]]:
     yield generate_frames(rows, seed=seed).frames
 
 
+def _shares(heights: dict[str, int], rows: int) -> dict[str, int]:
+    """``rows`` split over kinds in proportion to ``heights`` (largest remainders), capped at
+    the heights: the whole base set when ``rows`` covers it."""
+    total = sum(heights.values())
+    if rows >= total:
+        return dict(heights)
+    exact = {k: h * rows / total for k, h in heights.items()}
+    out = {k: math.floor(v) for k, v in exact.items()}
+    by_remainder = sorted(exact, key=lambda k: exact[k] - out[k], reverse=True)
+    for k in by_remainder[: rows - sum(out.values())]:
+        out[k] += 1
+    return out
+
+
 def _replicated_chunks(base: DataSet, rows: int) -> Iterator[dict[str, pl.DataFrame]]:
     """``rows`` records as chunks of the base set, record ids suffixed with the chunk number;
-    the last chunk takes the same share of every kind."""
+    a last, partial chunk takes the same share of every kind."""
     frames = {k: pl.read_parquet(p) for k, p in base.files("parquet").items()}
     chunks = math.ceil(rows / base.rows)
     for i in range(chunks):
-        share = min(1.0, (rows - i * base.rows) / base.rows)
+        heights = _shares({k: f.height for k, f in frames.items()}, rows - i * base.rows)
         out = {}
         for kind, frame in frames.items():
-            part = frame if share >= 1.0 else frame.head(round(frame.height * share))
+            part = frame.head(heights[kind])
             if i:
                 part = part.with_columns(pl.col("record_id") + f"-{i:04d}")
             out[kind] = part
@@ -206,6 +223,7 @@ def prepare(
     *,
     seed: int,
     formats: tuple[Format, ...] = FORMATS,
+    base_rows: int = BASE_ROWS,
     log: Callable[[str], None] = print,
 ) -> DataSet:
     """The data set of ``rows`` records, generated on first use and cached under ``out``.
@@ -215,6 +233,7 @@ def prepare(
         rows: number of records over all kinds.
         seed: generator seed.
         formats: the files to write (``chunks`` for the huge streaming set).
+        base_rows: the size generated directly; larger sets replicate it in chunks.
         log: progress messages.
     """
     tag = "-chunks" if "chunks" in formats else ""
@@ -225,11 +244,11 @@ def prepare(
     if directory.exists():  # an interrupted generation: start again
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
-    if rows <= BASE_ROWS:
+    if rows <= base_rows:
         log(f"generating {rows:,} records (seed {seed}) into {directory}")
         chunks = _base_chunks(rows, seed)
     else:
-        base = prepare(out, BASE_ROWS, seed=seed, log=log)
+        base = prepare(out, base_rows, seed=seed, base_rows=base_rows, log=log)
         log(f"replicating {base.rows:,} records to {rows:,} into {directory}")
         chunks = _replicated_chunks(base, rows)
     writer = _Writer(directory, formats)
@@ -246,6 +265,7 @@ def prepare(
         },
     )
     meta = {
+        "layout": _LAYOUT,
         "rows": dataset.rows,
         "seed": seed,
         "formats": list(formats),

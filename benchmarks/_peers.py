@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
+
 from benchmarks._cases import Case, Context, Prepared
 
 __all__ = ["SUBSET_COLUMNS", "USCC_FORMAT", "peer_cases"]
@@ -166,13 +167,11 @@ def _subset_pandera(ctx: Context) -> Prepared:
 def _subset_dataframely(ctx: Context) -> Prepared:
     import dataframely as dy  # noqa: PLC0415
 
-    regex = {"regex": USCC_FORMAT}
-
     class PenaltySubset(dy.Schema):  # the same 15 checks as the other subsets
         record_id = dy.String()
         subject_name = dy.String()
-        subject_uscc = dy.String(nullable=True, **regex)
-        authority_uscc = dy.String(**regex)
+        subject_uscc = dy.String(nullable=True, regex=USCC_FORMAT)
+        authority_uscc = dy.String(regex=USCC_FORMAT)
         fine_yuan = dy.Decimal(38, 2, nullable=True, min=Decimal(0))
         decision_date = dy.Date()
         penalty_valid_to = dy.Date()
@@ -187,7 +186,7 @@ def _subset_dataframely(ctx: Context) -> Prepared:
 
 
 def _subset_pointblank(ctx: Context) -> Prepared:
-    import pointblank as pb  # noqa: PLC0415
+    import pointblank as pb  # type: ignore[import-untyped]  # noqa: PLC0415 - no py.typed
 
     frame = _subset_frame(ctx)
     schema = pb.Schema(columns=[(c, str(d)) for c, d in DTYPES.items()])

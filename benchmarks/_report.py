@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from benchmarks._measure import mib
@@ -57,10 +56,32 @@ def targets(sizes: list[dict[str, Any]], huge: dict[str, Any] | None) -> list[di
 
     for size in sizes:
         n, c = size["rows"], _by_name(size)
-        add("validate (Parquet) / pl.read_parquet ≤ 2.5", n, _ratio(c, "validate.parquet", PARQUET), 2.5)
-        add("pandera / validate, typed input ≥ 2.5", n, _ratio(c, "pandera.full", "validate.typed"), 2.5, le=False)
-        add("pandera / read + validate from Parquet ≥ 2.5", n, _ratio(c, "pandera.full", "validate.parquet"), 2.5, le=False)
-        add("rules (all packs) / validate (Parquet) ≤ 1", n, _ratio(c, "rules.all_packs", "validate.parquet"), 1.0)
+        add(
+            "validate (Parquet) / pl.read_parquet ≤ 2.5",
+            n,
+            _ratio(c, "validate.parquet", PARQUET),
+            2.5,
+        )
+        add(
+            "pandera / validate, typed input ≥ 2.5",
+            n,
+            _ratio(c, "pandera.full", "validate.typed"),
+            2.5,
+            le=False,
+        )
+        add(
+            "pandera / read + validate from Parquet ≥ 2.5",
+            n,
+            _ratio(c, "pandera.full", "validate.parquet"),
+            2.5,
+            le=False,
+        )
+        add(
+            "rules (all packs) / validate (Parquet) ≤ 1",
+            n,
+            _ratio(c, "rules.all_packs", "validate.parquet"),
+            1.0,
+        )
         add("jobs.run (CSV → ledger) / pl.read_csv ≤ 8", n, _ratio(c, "run.csv_utf8", CSV), 8.0)
         for name in ("validate.parquet", "validate.csv_utf8", "check.parquet"):
             reads = c.get(name, {}).get("reads")
@@ -69,9 +90,9 @@ def targets(sizes: list[dict[str, Any]], huge: dict[str, Any] | None) -> list[di
         base = next((s for s in sizes if s["rows"] == 570_000), None)
         ref = _median(_by_name(base), "validate.parquet") if base else None
         rows = huge["rows"]
-        add("57M validate + quarantine: peak RSS GB ≤ 1.5", rows, huge["peak_rss_mb"] / 1024, 1.5)
+        add("huge validate + quarantine: peak RSS GiB ≤ 1.5", rows, huge["peak_rss_mb"] / 1024, 1.5)
         add(
-            "57M time / 570k validate time ≤ 110",
+            "huge (57M) time / 570k validate time ≤ 110",
             rows,
             huge["median_s"] / ref if ref else None,
             110.0,
@@ -161,7 +182,8 @@ def _machine_lines(result: dict[str, Any]) -> list[str]:
         f"- CPU: {m['cpu_model']}; `nproc` = {m['nproc']}; memory {m['mem_total_gib']} GiB; "
         f"{m['os']}",
         f"- Python {m['python']}; {libs}",
-        f"- Commit {git['commit']}" + (" (working tree with uncommitted changes)" if git["dirty"] else ""),
+        f"- Commit {git['commit']}"
+        + (" (working tree with uncommitted changes)" if git["dirty"] else ""),
         f"- Date: {result['started']} → {result['finished']} (UTC)",
         "- The machine was shared: other engineers ran test suites on the same cores during the "
         f"run. Load average (1/5/15 min) at start {load['start']}, at end {load['end']}. "
@@ -198,6 +220,10 @@ _METHOD = """## Method
 """
 
 
+def _verdict(met: bool | None) -> str:
+    return "–" if met is None else ("yes" if met else "**no**")
+
+
 def markdown(result: dict[str, Any]) -> str:
     """The Markdown report of a suite run."""
     s = result["settings"]
@@ -211,18 +237,18 @@ def markdown(result: dict[str, Any]) -> str:
     for size in result["sizes"]:
         lines += _size_section(size)
     huge = result["huge"]
-    lines += ["## Streaming: 57,000,000 records", ""]
+    rows = huge.get("rows", result["settings"]["huge_rows"])
+    lines += [f"## Streaming: {rows:,} records", ""]
     if huge.get("status") == "ok":
         lines += [_HEAD, _case_row(huge), ""]
     else:
         lines += [f"{huge.get('status', 'not run')}: {huge.get('note', '')}", ""]
     lines += ["## Targets (issue 6)", "", "| target | rows | measured | limit | met |"]
     lines += ["|---|--:|--:|--:|---|"]
-    verdict: Callable[[bool | None], str] = lambda m: "–" if m is None else ("yes" if m else "**no**")  # noqa: E731
     for t in result["targets"]:
         lines.append(
             f"| {t['target']} | {t['rows']:,} | {_num(t['value'], '{:.2f}')} | {t['limit']} "
-            f"| {verdict(t['met'])} |"
+            f"| {_verdict(t['met'])} |"
         )
     lines.append("")
     if result["notes"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,9 @@ def run_cases(spec: dict[str, Any]) -> list[dict[str, Any]]:
     for name in spec["cases"]:
         case = registry[name]
         try:
+            t0 = time.perf_counter()
             prepared = case.prepare(ctx)
+            setup_s = time.perf_counter() - t0
             timing = time_runs(
                 prepared.run,
                 warmup=spec["warmup"],
@@ -46,6 +49,7 @@ def run_cases(spec: dict[str, Any]) -> list[dict[str, Any]]:
                 "name": name,
                 "status": "ok",
                 **timing.summary(),
+                "setup_s": round(setup_s, 3),
                 "info": timing.info,
             }
         except Exception as exc:

@@ -9,6 +9,10 @@ generator and written as Parquet with text columns):
   already parsed to their types (pandera cannot parse text), parse time excluded.
 
 Usage: ``python benchmarks/bench_validate.py [--rows 570000] [--repeat 3]``
+
+The suite (``python -m benchmarks``) measures the same three cases (``floor.read_parquet``,
+``validate.parquet``, ``pandera.full``) with memory and bytes read; this script is the quick
+in-process version.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,8 +31,11 @@ from pandera.config import ValidationDepth, config_context
 from pandera.errors import SchemaErrors
 
 import credit_ledger
-from credit_ledger._parse import normalized_text, parsed
 from credit_ledger.synth import generate_frames
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # as a script: find `benchmarks`
+
+from benchmarks._data import typed_frame
 
 
 def _median(fn: Callable[[], object], repeat: int) -> float:
@@ -38,14 +46,6 @@ def _median(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
-
-
-def _typed(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
-    k = credit_ledger.get_kind(kind)
-    return frame.select(
-        parsed(f, normalized_text(f, pl.col(f.name))).cast(f.polars_dtype, strict=False)
-        for f in k.fields
-    )
 
 
 def main() -> None:
@@ -70,7 +70,7 @@ def main() -> None:
             for kind, path in files.items():
                 credit_ledger.validate(credit_ledger.read(path, kind=kind), kind=kind)
 
-        typed = {k: _typed(pl.read_parquet(p), k) for k, p in files.items()}
+        typed = {k: typed_frame(pl.read_parquet(p), k).collect() for k, p in files.items()}
 
         def pandera() -> None:
             with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):

@@ -21,16 +21,16 @@ import pyarrow as pa
 
 _CHUNK = 1 << 16
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
-_ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-_RIC_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int64)
+_USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int32)
+_ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int32)
+_RIC_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int32)
 _RIC_CHECKS = np.frombuffer(b"10X98765432", dtype=np.uint8)
 _ORG_CHECKS = np.frombuffer(b"0123456789X0", dtype=np.uint8)  # index r = 11 - S % 11, 1..11
 _DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
-def _table(chars: str, values: list[int] | None = None) -> npt.NDArray[np.int64]:
-    table = np.full(256, -1, dtype=np.int64)
+def _table(chars: str, values: list[int] | None = None) -> npt.NDArray[np.int8]:
+    table = np.full(256, -1, dtype=np.int8)
     for i, ch in enumerate(chars):
         table[ord(ch)] = i if values is None else values[i]
     return table
@@ -73,7 +73,13 @@ def _fixed_width(
 def _rows(
     starts: npt.NDArray[np.int64], data: npt.NDArray[np.uint8], width: int
 ) -> npt.NDArray[np.uint8]:
-    rows: npt.NDArray[np.uint8] = data[starts[:, None] + np.arange(width)]
+    if len(starts) == 0:
+        return np.empty((0, width), dtype=np.uint8)
+    # A strided view: row i of `windows` is data[i : i + width], so no index matrix is built.
+    windows = np.lib.stride_tricks.as_strided(
+        data, shape=(len(data) - width + 1, width), strides=(1, 1), writeable=False
+    )
+    rows: npt.NDArray[np.uint8] = windows[starts]
     return rows
 
 
@@ -89,15 +95,15 @@ def _result(series: pl.Series, fits: npt.NDArray[np.bool_], ok: npt.NDArray[np.b
 
 
 def _uscc_chunk(rows: npt.NDArray[np.uint8], level: str) -> npt.NDArray[np.bool_]:
-    values = _USCC_VALUE[rows]
+    values = np.take(_USCC_VALUE, rows)
     ok = (_FIRST[rows[:, 0]] >= 0) & (_DIGIT[rows[:, 1:8]] >= 0).all(axis=1)
     ok &= (values[:, 8:] >= 0).all(axis=1)
     if level == "format":
         return ok
-    expected = (31 - (values[:, :17] @ _USCC_WEIGHTS) % 31) % 31
+    expected = (31 - (values[:, :17].astype(np.int32) @ _USCC_WEIGHTS) % 31) % 31
     ok &= expected == values[:, 17]
     if level == "strict":
-        body = _LATIN_VALUE[rows[:, 8:16]]
+        body = np.take(_LATIN_VALUE, rows[:, 8:16]).astype(np.int32)
         r = 11 - (body @ _ORG_WEIGHTS) % 11
         ok &= _ORG_CHECKS[r] == rows[:, 16]
     return ok
@@ -113,7 +119,7 @@ def uscc_valid(series: pl.Series, level: Literal["format", "checksum", "strict"]
 
 
 def _ric_chunk(rows: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-    digits = _DIGIT[rows[:, :17]]
+    digits = np.take(_DIGIT, rows[:, :17]).astype(np.int32)
     ok = (digits >= 0).all(axis=1) & ((_DIGIT[rows[:, 17]] >= 0) | (rows[:, 17] == ord("X")))
     year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
     month = digits[:, 10:12] @ np.array([10, 1])
@@ -133,3 +139,58 @@ def ric_valid(series: pl.Series) -> pl.Series:
     for lo in range(0, len(starts), _CHUNK):
         ok[lo : lo + _CHUNK] = _ric_chunk(_rows(starts[lo : lo + _CHUNK], data, 18))
     return _result(series, fits, ok)
+
+
+_EPOCH_DAYS = np.datetime64("1970-01-01", "D")
+
+
+_YEAR = "年".encode()
+_MONTH = "月".encode()
+_DAY = "日".encode()
+#: byte width → (positions of the 8 digits YYYYMMDD, {position: separator bytes})
+_DATE_LAYOUTS: dict[int, tuple[list[int], dict[int, bytes]]] = {
+    10: ([0, 1, 2, 3, 5, 6, 8, 9], {4: b"-", 7: b"-"}),
+    8: (list(range(8)), {}),
+    17: ([0, 1, 2, 3, 7, 8, 12, 13], {4: _YEAR, 9: _MONTH, 14: _DAY}),
+}
+
+
+def _dates_chunk(
+    rows: npt.NDArray[np.uint8], width: int
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    cols, separators = _DATE_LAYOUTS[width]
+    digits = np.take(_DIGIT, rows[:, cols]).astype(np.int64)
+    ok = (digits >= 0).all(axis=1)
+    for at, sep in separators.items():
+        for k, byte in enumerate(sep):
+            ok &= rows[:, at + k] == byte
+    year = digits[:, 0:4] @ np.array([1000, 100, 10, 1])
+    month = digits[:, 4:6] @ np.array([10, 1])
+    day = digits[:, 6:8] @ np.array([10, 1])
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    days = np.where(month_ok, _DAYS[np.clip(month, 0, 12)], 0) - ((month == 2) & ~leap)
+    ok &= month_ok & (day >= 1) & (day <= days)
+    ymd = np.where(ok[:, None], np.stack([year, month, day], axis=1), [[1970, 1, 1]])
+    months = (ymd[:, 0] - 1970) * 12 + ymd[:, 1] - 1
+    first = np.datetime64("1970-01", "M") + months.astype("timedelta64[M]")
+    dates = first.astype("datetime64[D]") + (ymd[:, 2] - 1).astype("timedelta64[D]")
+    return ok, (dates - _EPOCH_DAYS).astype(np.int64)
+
+
+def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日`` values; returns (dates, parsed)
+    where ``parsed`` is False for the values left to a slower parser (other spellings, invalid
+    dates, nulls)."""
+    days = np.zeros(len(series), dtype=np.int64)
+    parsed = np.zeros(len(series), dtype=np.bool_)
+    for width in _DATE_LAYOUTS:
+        fits, starts, data = _fixed_width(series, width)
+        positions = np.flatnonzero(fits)
+        for lo in range(0, len(starts), _CHUNK):
+            ok, values = _dates_chunk(_rows(starts[lo : lo + _CHUNK], data, width), width)
+            where = positions[lo : lo + _CHUNK]
+            days[where] = values
+            parsed[where] = ok
+    dates = pl.Series(series.name, days, dtype=pl.Int64).cast(pl.Int32).cast(pl.Date)
+    return dates, pl.Series(series.name, parsed, dtype=pl.Boolean)

@@ -10,7 +10,7 @@ import re
 
 import polars as pl
 
-from credit_ledger import ids
+from credit_ledger import _kernels, ids
 from credit_ledger.kinds import Field
 
 _FULL_WIDTH = r"[\x{FF01}-\x{FF5E}\x{3000}]"
@@ -37,7 +37,7 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
         return text
     if f.normalize == "code":
         return ids.normalize_code_expr(text)
-    if f.normalize == "case_no" or f.dtype != "str" or f.enum is not None:
+    if f.normalize == "case_no" or f.dtype not in ("str", "date") or f.enum is not None:
         text = text.map_batches(fold_width, return_dtype=pl.String, is_elementwise=True)
     text = text.str.strip_chars()
     if f.normalize == "case_no":
@@ -54,14 +54,21 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
     return text.replace("", None)
 
 
-def _date(text: pl.Expr) -> pl.Expr:
-    # 2024年3月1日, 2024/03/01 and 2024.03.01 become 2024-3-1; 20240301 has its own format.
-    # Each sub-expression appears once: Polars does not share repeated work inside one
-    # expression, so ``text`` must be a column, not a computation.
-    dashed = text.str.strip_suffix("日").str.replace_all(r"[年月/.]", "-")
-    return pl.coalesce(
-        dashed.str.to_date("%Y-%m-%d", strict=False), text.str.to_date("%Y%m%d", strict=False)
-    )
+def _date_slow(text: pl.Series) -> pl.Series:
+    # 2024年3月1日, 2024/03/01, 2024.03.01 and full-width digits become 2024-3-1.
+    folded = fold_width(text)
+    dashed = folded.str.strip_suffix("日").str.replace_all(r"[年月/.]", "-")
+    return dashed.str.to_date("%Y-%m-%d", strict=False)
+
+
+def parse_dates(text: pl.Series) -> pl.Series:
+    """Dates from normalised text: ISO and ``YYYYMMDD`` by a byte kernel, the other accepted
+    spellings (``YYYY年MM月DD日``, slashes, dots, full-width digits) by Polars, row subset only."""
+    dates, parsed = _kernels.iso_dates(text)
+    rest = (~parsed & text.is_not_null()).arg_true()
+    if len(rest):
+        dates = dates.scatter(rest, _date_slow(text.gather(rest)))
+    return pl.select(pl.when(parsed | text.is_not_null()).then(dates)).to_series().alias(text.name)
 
 
 def _decimal(text: pl.Expr, scale: int) -> pl.Expr:
@@ -77,7 +84,7 @@ def parsed(f: Field, text: pl.Expr) -> pl.Expr:
     if f.dtype == "str":
         return text
     if f.dtype == "date":
-        return _date(text)
+        return text.map_batches(parse_dates, return_dtype=pl.Date, is_elementwise=True)
     if f.dtype == "int":
         return text.str.to_integer(strict=False)
     if f.dtype == "decimal":

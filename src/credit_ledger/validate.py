@@ -9,7 +9,7 @@ query per check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import pandera.polars as pa
 import polars as pl
@@ -30,6 +30,9 @@ REASONS = "_reasons"
 _RAW = "__raw__"
 _NORM = "__norm__"
 _FAIL = "__fail__"
+# The result is materialised anyway, and the in-memory engine evaluates the many
+# per-column expressions (and the numpy kernels, once per column) faster than streaming.
+_ENGINE: Final = "in-memory"
 _PARSE_REASON = {
     "date": "date",
     "int": "int",
@@ -178,7 +181,10 @@ def validate(
     _require_pandera_enabled()
     record_kind = get_kind(kind)
     schema = schema if schema is not None else record_kind.cached_schema()
-    lf = frame.lazy()
+    # Materialise the input once, in one chunk per column: the checks below read every column
+    # several times, and Polars string kernels run much slower over many small chunks.
+    data = frame.collect(engine=_ENGINE) if isinstance(frame, pl.LazyFrame) else frame
+    lf = data.rechunk().lazy()
     names = lf.collect_schema().names()
     missing = [c for c in schema.columns if c not in names]
     required_missing = [
@@ -236,7 +242,7 @@ def validate(
             *(p.failed.alias(c) for p, c in zip(plans, fail_cols, strict=True)),
         )
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
-        .collect()
+        .collect(engine=_ENGINE)
     )
     valid = (
         checked.select(*canonical, *extras, SOURCE, ROW, _FAIL).filter(~pl.col(_FAIL)).drop(_FAIL)
@@ -246,7 +252,7 @@ def validate(
         valid = (
             valid.lazy()
             .select(*canonical, subject_kind.alias("subject_kind"), *extras, SOURCE, ROW)
-            .collect()
+            .collect(engine=_ENGINE)
         )
     reasons = pl.concat_list(
         [pl.when(pl.col(c)).then(pl.lit(p.reason)) for p, c in zip(plans, fail_cols, strict=True)]
