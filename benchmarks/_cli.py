@@ -62,6 +62,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--results", type=Path, help="also write the Markdown here (RESULTS.md)")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per worker")
     p.add_argument("--note", action="append", default=[], help="a line for the report's notes")
+    p.add_argument(
+        "--render",
+        type=Path,
+        metavar="RESULTS.json",
+        help="run nothing: render the Markdown of an earlier run (to --results, else stdout)",
+    )
     args = p.parse_args(argv)
     if args.rows is None:
         args.rows = [QUICK_ROWS] if args.quick else list(SIZES)
@@ -258,6 +264,13 @@ def run_suite(args: argparse.Namespace, command: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Run the suite; write ``results.json`` and ``results.md`` under ``--out``."""
     args = parse_args(argv)
+    if args.render is not None:
+        text = markdown(json.loads(args.render.read_text(encoding="utf-8")))
+        if args.results is None:
+            print(text)
+        else:
+            args.results.write_text(text, encoding="utf-8")
+        return 0
     args.out = args.out.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     given = sys.argv[1:] if argv is None else argv

@@ -91,6 +91,19 @@ def frame_expr(check: pa.Check) -> pl.Expr:
     return expr
 
 
+def duplicated(series: pl.Series) -> pl.Series:
+    """True for non-null values that occur more than once.
+
+    Hashes are compared first (fast, fixed width); only values whose hash repeats are compared
+    exactly, so a hash collision never flags a row.
+    """
+    candidates = series.hash(seed=0).is_duplicated() & series.is_not_null()
+    rows = candidates.arg_true()
+    if len(rows) == 0:
+        return candidates
+    return candidates.scatter(rows, series.gather(rows).is_duplicated())
+
+
 def check_plans(schema: pa.DataFrameSchema) -> list[CheckPlan]:
     """Every data check of ``schema`` (column checks, uniqueness, dataframe checks) as a
     "failed" expression over the typed canonical columns. Null passes."""
@@ -103,9 +116,8 @@ def check_plans(schema: pa.DataFrameSchema) -> list[CheckPlan]:
                 CheckPlan(reason=f"{name}:{check.name}", failed=~build(col).fill_null(True))
             )
         if column.unique:
-            plans.append(
-                CheckPlan(reason=f"{name}:unique", failed=col.is_duplicated() & col.is_not_null())
-            )
+            failed = col.map_batches(duplicated, return_dtype=pl.Boolean)
+            plans.append(CheckPlan(reason=f"{name}:unique", failed=failed))
     plans.extend(
         CheckPlan(reason=f"row:{check.name}", failed=~frame_expr(check).fill_null(True))
         for check in schema.checks

@@ -54,19 +54,31 @@ def _large_string(series: pl.Series) -> pa.LargeStringArray:
     return arr
 
 
-def _fixed_width(
-    series: pl.Series, width: int
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
-    """(has the width, row positions of those rows, their bytes as data) for one Series."""
+_Buffers = tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8], npt.NDArray[np.bool_]]
+
+
+def _buffers(series: pl.Series) -> _Buffers:
+    """(offsets, UTF-8 bytes, validity) of a String Series."""
     arr = _large_string(series)
     _, offsets_buf, data_buf = arr.buffers()
     offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
     data = (
         np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.empty(0, np.uint8)
     )
-    fits = np.diff(offsets) == width
-    if arr.null_count:
-        fits &= arr.is_valid().to_numpy(zero_copy_only=False)
+    valid = (
+        arr.is_valid().to_numpy(zero_copy_only=False)
+        if arr.null_count
+        else np.ones(len(arr), dtype=np.bool_)
+    )
+    return offsets, data, valid
+
+
+def _fixed_width(
+    series: pl.Series | _Buffers, width: int
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+    """(has the width, byte offsets of those rows, the bytes) for one Series."""
+    offsets, data, valid = _buffers(series) if isinstance(series, pl.Series) else series
+    fits = (np.diff(offsets) == width) & valid
     return fits, offsets[:-1][fits], data
 
 
@@ -141,9 +153,6 @@ def ric_valid(series: pl.Series) -> pl.Series:
     return _result(series, fits, ok)
 
 
-_EPOCH_DAYS = np.datetime64("1970-01-01", "D")
-
-
 _YEAR = "年".encode()
 _MONTH = "月".encode()
 _DAY = "日".encode()
@@ -159,23 +168,32 @@ def _dates_chunk(
     rows: npt.NDArray[np.uint8], width: int
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
     cols, separators = _DATE_LAYOUTS[width]
-    digits = np.take(_DIGIT, rows[:, cols]).astype(np.int64)
-    ok = (digits >= 0).all(axis=1)
+    digits = rows[:, cols].astype(np.int32) - ord("0")
+    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
     for at, sep in separators.items():
         for k, byte in enumerate(sep):
             ok &= rows[:, at + k] == byte
-    year = digits[:, 0:4] @ np.array([1000, 100, 10, 1])
-    month = digits[:, 4:6] @ np.array([10, 1])
-    day = digits[:, 6:8] @ np.array([10, 1])
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month = digits[:, 4] * 10 + digits[:, 5]
+    day = digits[:, 6] * 10 + digits[:, 7]
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
-    days = np.where(month_ok, _DAYS[np.clip(month, 0, 12)], 0) - ((month == 2) & ~leap)
+    days = _DAYS[np.clip(month, 0, 12)] - ((month == 2) & ~leap)
     ok &= month_ok & (day >= 1) & (day <= days)
-    ymd = np.where(ok[:, None], np.stack([year, month, day], axis=1), [[1970, 1, 1]])
-    months = (ymd[:, 0] - 1970) * 12 + ymd[:, 1] - 1
-    first = np.datetime64("1970-01", "M") + months.astype("timedelta64[M]")
-    dates = first.astype("datetime64[D]") + (ymd[:, 2] - 1).astype("timedelta64[D]")
-    return ok, (dates - _EPOCH_DAYS).astype(np.int64)
+    return ok, _days_from_civil(year.astype(np.int64), month.astype(np.int64), day.astype(np.int64))
+
+
+def _days_from_civil(
+    year: npt.NDArray[np.int64], month: npt.NDArray[np.int64], day: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's algorithm)."""
+    y = year - (month <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    doy = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    days: npt.NDArray[np.int64] = era * 146097 + doe - 719468
+    return days
 
 
 def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -184,8 +202,9 @@ def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
     dates, nulls)."""
     days = np.zeros(len(series), dtype=np.int64)
     parsed = np.zeros(len(series), dtype=np.bool_)
+    buffers = _buffers(series)
     for width in _DATE_LAYOUTS:
-        fits, starts, data = _fixed_width(series, width)
+        fits, starts, data = _fixed_width(buffers, width)
         positions = np.flatnonzero(fits)
         for lo in range(0, len(starts), _CHUNK):
             ok, values = _dates_chunk(_rows(starts[lo : lo + _CHUNK], data, width), width)

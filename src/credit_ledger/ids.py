@@ -241,10 +241,20 @@ def ric_expr(number: pl.Expr, *, allow_masked: bool = True) -> pl.Expr:
         >>> n.to_frame().select(ric_expr(pl.col("n")))["n"].to_list()
         [True, True, False]
     """
-    out = _ric_full(number)
-    if allow_masked:
-        out = out | _ric_masked(number)
-    return _null_if_null(number, out)
+    if not allow_masked:
+        return _null_if_null(number, _ric_full(number))
+    out = number.map_batches(_ric_any, return_dtype=pl.Boolean, is_elementwise=True)
+    return _named_like(number, out)
+
+
+def _ric_any(series: pl.Series) -> pl.Series:
+    # The masked-number patterns run only over the few values holding a '*'.
+    valid = _kernels.ric_valid(series)
+    starred = (series.str.contains("*", literal=True) & ~valid).fill_null(False).arg_true()
+    if len(starred) == 0:
+        return valid
+    masked = pl.select(_ric_masked(pl.lit(series.gather(starred)))).to_series()
+    return valid.scatter(starred, masked)
 
 
 def case_no_expr(case_no: pl.Expr) -> pl.Expr:
