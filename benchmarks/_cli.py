@@ -59,7 +59,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--huge-rows", type=int, default=HUGE_ROWS, help=argparse.SUPPRESS)
     p.add_argument("--base-rows", type=int, default=BASE_ROWS, help=argparse.SUPPRESS)
     p.add_argument("--keep-data", action="store_true", help="keep the huge case's chunk files")
-    p.add_argument("--results", type=Path, help="also write the Markdown here (RESULTS.md)")
+    p.add_argument(
+        "--results", type=Path, help="also write the Markdown here (and the JSON beside it)"
+    )
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per worker")
     p.add_argument("--note", action="append", default=[], help="a line for the report's notes")
     p.add_argument(
@@ -215,6 +217,7 @@ def run_suite(args: argparse.Namespace, command: str) -> dict[str, Any]:
     """Run the suite; the JSON-ready result."""
     started = dt.datetime.now(dt.UTC)
     load_start = load_average()
+    host = machine(ROOT)  # before the run: the commit measured
     registry = all_cases()
     cases = _selected(args, [c for c in registry.values() if c.group != "huge"])
     sizes = []
@@ -243,7 +246,8 @@ def run_suite(args: argparse.Namespace, command: str) -> dict[str, Any]:
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "load_average": {"start": load_start, "end": load_average()},
-        "machine": machine(ROOT),
+        "machine": host,
+        "git_end": machine(ROOT)["git"],  # other engineers may commit during a long run
         "settings": {
             "quick": args.quick,
             "rows": args.rows,
@@ -265,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the suite; write ``results.json`` and ``results.md`` under ``--out``."""
     args = parse_args(argv)
     if args.render is not None:
-        text = markdown(json.loads(args.render.read_text(encoding="utf-8")))
+        earlier = json.loads(args.render.read_text(encoding="utf-8"))
+        earlier["notes"] = [*earlier["notes"], *args.note]
+        text = markdown(earlier)
         if args.results is None:
             print(text)
         else:
@@ -281,8 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     text = markdown(result)
     (args.out / "results.md").write_text(text, encoding="utf-8")
-    if args.results is not None:
+    if args.results is not None:  # the committed copy: RESULTS.md and RESULTS.json
         args.results.write_text(text, encoding="utf-8")
+        shutil.copyfile(args.out / "results.json", args.results.with_suffix(".json"))
     _log(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
     errors = sum(c["status"] == "error" for s in result["sizes"] for c in s["cases"])
     return 1 if errors else 0

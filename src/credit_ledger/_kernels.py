@@ -213,3 +213,57 @@ def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
             parsed[where] = ok
     dates = pl.Series(series.name, days, dtype=pl.Int64).cast(pl.Int32).cast(pl.Date)
     return dates, pl.Series(series.name, parsed, dtype=pl.Boolean)
+
+
+def _rows_with(
+    mask: npt.NDArray[np.bool_], offsets: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Row numbers of the byte positions set in ``mask`` (each row once)."""
+    positions = np.flatnonzero(mask) + offsets[0]
+    rows: npt.NDArray[np.int64] = np.unique(np.searchsorted(offsets, positions, side="right") - 1)
+    return rows
+
+
+def full_width_rows(series: pl.Series) -> npt.NDArray[np.int64]:
+    """Rows holding a full-width form (U+FF01-U+FF5E) or an ideographic space (U+3000)."""
+    offsets, data, _ = _buffers(series)
+    data = data[offsets[0] : offsets[-1]]
+    if len(data) < 3:
+        return np.empty(0, dtype=np.int64)
+    lead, second, third = data[:-2], data[1:-1], data[2:]
+    hit = (lead == 0xEF) & ((second == 0xBC) | (second == 0xBD))
+    hit |= (lead == 0xE3) & (second == 0x80) & (third == 0x80)
+    return _rows_with(np.concatenate([hit, [False, False]]), offsets)
+
+
+_CODE_BYTES = np.zeros(256, dtype=np.bool_)
+_CODE_BYTES[[ord(c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"]] = True
+
+
+def unclean_code_rows(series: pl.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(rows holding a byte other than 0-9, A-Z or '*', rows that are empty) of a code column."""
+    offsets, data, valid = _buffers(series)
+    bad = ~_CODE_BYTES[data[offsets[0] : offsets[-1]]]
+    empty: npt.NDArray[np.int64] = np.flatnonzero((np.diff(offsets) == 0) & valid)
+    return _rows_with(bad, offsets), empty
+
+
+_SPACE_BYTES = np.zeros(256, dtype=np.bool_)
+_SPACE_BYTES[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]] = True
+_SPACE_BYTES[[0x80, 0xA0]] = True  # last byte of U+3000 (E3 80 80) and of U+00A0 (C2 A0)
+_SPACE_LEAD = np.zeros(256, dtype=np.bool_)
+_SPACE_LEAD[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE2, 0xE3, 0xEF]] = True
+
+
+def untrimmed_rows(series: pl.Series) -> npt.NDArray[np.int64]:
+    """Rows that are empty or may start or end with white space (a superset: the caller strips
+    them and keeps what does not change)."""
+    offsets, data, valid = _buffers(series)
+    lengths = np.diff(offsets)
+    filled = lengths > 0
+    starts, ends = offsets[:-1][filled], offsets[1:][filled] - 1
+    suspect = np.zeros(len(lengths), dtype=np.bool_)
+    suspect[filled] = _SPACE_LEAD[data[starts]] | _SPACE_BYTES[data[ends]]
+    suspect |= (lengths == 0) & valid
+    rows: npt.NDArray[np.int64] = np.flatnonzero(suspect)
+    return rows

@@ -13,7 +13,6 @@ import polars as pl
 from credit_ledger import _kernels, ids
 from credit_ledger.kinds import Field
 
-_FULL_WIDTH = r"[\x{FF01}-\x{FF5E}\x{3000}]"
 _TRUE = ["是", "true", "t", "yes", "y", "1", "有"]
 _FALSE = ["否", "false", "f", "no", "n", "0", "无"]
 
@@ -23,11 +22,20 @@ def fold_width(series: pl.Series) -> pl.Series:
 
     Normalising only the rows that need it keeps clean columns at the cost of one scan.
     """
-    dirty = series.str.contains(_FULL_WIDTH)
-    if not dirty.any():
+    rows = _kernels.full_width_rows(series)
+    if len(rows) == 0:
         return series
-    rows = dirty.arg_true()
     return series.clone().scatter(rows, series.gather(rows).str.normalize("NFKC"))
+
+
+def trim(series: pl.Series) -> pl.Series:
+    """Strip white space; empty text becomes null. Only rows that need it are touched."""
+    rows = _kernels.untrimmed_rows(series)
+    if len(rows) == 0:
+        return series
+    stripped = series.gather(rows).str.strip_chars()
+    stripped = pl.select(pl.when(stripped.str.len_bytes() > 0).then(stripped)).to_series()
+    return series.clone().scatter(rows, stripped)
 
 
 def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
@@ -39,7 +47,7 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
         return ids.normalize_code_expr(text)
     if f.normalize == "case_no" or f.dtype not in ("str", "date") or f.enum is not None:
         text = text.map_batches(fold_width, return_dtype=pl.String, is_elementwise=True)
-    text = text.str.strip_chars()
+    text = text.map_batches(trim, return_dtype=pl.String, is_elementwise=True)
     if f.normalize == "case_no":
         text = (
             text.str.replace_all(r"\s", "")
@@ -51,7 +59,9 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
         text = text.str.replace_all(rf"[{separators}]\s*", f.multi)
     if f.value_map:
         text = text.replace(dict(f.value_map))
-    return text.replace("", None)
+    if f.normalize == "case_no" or f.multi is not None or f.value_map:
+        text = text.replace("", None)
+    return text
 
 
 def _date_slow(text: pl.Series) -> pl.Series:

@@ -343,12 +343,19 @@ def normalize_code_expr(expr: pl.Expr) -> pl.Expr:
 def _fold_codes(series: pl.Series) -> pl.Series:
     # Most codes are already clean: normalise only the rows that are not (NFKC and Unicode
     # upper-casing cost more than reading the file when run over every value).
-    dirty = series.str.contains("[^0-9A-Z*]") | (series.str.len_bytes() == 0)
-    if not dirty.any():
+    rows, empty = _kernels.unclean_code_rows(series)
+    if len(rows) == 0 and len(empty) == 0:
         return series
-    rows = dirty.arg_true()
-    fixed = series.gather(rows).str.normalize("NFKC").str.to_uppercase().str.replace_all(_NOISE, "")
-    return series.clone().scatter(rows, fixed).replace("", None)
+    out = series.clone()
+    if len(empty):
+        out = out.scatter(empty, None)
+    if len(rows):
+        fixed = out.gather(rows).str.normalize("NFKC").str.to_uppercase()
+        fixed = fixed.str.replace_all(_NOISE, "")
+        out = out.scatter(
+            rows, pl.select(pl.when(fixed.str.len_bytes() > 0).then(fixed)).to_series()
+        )
+    return out
 
 
 # ============================================================ scalar helpers
