@@ -267,3 +267,14 @@ def untrimmed_rows(series: pl.Series) -> npt.NDArray[np.int64]:
     suspect |= (lengths == 0) & valid
     rows: npt.NDArray[np.int64] = np.flatnonzero(suspect)
     return rows
+
+
+def replacement_char_rows(series: pl.Series) -> pl.Series:
+    """True for values holding U+FFFD, what lossy decoding leaves for undecodable bytes."""
+    offsets, data, _ = _buffers(series)
+    data = data[offsets[0] : offsets[-1]]
+    out = np.zeros(len(series), dtype=np.bool_)
+    if len(data) >= 3:
+        hit = (data[:-2] == 0xEF) & (data[1:-1] == 0xBF) & (data[2:] == 0xBD)
+        out[_rows_with(np.concatenate([hit, [False, False]]), offsets)] = True
+    return pl.Series(series.name, out, dtype=pl.Boolean)

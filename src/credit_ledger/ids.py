@@ -52,6 +52,7 @@ __all__ = [
     "uscc_expr",
     "uscc_is_valid",
     "uscc_masked_expr",
+    "uscc_subject_kind_expr",
 ]
 
 _Level = Literal["format", "checksum", "strict"]
@@ -290,6 +291,18 @@ def region_code_expr(code: pl.Expr) -> pl.Expr:
         [True, True, False]
     """
     return _named_like(code, code.str.contains(_anchored(_REGION)))
+
+
+def uscc_subject_kind_expr(code: pl.Expr) -> pl.Expr:
+    """Subject kind of a column known to hold credit codes: by the first two characters.
+
+    Example:
+        >>> c = pl.Series("c", ["11140800558745220K", "91110000600037341L", None])
+        >>> c.to_frame().select(uscc_subject_kind_expr(pl.col("c")))["c"].to_list()
+        ['government_organ', 'enterprise', None]
+    """
+    out = code.str.head(2).replace_strict(_KIND_BY_PREFIX, default="other", return_dtype=pl.String)
+    return _null_if_null(code, out)
 
 
 def subject_kind_expr(code: pl.Expr) -> pl.Expr:

@@ -15,11 +15,11 @@ import pandera.polars as pa
 import polars as pl
 from pandera.config import get_config_context
 
-from credit_ledger import ids
+from credit_ledger import _kernels, ids
 from credit_ledger._compile import CheckPlan, check_plans
 from credit_ledger._parse import normalized_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
-from credit_ledger.ingest import OVERFLOW, ROW, SOURCE, UNDECODABLE
+from credit_ledger.ingest import OVERFLOW, ROW, SOURCE
 from credit_ledger.kinds import Field, RecordKind, get_kind
 
 __all__ = ["REASONS", "ValidationResult", "ValidationSummary", "validate"]
@@ -206,19 +206,23 @@ def validate(
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(SOURCE))
 
     canonical = list(schema.columns)
-    internal = (ROW, SOURCE, OVERFLOW, UNDECODABLE)
+    internal = (ROW, SOURCE, OVERFLOW)
     extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
     norms, typed, plans = _input_plans(record_kind, schema, lf.collect_schema())
     plans += check_plans(schema)
-    if UNDECODABLE in names:
-        plans.extend(
-            CheckPlan(
-                reason=f"{c}:encoding",
-                failed=pl.col(UNDECODABLE).list.contains(c).fill_null(False),
-            )
-            for c in [*canonical, *extras]
+    # Undecodable bytes arrive as U+FFFD (lossy decoding): quarantine them, naming the column.
+    present = lf.collect_schema()
+    plans.extend(
+        CheckPlan(
+            reason=f"{c}:encoding",
+            failed=pl.col(_RAW + c if c in canonical else c).map_batches(
+                _kernels.replacement_char_rows, return_dtype=pl.Boolean, is_elementwise=True
+            ),
         )
+        for c in [*canonical, *extras]
+        if present[_RAW + c if c in canonical else c] == pl.String
+    )
     if OVERFLOW in names:
         plans.append(
             CheckPlan(
@@ -248,7 +252,10 @@ def validate(
         checked.select(*canonical, *extras, SOURCE, ROW, _FAIL).filter(~pl.col(_FAIL)).drop(_FAIL)
     )
     if record_kind.subject_code is not None and record_kind.subject_code in canonical:
-        subject_kind = ids.subject_kind_expr(pl.col(record_kind.subject_code))
+        code_field = record_kind.field(record_kind.subject_code)
+        holds_uscc = any(c.name == "uscc" for c in code_field.checks)
+        kind_of = ids.uscc_subject_kind_expr if holds_uscc else ids.subject_kind_expr
+        subject_kind = kind_of(pl.col(record_kind.subject_code))
         valid = (
             valid.lazy()
             .select(*canonical, subject_kind.alias("subject_kind"), *extras, SOURCE, ROW)

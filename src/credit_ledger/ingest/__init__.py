@@ -15,14 +15,13 @@ import polars as pl
 
 from credit_ledger.errors import FormatError, SourceNotFoundError
 from credit_ledger.ingest._headers import HeaderMap, header_key, map_headers
-from credit_ledger.ingest._readers import OVERFLOW, READERS, ROW, UNDECODABLE
+from credit_ledger.ingest._readers import OVERFLOW, READERS, ROW
 from credit_ledger.kinds import RecordKind, get_kind
 
 __all__ = [
     "OVERFLOW",
     "ROW",
     "SOURCE",
-    "UNDECODABLE",
     "HeaderMap",
     "header_key",
     "map_headers",
@@ -104,7 +103,7 @@ def read_frame(
 
 
 def _canonical(lf: pl.LazyFrame, record_kind: RecordKind, source: str) -> pl.LazyFrame:
-    headers = [c for c in lf.collect_schema().names() if c not in (ROW, OVERFLOW, UNDECODABLE)]
+    headers = [c for c in lf.collect_schema().names() if c not in (ROW, OVERFLOW)]
     mapping = map_headers(headers, record_kind, source)
     lf = lf.rename(mapping.renames)
     additions = [_wan_to_yuan(c) for c in sorted(mapping.wan)]
@@ -116,9 +115,7 @@ def _canonical(lf: pl.LazyFrame, record_kind: RecordKind, source: str) -> pl.Laz
     ]
     if additions:
         lf = lf.with_columns(additions)
-    if UNDECODABLE in lf.collect_schema():
-        lf = lf.with_columns(pl.col(UNDECODABLE).list.eval(pl.element().replace(mapping.renames)))
-    tail = [c for c in (OVERFLOW, UNDECODABLE) if c in lf.collect_schema()]
+    tail = [OVERFLOW] if OVERFLOW in lf.collect_schema() else []
     return lf.select(
         *(c for c in record_kind.columns if c in lf.collect_schema()),
         *mapping.extra,

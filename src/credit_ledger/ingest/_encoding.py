@@ -90,37 +90,21 @@ def _temp_dir() -> Path:
     return _tmp_dir
 
 
-def _utf8_is_valid(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb") as src:
-            while chunk := src.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+def to_utf8(path: Path, encoding: str) -> Path:
+    """A UTF-8 version of ``path``: the file itself, or a copy transcoded in fixed-size chunks.
 
-
-def to_utf8(path: Path, encoding: str) -> tuple[Path, bool]:
-    """A UTF-8 version of ``path`` and whether the source held undecodable bytes.
-
-    UTF-8 sources are used in place (and read with invalid bytes replaced); other encodings
-    are transcoded to a temporary file in fixed-size chunks. Invalid bytes become U+FFFD, and
-    the validator quarantines the rows that hold them.
+    Bytes that are invalid in the encoding become U+FFFD (UTF-8 sources are read the same way,
+    lossily); the validator quarantines the rows holding U+FFFD, naming the column.
     """
     if encoding in ("utf-8", "utf-8-sig"):
-        return path, not _utf8_is_valid(path)
+        return path
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    damaged = False
     fd, tmp = tempfile.mkstemp(suffix=".csv", dir=_temp_dir())
     with path.open("rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(_CHUNK):
-            text = decoder.decode(chunk)
-            damaged = damaged or "\ufffd" in text
-            dst.write(text)
+            dst.write(decoder.decode(chunk))
         dst.write(decoder.decode(b"", final=True))
-    return Path(tmp), damaged
+    return Path(tmp)
 
 
 def read_head_text(path: Path, encoding: str, n_bytes: int = 1 << 16) -> str:

@@ -22,8 +22,6 @@ from credit_ledger.ingest._encoding import (
 ROW = "_row"
 OVERFLOW = "_overflow"
 """Holds the first surplus field of a CSV record that has more fields than the header."""
-UNDECODABLE = "_undecodable"
-"""Names of the columns whose text held undecodable bytes (only for damaged text sources)."""
 
 Reader = Callable[[Path, str | None, str | None], pl.LazyFrame]
 
@@ -53,7 +51,7 @@ def read_csv(path: Path, encoding: str | None, sheet: str | None) -> pl.LazyFram
     separator = "\t" if path.suffix.lower() in {".tsv", ".tab"} else ","
     enc = canonical_encoding(encoding) if encoding else detect_encoding(path)
     header = _csv_header(path, enc, separator)
-    source, damaged = to_utf8(path, enc)
+    source = to_utf8(path, enc)
     positional = [f"__c{i}" for i in range(len(header))]
     lf = pl.scan_csv(
         source,
@@ -68,17 +66,7 @@ def read_csv(path: Path, encoding: str | None, sheet: str | None) -> pl.LazyFram
         row_index_offset=1,
         raise_if_empty=False,
     )
-    lf = lf.rename(dict(zip(positional, header, strict=True)))
-    if damaged:
-        lf = lf.with_columns(
-            pl.concat_list(
-                pl.when(pl.col(h).str.contains("\ufffd", literal=True)).then(pl.lit(h))
-                for h in header
-            )
-            .list.drop_nulls()
-            .alias(UNDECODABLE)
-        )
-    return lf
+    return lf.rename(dict(zip(positional, header, strict=True)))
 
 
 def _checked(lf: pl.LazyFrame, path: Path, what: str) -> pl.LazyFrame:
