@@ -197,10 +197,9 @@ def _machine_lines(result: dict[str, Any]) -> list[str]:
         f"- Python {m['python']}; {libs}",
         _commit_line(git, result.get("git_end")),
         f"- Date: {result['started']} → {result['finished']} (UTC)",
-        "- The machine was shared: other engineers ran test suites on the same cores during the "
-        f"run. Load average (1/5/15 min) at start {load['start']}, at end {load['end']}. "
-        "Absolute times are therefore pessimistic; ratios are measured in the same run, "
-        "under the same load.",
+        f"- Load average (1/5/15 min) at start {load['start']}, at end {load['end']}: these "
+        "machines are shared and noisy, so compare the ratios (measured in the same run), not "
+        "the absolute times.",
         "",
     ]
 
