@@ -1,4 +1,4 @@
-"""The ``credit-ledger`` command line: a thin layer that parses arguments, calls the Python API,
+"""The credit-ledger command line: a thin layer that parses arguments, calls the Python API,
 prints results (stdout is data, stderr is logs) and maps the outcome to an exit code.
 
 Exit codes (see :func:`credit_ledger.cli._exit.exit_code_for`): 0 ok, 1 findings at or above
