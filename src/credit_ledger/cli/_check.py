@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import FINDINGS, OK, RUNTIME
 from credit_ledger.cli._output import write_parquet
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
@@ -22,13 +23,6 @@ from credit_ledger.rules import Severity, check
 from credit_ledger.rules._check import CheckResult
 
 __all__ = ["register"]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def register(sub: Any) -> None:
@@ -43,7 +37,7 @@ def register(sub: Any) -> None:
     p.add_argument("--kind", required=True, help="record kind of FILE")
     p.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="run date the rules see (YYYY-MM-DD; default: today, printed in the output)",
     )

@@ -3,7 +3,6 @@ its parser and sets ``handler`` (a function ``(argparse.Namespace) -> int``)."""
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +19,6 @@ from credit_ledger.cli import (
     _zeroing,
 )
 
-Subparsers = "argparse._SubParsersAction[Any]"
-
 REGISTRY: tuple[Callable[[Any], None], ...] = (
     _demo.register,
     _generate.register,
@@ -35,4 +32,4 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _zeroing.register,
 )
 
-__all__ = ["REGISTRY", "argparse"]
+__all__ = ["REGISTRY"]

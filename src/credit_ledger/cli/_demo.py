@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK, RUNTIME
 from credit_ledger.ingest import read
 from credit_ledger.rules import EvaluationResult, Severity, evaluate_many
@@ -46,7 +47,7 @@ def register(sub: Any) -> None:
     p.add_argument("--data-dir", type=Path, help="where the demo data is cached")
     p.add_argument(
         "--as-of",
-        type=dt.date.fromisoformat,
+        type=iso_date,
         default=DEMO_AS_OF,
         help=f"run date for the rules (default {DEMO_AS_OF})",
     )

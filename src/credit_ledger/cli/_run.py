@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import exit_code_for_result
 from credit_ledger.jobs import Progress, RunResult, load_job, run
 from credit_ledger.plugins import PluginConfig, PluginSelection
@@ -64,13 +65,6 @@ def configure_logging(log_format: str, *, quiet: bool = False) -> logging.Handle
     return handler
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def register(sub: Any) -> None:
     """Add the ``run`` sub-command."""
     p = sub.add_parser(
@@ -80,7 +74,7 @@ def register(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("job", type=Path, metavar="JOB.toml")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="run date (default: today)")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="run date (default: today)")
     p.add_argument("--dry-run", action="store_true", help="check config, plugins and rules only")
     p.add_argument("--force", action="store_true", help="recompute an already committed run key")
     p.add_argument(

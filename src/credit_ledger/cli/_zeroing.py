@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
 from credit_ledger.errors import UsageError
@@ -36,13 +37,6 @@ __all__ = ["register"]
 LEDGER_KINDS = ("dishonest_debtor", "judgment_debtor_case", "arrears_case")
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def register(sub: Any) -> None:
     """Add the ``zeroing`` sub-command."""
     p = sub.add_parser(
@@ -52,14 +46,14 @@ def register(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--as-of", type=_date, required=True, metavar="DATE", help="run date")
+    p.add_argument("--as-of", type=iso_date, required=True, metavar="DATE", help="run date")
     p.add_argument(
         "--period", choices=("month", "quarter", "year"), default="month", help="default month"
     )
     p.add_argument(
         "--from",
         dest="start",
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="first day reported (default: 1 January of the --as-of year)",
     )
