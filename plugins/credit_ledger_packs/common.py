@@ -18,8 +18,9 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from credit_ledger import ids
 from credit_ledger_packs import _settings
-from credit_ledger_packs._api import DerivedColumn, RuleContext, Setting, hookimpl
+from credit_ledger_packs._api import DerivedColumn, Rule, RuleContext, Setting, Severity, hookimpl
 from credit_ledger_packs._exprs import gov_code_expr
 
 __all__ = ["GOV_KINDS", "SUBJECT_CODE", "is_gov_body_expr"]
@@ -63,6 +64,38 @@ def is_gov_body_expr(kind: str, source: _settings.SettingsSource = None) -> pl.E
 def credit_ledger_settings() -> Sequence[Setting]:
     """Government-body prefixes and extra codes; the working-day calendar."""
     return _settings.COMMON
+
+
+REGION_KINDS = (
+    "admin_license",
+    "admin_penalty",
+    "dishonest_debtor",
+    "judgment_debtor_case",
+    "arrears_case",
+)
+
+REGION_RULES = tuple(
+    Rule(
+        id=f"packs.region_code_known.{kind}",
+        title="the record's region code is a GB/T 2260 code (warning)",
+        kind=kind,
+        check=pl.col("region_code").is_null() | ids.region_code_expr(pl.col("region_code")),
+        severity=Severity.WARNING,
+        message=pl.format("region code {} is not a GB/T 2260 code", "region_code"),
+        references=("GB/T 2260 中华人民共和国行政区划代码",),
+        tags=("identifiers",),
+        description="Six digits with a known province prefix, or 100000 (national "
+        "registration, DOMAIN.md §1.1). A warning: divisions change, and the validator does "
+        "not reject records for it (DOMAIN.md §5 [A]).",
+    )
+    for kind in REGION_KINDS
+)
+
+
+@hookimpl
+def credit_ledger_rules() -> Sequence[Rule]:
+    """Warning-level region-code rules on every built-in kind."""
+    return REGION_RULES
 
 
 @hookimpl

@@ -349,3 +349,31 @@ def test_rule_one_name_per_code(pm: PluginManager) -> None:
         [[case(), case()]],
         [[case(debtor_uscc=ORGAN), case(debtor_uscc=ORGAN, debtor_name="别名")]],
     )
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    [
+        "packs.region_code_known.admin_license",
+        "packs.region_code_known.admin_penalty",
+        "packs.region_code_known.dishonest_debtor",
+        "packs.region_code_known.judgment_debtor_case",
+        "packs.region_code_known.arrears_case",
+    ],
+)
+def test_rule_region_code_known(pm: PluginManager, rule_id: str) -> None:
+    region_rule = rule(pm, rule_id)
+    frame = make_frame(region_rule.kind, [{}, {}, {}, {}, {}])
+    good = frame.with_columns(
+        pl.Series("region_code", ["130105", "100000", None, "110101", "650102"])
+    )
+    bad = frame.with_columns(
+        pl.Series("region_code", ["990105", "13010", "1301051", "x", "000000"])
+    )
+    assert_rule(
+        region_rule,
+        passing=good.to_dicts(),
+        failing=bad.to_dicts(),
+        as_of=AS_OF,
+        plugins=pm,
+    )

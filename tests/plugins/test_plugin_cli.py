@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -307,3 +308,27 @@ def test_python_dash_m_with_an_installed_plugin(
     )
     assert run.returncode == 2
     assert "required plugin 'acme' is not installed" in run.stderr
+
+
+def _installed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(
+    not _installed("credit_ledger_example"),
+    reason="the example plugin is not installed (`make test` installs it from plugins/)",
+)
+def test_installed_example_plugin_is_listed_active_with_its_rules() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "credit_ledger", "plugins", "list", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    plugins = {p["name"]: p for p in json.loads(proc.stdout)["plugins"]}
+    example = plugins["example"]
+    assert example["status"] == "active"
+    assert example["distribution"] == "credit-ledger-example"
+    assert example["rules"] >= 2
