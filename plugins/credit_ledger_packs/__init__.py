@@ -13,8 +13,7 @@ publicity  :mod:`credit_ledger_packs.publicity`         publicity periods and cr
 They use only the public plugin API (hooks, :class:`~credit_ledger.rules.Rule`, settings), as a
 third party's pack would. Each module also offers plain functions for callers who want the
 figures without a rule run (:func:`zeroing.zeroing_table`, :func:`arrears.with_arrears_columns`,
-:func:`classes.credit_classes`, :func:`publicity.with_publicity_columns`), and
-:func:`credit_ledger_packs.headlines.headlines` gives the figures ``credit-ledger demo`` prints.
+:func:`classes.credit_classes`, :func:`publicity.with_publicity_columns`).
 
 Example:
     >>> from credit_ledger.plugins import PluginManager

@@ -135,6 +135,17 @@ def _input_plans(
     return norms, typed, plans
 
 
+def _derived(kind: RecordKind, canonical: list[str]) -> list[pl.Expr]:
+    """``subject_kind`` from the subject's code: by prefix where the column is checked as a
+    credit code, otherwise by the full rules (ID numbers, masked codes)."""
+    code = kind.subject_code
+    if code is None or code not in canonical:
+        return []
+    holds_uscc = any(c.name == "uscc" for c in kind.field(code).checks)
+    kind_of = ids.uscc_subject_kind_expr if holds_uscc else ids.subject_kind_expr
+    return [kind_of(pl.col(code)).alias("subject_kind")]
+
+
 def _content_id(kind: RecordKind, present: list[str]) -> pl.Expr:
     """A record id derived from the row's content, for sources without one: the same record
     delivered twice gets the same id (stable for one polars version)."""
@@ -231,14 +242,16 @@ def validate(
         )
     fail_cols = [f"{_FAIL}{i}" for i in range(len(plans))]
     tail = [c for c in (OVERFLOW,) if c in names]
+    derived = _derived(record_kind, canonical)
     # Normalised text is dropped before collecting: only raw values (for the quarantine),
-    # typed values and the failure flags leave the query.
+    # typed and derived values and the failure flags leave the query.
     checked = (
         lf.with_columns(norms)
         .with_columns(typed)
         .select(
             *(_RAW + c for c in canonical),
             *canonical,
+            *derived,
             *extras,
             SOURCE,
             ROW,
@@ -248,19 +261,8 @@ def validate(
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
         .collect(engine=_ENGINE)
     )
-    valid = (
-        checked.select(*canonical, *extras, SOURCE, ROW, _FAIL).filter(~pl.col(_FAIL)).drop(_FAIL)
-    )
-    if record_kind.subject_code is not None and record_kind.subject_code in canonical:
-        code_field = record_kind.field(record_kind.subject_code)
-        holds_uscc = any(c.name == "uscc" for c in code_field.checks)
-        kind_of = ids.uscc_subject_kind_expr if holds_uscc else ids.subject_kind_expr
-        subject_kind = kind_of(pl.col(record_kind.subject_code))
-        valid = (
-            valid.lazy()
-            .select(*canonical, subject_kind.alias("subject_kind"), *extras, SOURCE, ROW)
-            .collect(engine=_ENGINE)
-        )
+    kept = [*canonical, *(d.meta.output_name() for d in derived), *extras, SOURCE, ROW]
+    valid = checked.select(*kept, _FAIL).filter(~pl.col(_FAIL)).drop(_FAIL)
     reasons = pl.concat_list(
         [pl.when(pl.col(c)).then(pl.lit(p.reason)) for p, c in zip(plans, fail_cols, strict=True)]
     ).list.drop_nulls()
