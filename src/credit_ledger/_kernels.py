@@ -12,6 +12,7 @@ tested against.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -26,7 +27,6 @@ _ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int32)
 _RIC_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int32)
 _RIC_CHECKS = np.frombuffer(b"10X98765432", dtype=np.uint8)
 _ORG_CHECKS = np.frombuffer(b"0123456789X0", dtype=np.uint8)  # index r = 11 - S % 11, 1..11
-_DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 def _table(chars: str, values: list[int] | None = None) -> npt.NDArray[np.int8]:
@@ -54,11 +54,18 @@ def _large_string(series: pl.Series) -> pa.LargeStringArray:
     return arr
 
 
-_Buffers = tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8], npt.NDArray[np.bool_]]
+Buffers = tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8], npt.NDArray[np.bool_]]
+"""(offsets, UTF-8 bytes, validity) of a String Series, as numpy arrays over its Arrow buffers."""
+Text = pl.Series | Buffers
+"""A String Series, or its buffers when several kernels read the same column."""
 
 
-def _buffers(series: pl.Series) -> _Buffers:
-    """(offsets, UTF-8 bytes, validity) of a String Series."""
+def buffers(text: Text) -> Buffers:
+    """(offsets, UTF-8 bytes, validity) of a String Series (converted once; pass the result to
+    several kernels instead of the Series)."""
+    if not isinstance(text, pl.Series):
+        return text
+    series = text
     arr = _large_string(series)
     _, offsets_buf, data_buf = arr.buffers()
     offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
@@ -74,25 +81,43 @@ def _buffers(series: pl.Series) -> _Buffers:
 
 
 def _fixed_width(
-    series: pl.Series | _Buffers, width: int
+    series: Text, width: int
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
     """(has the width, byte offsets of those rows, the bytes) for one Series."""
-    offsets, data, valid = _buffers(series) if isinstance(series, pl.Series) else series
+    offsets, data, valid = buffers(series)
     fits = (np.diff(offsets) == width) & valid
     return fits, offsets[:-1][fits], data
 
 
-def _rows(
+def _columns(
     starts: npt.NDArray[np.int64], data: npt.NDArray[np.uint8], width: int
 ) -> npt.NDArray[np.uint8]:
+    """Byte ``j`` of every row in row ``j`` of a ``(width, rows)`` matrix.
+
+    Column-major, so each character position is one contiguous vector and every step below
+    is a flat SIMD operation rather than a short reduction per row.
+    """
     if len(starts) == 0:
-        return np.empty((0, width), dtype=np.uint8)
+        return np.empty((width, 0), dtype=np.uint8)
     # A strided view: row i of `windows` is data[i : i + width], so no index matrix is built.
     windows = np.lib.stride_tricks.as_strided(
         data, shape=(len(data) - width + 1, width), strides=(1, 1), writeable=False
     )
-    rows: npt.NDArray[np.uint8] = windows[starts]
-    return rows
+    return np.ascontiguousarray(windows[starts].T)
+
+
+def _weighted_sum(
+    values: npt.NDArray[np.int16], weights: npt.NDArray[np.int32]
+) -> npt.NDArray[np.int32]:
+    total = np.zeros(values.shape[1], dtype=np.int32)
+    for row, weight in zip(values, weights.tolist(), strict=True):
+        total += row * np.int16(weight)
+    return total
+
+
+def _is_digit(cols: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    digit: npt.NDArray[np.bool_] = (cols - np.uint8(48)) < 10
+    return digit
 
 
 def _result(series: pl.Series, fits: npt.NDArray[np.bool_], ok: npt.NDArray[np.bool_]) -> pl.Series:
@@ -106,51 +131,62 @@ def _result(series: pl.Series, fits: npt.NDArray[np.bool_], ok: npt.NDArray[np.b
     return result
 
 
-def _uscc_chunk(rows: npt.NDArray[np.uint8], level: str) -> npt.NDArray[np.bool_]:
-    values = np.take(_USCC_VALUE, rows)
-    ok = (_FIRST[rows[:, 0]] >= 0) & (_DIGIT[rows[:, 1:8]] >= 0).all(axis=1)
-    ok &= (values[:, 8:] >= 0).all(axis=1)
+def _uscc_chunk(cols: npt.NDArray[np.uint8], level: str) -> npt.NDArray[np.bool_]:
+    values = np.take(_USCC_VALUE, cols)
+    ok: npt.NDArray[np.bool_] = (np.take(_FIRST, cols[0]) >= 0) & _is_digit(cols[1:8]).all(axis=0)
+    ok &= values[8:].min(axis=0) >= 0
     if level == "format":
         return ok
-    expected = (31 - (values[:, :17].astype(np.int32) @ _USCC_WEIGHTS) % 31) % 31
-    ok &= expected == values[:, 17]
+    weighted = _weighted_sum(values[:17].astype(np.int16), _USCC_WEIGHTS)
+    ok &= (31 - weighted % 31) % 31 == values[17]
     if level == "strict":
-        body = np.take(_LATIN_VALUE, rows[:, 8:16]).astype(np.int32)
-        r = 11 - (body @ _ORG_WEIGHTS) % 11
-        ok &= _ORG_CHECKS[r] == rows[:, 16]
+        body = np.take(_LATIN_VALUE, cols[8:16]).astype(np.int16)
+        ok &= _ORG_CHECKS[11 - _weighted_sum(body, _ORG_WEIGHTS) % 11] == cols[16]
     return ok
+
+
+def _chunked(
+    series: pl.Series, width: int, check: Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.bool_]]
+) -> pl.Series:
+    """``check`` over the values of exactly ``width`` bytes, in chunks; False elsewhere."""
+    fits, starts, data = _fixed_width(series, width)
+    ok = np.empty(len(starts), dtype=np.bool_)
+    for lo in range(0, len(starts), _CHUNK):
+        ok[lo : lo + _CHUNK] = check(_columns(starts[lo : lo + _CHUNK], data, width))
+    return _result(series, fits, ok)
 
 
 def uscc_valid(series: pl.Series, level: Literal["format", "checksum", "strict"]) -> pl.Series:
     """USCC validity of each (normalised) value; null in, null out."""
-    fits, starts, data = _fixed_width(series, 18)
-    ok = np.empty(len(starts), dtype=np.bool_)
-    for lo in range(0, len(starts), _CHUNK):
-        ok[lo : lo + _CHUNK] = _uscc_chunk(_rows(starts[lo : lo + _CHUNK], data, 18), level)
-    return _result(series, fits, ok)
+    return _chunked(series, 18, lambda cols: _uscc_chunk(cols, level))
 
 
-def _ric_chunk(rows: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-    digits = np.take(_DIGIT, rows[:, :17]).astype(np.int32)
-    ok = (digits >= 0).all(axis=1) & ((_DIGIT[rows[:, 17]] >= 0) | (rows[:, 17] == ord("X")))
-    year = digits[:, 6:10] @ np.array([1000, 100, 10, 1])
-    month = digits[:, 10:12] @ np.array([10, 1])
-    day = digits[:, 12:14] @ np.array([10, 1])
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    days = np.where(month_ok, _DAYS[np.clip(month, 0, 12)], 0) - ((month == 2) & ~leap)
-    ok &= (year >= 1900) & (year <= 2099) & month_ok & (day >= 1) & (day <= days)
-    ok &= _RIC_CHECKS[(digits @ _RIC_WEIGHTS) % 11] == rows[:, 17]
-    return ok  # type: ignore[no-any-return]
+def _ric_chunk(cols: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    digits = cols[:17].astype(np.int16) - 48
+    ok: npt.NDArray[np.bool_] = _is_digit(cols[:17]).all(axis=0) & (
+        _is_digit(cols[17]) | (cols[17] == ord("X"))
+    )
+    year = digits[6] * 1000 + digits[7] * 100 + digits[8] * 10 + digits[9]
+    month = digits[10] * 10 + digits[11]
+    day = digits[12] * 10 + digits[13]
+    ok &= (year >= 1900) & (year <= 2099) & _day_exists(year, month, day)
+    ok &= _RIC_CHECKS[_weighted_sum(digits, _RIC_WEIGHTS) % 11] == cols[17]
+    return ok
+
+
+def _day_exists(
+    year: npt.NDArray[np.int16], month: npt.NDArray[np.int16], day: npt.NDArray[np.int16]
+) -> npt.NDArray[np.bool_]:
+    """Whether each (year 0-9999, month, day) is a real date."""
+    _, month, leap = _calendar(year, month)
+    length = _MONTH_LENGTH[leap, month]
+    exists: npt.NDArray[np.bool_] = (day >= 1) & (day <= length)
+    return exists
 
 
 def ric_valid(series: pl.Series) -> pl.Series:
     """Validity of each unmasked resident ID number (format, birth date, check character)."""
-    fits, starts, data = _fixed_width(series, 18)
-    ok = np.empty(len(starts), dtype=np.bool_)
-    for lo in range(0, len(starts), _CHUNK):
-        ok[lo : lo + _CHUNK] = _ric_chunk(_rows(starts[lo : lo + _CHUNK], data, 18))
-    return _result(series, fits, ok)
+    return _chunked(series, 18, _ric_chunk)
 
 
 _YEAR = "年".encode()
@@ -165,22 +201,21 @@ _DATE_LAYOUTS: dict[int, tuple[list[int], dict[int, bytes]]] = {
 
 
 def _dates_chunk(
-    rows: npt.NDArray[np.uint8], width: int
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-    cols, separators = _DATE_LAYOUTS[width]
-    digits = rows[:, cols].astype(np.int32) - ord("0")
-    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    cols: npt.NDArray[np.uint8], width: int
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int32]]:
+    positions, separators = _DATE_LAYOUTS[width]
+    ok = np.asarray(_is_digit(cols[positions]).all(axis=0))
     for at, sep in separators.items():
         for k, byte in enumerate(sep):
-            ok &= rows[:, at + k] == byte
-    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-    month = digits[:, 4] * 10 + digits[:, 5]
-    day = digits[:, 6] * 10 + digits[:, 7]
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    days = _DAYS[np.clip(month, 0, 12)] - ((month == 2) & ~leap)
-    ok &= month_ok & (day >= 1) & (day <= days)
-    return ok, _days_from_civil(year.astype(np.int64), month.astype(np.int64), day.astype(np.int64))
+            ok &= cols[at + k] == byte
+    d = cols[positions].astype(np.int16) - 48
+    year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]
+    month = d[4] * 10 + d[5]
+    day = d[6] * 10 + d[7]
+    ok &= _day_exists(year, month, day)
+    year_at, month_at, leap = _calendar(year, month)
+    days = np.take(_JAN_FIRST, year_at) + _MONTH_START[leap, month_at] + day - 1
+    return ok, days
 
 
 def _days_from_civil(
@@ -196,85 +231,152 @@ def _days_from_civil(
     return days
 
 
+# Years 0-9999: the day number of 1 January and whether the year is leap. A date is then two
+# look-ups and an addition.
+_YEARS = np.arange(10_000, dtype=np.int64)
+_JAN_FIRST = _days_from_civil(_YEARS, np.ones_like(_YEARS), np.ones_like(_YEARS)).astype(np.int32)
+_LEAP = (_YEARS % 4 == 0) & ((_YEARS % 100 != 0) | (_YEARS % 400 == 0))
+_MONTH_LENGTH = np.array(  # [leap, month]; months 0 and 13 have no days
+    [
+        [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0],
+        [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0],
+    ],
+    dtype=np.int32,
+)
+_MONTH_START = np.zeros_like(_MONTH_LENGTH)  # [leap, month] → days before the month
+_MONTH_START[:, 1:] = np.cumsum(_MONTH_LENGTH[:, :-1], axis=1)
+
+
+def _calendar(
+    year: npt.NDArray[np.int16], month: npt.NDArray[np.int16]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int16], npt.NDArray[np.intp]]:
+    """(year and month clipped to the tables, leap-year index) for look-ups; rows outside the
+    tables are already rejected by the caller's format checks."""
+    # np.minimum/np.maximum: np.clip is several times slower on these arrays.
+    year = np.maximum(np.minimum(year, 9999), 0)
+    month = np.maximum(np.minimum(month, 13), 0)
+    return year.astype(np.int64), month, np.take(_LEAP, year).astype(np.intp)
+
+
 def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日`` values; returns (dates, parsed)
     where ``parsed`` is False for the values left to a slower parser (other spellings, invalid
     dates, nulls)."""
-    days = np.zeros(len(series), dtype=np.int64)
+    days = np.zeros(len(series), dtype=np.int32)
     parsed = np.zeros(len(series), dtype=np.bool_)
-    buffers = _buffers(series)
+    offsets, data, valid = buffers(series)
+    lengths = np.diff(offsets)
     for width in _DATE_LAYOUTS:
-        fits, starts, data = _fixed_width(buffers, width)
-        positions = np.flatnonzero(fits)
+        positions = np.flatnonzero((lengths == width) & valid)
+        starts = offsets[positions]
         for lo in range(0, len(starts), _CHUNK):
-            ok, values = _dates_chunk(_rows(starts[lo : lo + _CHUNK], data, width), width)
+            ok, values = _dates_chunk(_columns(starts[lo : lo + _CHUNK], data, width), width)
             where = positions[lo : lo + _CHUNK]
             days[where] = values
             parsed[where] = ok
-    dates = pl.Series(series.name, days, dtype=pl.Int64).cast(pl.Int32).cast(pl.Date)
+    dates = pl.Series(series.name, days, dtype=pl.Int32).cast(pl.Date)
     return dates, pl.Series(series.name, parsed, dtype=pl.Boolean)
 
 
-def _rows_with(
-    mask: npt.NDArray[np.bool_], offsets: npt.NDArray[np.int64]
+def _rows_of(
+    positions: npt.NDArray[np.int64], offsets: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """Row numbers of the byte positions set in ``mask`` (each row once)."""
-    positions = np.flatnonzero(mask) + offsets[0]
-    rows: npt.NDArray[np.int64] = np.unique(np.searchsorted(offsets, positions, side="right") - 1)
+    """Row numbers holding the (sorted) byte ``positions``, each row once."""
+    rows = np.searchsorted(offsets, positions, side="right") - 1
+    if len(rows) > 1:
+        rows = rows[np.concatenate([[True], rows[1:] != rows[:-1]])]
     return rows
 
 
-def full_width_rows(series: pl.Series) -> npt.NDArray[np.int64]:
-    """Rows holding a full-width form (U+FF01-U+FF5E) or an ideographic space (U+3000)."""
-    offsets, data, _ = _buffers(series)
-    data = data[offsets[0] : offsets[-1]]
-    if len(data) < 3:
-        return np.empty(0, dtype=np.int64)
-    lead, second, third = data[:-2], data[1:-1], data[2:]
-    hit = (lead == 0xEF) & ((second == 0xBC) | (second == 0xBD))
-    hit |= (lead == 0xE3) & (second == 0x80) & (third == 0x80)
-    return _rows_with(np.concatenate([hit, [False, False]]), offsets)
+def _any_of(values: npt.NDArray[np.uint8], allowed: tuple[int, ...]) -> npt.NDArray[np.bool_]:
+    # Comparisons, not np.isin: over megabytes, a few SIMD passes beat a table look-up.
+    hit: npt.NDArray[np.bool_] = values == allowed[0]
+    for value in allowed[1:]:
+        hit |= values == value
+    return hit
 
 
-_CODE_BYTES = np.zeros(256, dtype=np.bool_)
-_CODE_BYTES[[ord(c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"]] = True
+def _sequence_rows(series: Text, *sequences: tuple[tuple[int, ...], ...]) -> npt.NDArray[np.int64]:
+    """Rows holding any of ``sequences``; each is a tuple of allowed values per byte.
+
+    Only the (rare) positions of a sequence's first byte are looked at further, so a clean
+    column costs one comparison pass per sequence.
+    """
+    offsets, data, _ = buffers(series)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    found = []
+    for first, *rest in sequences:
+        at = lo + np.flatnonzero(_any_of(data[lo : hi - len(rest)], first))
+        for k, allowed in enumerate(rest, start=1):
+            at = at[_any_of(data[at + k], allowed)]
+        found.append(at)
+    positions = np.sort(np.concatenate(found)) if len(found) > 1 else found[0]
+    return _rows_of(positions, offsets)
 
 
-def unclean_code_rows(series: pl.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def full_width_rows(series: Text) -> npt.NDArray[np.int64]:
+    """Rows holding a full-width form (U+FF00-U+FF7F) or an ideographic space (U+3000)."""
+    return _sequence_rows(series, ((0xEF,), (0xBC, 0xBD)), ((0xE3,), (0x80,), (0x80,)))
+
+
+def unclean_code_rows(series: Text) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(rows holding a byte other than 0-9, A-Z or '*', rows that are empty) of a code column."""
-    offsets, data, valid = _buffers(series)
-    bad = ~_CODE_BYTES[data[offsets[0] : offsets[-1]]]
+    offsets, data, valid = buffers(series)
+    text = data[offsets[0] : offsets[-1]]
+    clean = _is_digit(text) | ((text - np.uint8(65)) < 26) | (text == ord("*"))
+    bad = offsets[0] + np.flatnonzero(~clean)
     empty: npt.NDArray[np.int64] = np.flatnonzero((np.diff(offsets) == 0) & valid)
-    return _rows_with(bad, offsets), empty
+    return _rows_of(bad, offsets), empty
 
 
-_SPACE_BYTES = np.zeros(256, dtype=np.bool_)
-_SPACE_BYTES[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]] = True
-_SPACE_BYTES[[0x80, 0xA0]] = True  # last byte of U+3000 (E3 80 80) and of U+00A0 (C2 A0)
-_SPACE_LEAD = np.zeros(256, dtype=np.bool_)
-_SPACE_LEAD[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE2, 0xE3, 0xEF]] = True
+def _byte_set(*values: int) -> npt.NDArray[np.bool_]:
+    table = np.zeros(256, dtype=np.bool_)
+    table[list(values)] = True
+    return table
 
 
-def untrimmed_rows(series: pl.Series) -> npt.NDArray[np.int64]:
-    """Rows that are empty or may start or end with white space (a superset: the caller strips
-    them and keeps what does not change)."""
-    offsets, data, valid = _buffers(series)
+_ASCII_SPACE = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20)
+# White space as Rust's `char::is_whitespace` (what `str.strip_chars()` strips) in UTF-8:
+# U+0085 and U+00A0 are C2 85 / C2 A0; U+1680, U+2000-U+205F and U+3000 start with E1-E3.
+_SPACE_FIRST = _byte_set(*_ASCII_SPACE, 0xC2, 0xE1, 0xE2, 0xE3)
+_SPACE_LAST = _byte_set(*_ASCII_SPACE)
+_SPACE_LAST_OF_2 = _byte_set(0x85, 0xA0)
+_SPACE_LAST_OF_3 = _byte_set(*range(0x80, 0x8B), 0x9F, 0xA8, 0xA9, 0xAF)
+_SPACE_LEAD_OF_3 = _byte_set(0xE1, 0xE2, 0xE3)
+
+
+def untrimmed_rows(series: Text) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(rows that may start or end with white space, rows that are empty text).
+
+    The first is a superset: the caller strips those rows and keeps what does not change.
+    """
+    offsets, data, valid = buffers(series)
     lengths = np.diff(offsets)
-    filled = lengths > 0
-    starts, ends = offsets[:-1][filled], offsets[1:][filled] - 1
-    suspect = np.zeros(len(lengths), dtype=np.bool_)
-    suspect[filled] = _SPACE_LEAD[data[starts]] | _SPACE_BYTES[data[ends]]
-    suspect |= (lengths == 0) & valid
+    empty: npt.NDArray[np.int64] = np.flatnonzero((lengths == 0) & valid)
+    if len(data) == 0:
+        return np.empty(0, dtype=np.int64), empty
+    # Empty rows read a neighbour's bytes here; their length rules them out below.
+    last = len(data) - 1
+    ends = np.maximum(np.minimum(offsets[1:] - 1, last), 0)
+    final = np.take(data, ends)
+    suspect = np.take(_SPACE_FIRST, np.take(data, np.minimum(offsets[:-1], last)))
+    suspect |= np.take(_SPACE_LAST, final)
+    suspect |= np.take(_SPACE_LAST_OF_2, final) & (np.take(data, np.maximum(ends - 1, 0)) == 0xC2)
+    suspect |= np.take(_SPACE_LAST_OF_3, final) & np.take(
+        _SPACE_LEAD_OF_3, np.take(data, np.maximum(ends - 2, 0))
+    )
+    suspect &= lengths > 0
     rows: npt.NDArray[np.int64] = np.flatnonzero(suspect)
-    return rows
+    return rows, empty
+
+
+def replacement_rows(series: Text) -> npt.NDArray[np.int64]:
+    """Rows holding U+FFFD, what lossy decoding leaves for undecodable bytes."""
+    return _sequence_rows(series, ((0xEF,), (0xBF,), (0xBD,)))
 
 
 def replacement_char_rows(series: pl.Series) -> pl.Series:
-    """True for values holding U+FFFD, what lossy decoding leaves for undecodable bytes."""
-    offsets, data, _ = _buffers(series)
-    data = data[offsets[0] : offsets[-1]]
+    """True for values holding U+FFFD (see :func:`replacement_rows`)."""
     out = np.zeros(len(series), dtype=np.bool_)
-    if len(data) >= 3:
-        hit = (data[:-2] == 0xEF) & (data[1:-1] == 0xBF) & (data[2:] == 0xBD)
-        out[_rows_with(np.concatenate([hit, [False, False]]), offsets)] = True
+    out[replacement_rows(series)] = True
     return pl.Series(series.name, out, dtype=pl.Boolean)

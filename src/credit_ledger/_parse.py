@@ -7,7 +7,11 @@ input to report ``<column>:<dtype>`` instead of silently accepting a null.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from credit_ledger import _kernels, ids
@@ -28,26 +32,48 @@ def fold_width(series: pl.Series) -> pl.Series:
     return series.clone().scatter(rows, series.gather(rows).str.normalize("NFKC"))
 
 
+def _strip(
+    series: pl.Series, rows: npt.NDArray[np.int64], empty: npt.NDArray[np.int64]
+) -> pl.Series:
+    """Strip white space from ``rows``; those left empty, and the ``empty`` rows, become null."""
+    if len(rows) == 0 and len(empty) == 0:
+        return series
+    out = series.clone()
+    if len(empty):
+        out = out.scatter(empty, None)
+    if len(rows):
+        stripped = out.gather(rows).str.strip_chars()
+        stripped = pl.select(pl.when(stripped.str.len_bytes() > 0).then(stripped)).to_series()
+        out = out.scatter(rows, stripped)
+    return out
+
+
 def trim(series: pl.Series) -> pl.Series:
     """Strip white space; empty text becomes null. Only rows that need it are touched."""
-    rows = _kernels.untrimmed_rows(series)
-    if len(rows) == 0:
-        return series
-    stripped = series.gather(rows).str.strip_chars()
-    stripped = pl.select(pl.when(stripped.str.len_bytes() > 0).then(stripped)).to_series()
-    return series.clone().scatter(rows, stripped)
+    return _strip(series, *_kernels.untrimmed_rows(series))
 
 
-def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
-    """Cleaned text of a field: trimmed, empty → null; codes NFKC-folded and compacted."""
-    text = col.cast(pl.String)
-    if f.normalize == "none":
-        return text
+def _folds_width(f: Field) -> bool:
+    return f.normalize == "case_no" or f.dtype not in ("str", "date") or f.enum is not None
+
+
+def _fold_and_trim(f: Field, series: pl.Series, text: _kernels.Buffers) -> pl.Series:
+    """The byte-level cleaning of one column, from buffers already taken: codes folded and
+    compacted, or text width-folded (where the field asks) and trimmed."""
     if f.normalize == "code":
-        return ids.normalize_code_expr(text)
-    if f.normalize == "case_no" or f.dtype not in ("str", "date") or f.enum is not None:
-        text = text.map_batches(fold_width, return_dtype=pl.String, is_elementwise=True)
-    text = text.map_batches(trim, return_dtype=pl.String, is_elementwise=True)
+        return ids._fold_codes(series, text)
+    untrimmed, empty = _kernels.untrimmed_rows(text)
+    if _folds_width(f):
+        wide = _kernels.full_width_rows(text)
+        if len(wide):
+            series = series.clone().scatter(wide, series.gather(wide).str.normalize("NFKC"))
+            untrimmed = np.union1d(untrimmed, wide)
+    return _strip(series, untrimmed, empty)
+
+
+def _finish(f: Field, text: pl.Expr) -> pl.Expr:
+    """Field-specific clean-up after trimming: case numbers, multi-value separators, value
+    maps; text left empty becomes null."""
     if f.normalize == "case_no":
         text = (
             text.str.replace_all(r"\s", "")
@@ -62,6 +88,51 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
     if f.normalize == "case_no" or f.multi is not None or f.value_map:
         text = text.replace("", None)
     return text
+
+
+def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
+    """Cleaned text of a field: trimmed, empty → null; codes NFKC-folded and compacted."""
+    text = col.cast(pl.String)
+    if f.normalize == "none":
+        return text
+    cleaned = text.map_batches(
+        lambda s: _fold_and_trim(f, s, _kernels.buffers(s)),
+        return_dtype=pl.String,
+        is_elementwise=True,
+    )
+    return cleaned if f.normalize == "code" else _finish(f, cleaned)
+
+
+TEXT = "text"
+UNDECODABLE = "undecodable"
+INSPECTED = pl.Struct({TEXT: pl.String, UNDECODABLE: pl.Boolean})
+"""What :func:`inspected_text` gives per row."""
+
+
+def _inspect(f: Field, series: pl.Series) -> pl.Series:
+    text = _kernels.buffers(series)
+    undecodable = np.zeros(len(series), dtype=np.bool_)
+    undecodable[_kernels.replacement_rows(text)] = True
+    cleaned = series if f.normalize == "none" else _fold_and_trim(f, series, text)
+    return pl.DataFrame({TEXT: cleaned, UNDECODABLE: undecodable}).to_struct(series.name)
+
+
+def inspected_text(f: Field, col: pl.Expr) -> tuple[pl.Expr, Callable[[pl.Expr], pl.Expr]]:
+    """One pass over a text column's bytes: a struct of the byte-level cleaned text and whether
+    the value held U+FFFD, plus the function that finishes the text from the struct column.
+
+    Equivalent to :func:`normalized_text` and :func:`credit_ledger._kernels.replacement_rows`,
+    with the column's Arrow buffers taken once.
+    """
+    inspected = col.cast(pl.String).map_batches(
+        partial(_inspect, f), return_dtype=INSPECTED, is_elementwise=True
+    )
+
+    def finish(struct: pl.Expr) -> pl.Expr:
+        text = struct.struct.field(TEXT)
+        return text if f.normalize in ("none", "code") else _finish(f, text)
+
+    return inspected, finish
 
 
 def _date_slow(text: pl.Series) -> pl.Series:

@@ -353,10 +353,10 @@ def normalize_code_expr(expr: pl.Expr) -> pl.Expr:
     return _named_like(expr, out)
 
 
-def _fold_codes(series: pl.Series) -> pl.Series:
+def _fold_codes(series: pl.Series, text: _kernels.Text | None = None) -> pl.Series:
     # Most codes are already clean: normalise only the rows that are not (NFKC and Unicode
     # upper-casing cost more than reading the file when run over every value).
-    rows, empty = _kernels.unclean_code_rows(series)
+    rows, empty = _kernels.unclean_code_rows(series if text is None else text)
     if len(rows) == 0 and len(empty) == 0:
         return series
     out = series.clone()

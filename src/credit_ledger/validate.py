@@ -8,6 +8,7 @@ query per check.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -17,7 +18,7 @@ from pandera.config import get_config_context
 
 from credit_ledger import _kernels, ids
 from credit_ledger._compile import CheckPlan, check_plans
-from credit_ledger._parse import normalized_text, parsed
+from credit_ledger._parse import UNDECODABLE, inspected_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
 from credit_ledger.ingest import OVERFLOW, ROW, SOURCE
 from credit_ledger.kinds import Field, RecordKind, get_kind
@@ -28,6 +29,7 @@ REASONS = "_reasons"
 """Quarantine column: the list of reasons, each ``"<column>:<check>"`` or ``"row:<check>"``."""
 
 _RAW = "__raw__"
+_INSPECTED = "__inspected__"
 _NORM = "__norm__"
 _FAIL = "__fail__"
 # The result is materialised anyway, and the in-memory engine evaluates the many
@@ -103,36 +105,61 @@ def _field_for(kind: RecordKind, name: str, column: pa.Column) -> Field:
         return Field(name=name, nullable=bool(column.nullable))
 
 
-def _input_plans(
-    kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema
-) -> tuple[list[pl.Expr], list[pl.Expr], list[CheckPlan]]:
-    """Expressions for normalised text, typed values, and input failures (encoding, parse,
-    null) per column."""
-    norms: list[pl.Expr] = []
-    typed: list[pl.Expr] = []
-    plans: list[CheckPlan] = []
+@dataclass
+class _Inputs:
+    """Per-column input handling: byte inspection, normalised text, typed value, and the
+    failures they can show (encoding per column, parse and null)."""
+
+    inspections: list[pl.Expr] = field(default_factory=list)
+    norms: list[pl.Expr] = field(default_factory=list)
+    typed: list[pl.Expr] = field(default_factory=list)
+    plans: list[CheckPlan] = field(default_factory=list)
+    encoding: dict[str, CheckPlan] = field(default_factory=dict)
+
+
+def _input_plans(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema) -> _Inputs:
+    inputs = _Inputs()
     for name, column in schema.columns.items():
         f = _field_for(kind, name, column)
         target = column.dtype.type
         raw = pl.col(_RAW + name)
         if target != pl.String and present[_RAW + name] == target:
-            typed.append(raw.alias(name))
+            inputs.typed.append(raw.alias(name))
             value_missing = raw.is_null()
         else:
-            norms.append(normalized_text(f, raw).alias(_NORM + name))
+            inspected, finish = inspected_text(f, raw)
+            inputs.inspections.append(inspected.alias(_INSPECTED + name))
+            if present[_RAW + name] == pl.String:
+                inputs.encoding[name] = CheckPlan(
+                    reason=f"{name}:encoding",
+                    failed=pl.col(_INSPECTED + name).struct.field(UNDECODABLE),
+                )
+            inputs.norms.append(finish(pl.col(_INSPECTED + name)).alias(_NORM + name))
             norm = pl.col(_NORM + name)
-            typed.append(parsed(f, norm).cast(target, strict=False).alias(name))
+            inputs.typed.append(parsed(f, norm).cast(target, strict=False).alias(name))
             value_missing = norm.is_null()
             if f.dtype in _PARSE_REASON:
-                plans.append(
+                inputs.plans.append(
                     CheckPlan(
                         reason=f"{name}:{_PARSE_REASON[f.dtype]}",
                         failed=norm.is_not_null() & pl.col(name).is_null(),
                     )
                 )
         if not column.nullable:
-            plans.append(CheckPlan(reason=f"{name}:not_null", failed=value_missing))
-    return norms, typed, plans
+            inputs.plans.append(CheckPlan(reason=f"{name}:not_null", failed=value_missing))
+    return inputs
+
+
+def _encoding_plan(inputs: _Inputs, column: str, raw: str, present: pl.Schema) -> CheckPlan | None:
+    """Undecodable bytes arrive as U+FFFD (lossy decoding): quarantine them, naming the column."""
+    if column in inputs.encoding:
+        return inputs.encoding[column]
+    if present[raw] != pl.String:
+        return None
+    failed = pl.col(raw).map_batches(
+        _kernels.replacement_char_rows, return_dtype=pl.Boolean, is_elementwise=True
+    )
+    return CheckPlan(reason=f"{column}:encoding", failed=failed)
 
 
 def _derived(kind: RecordKind, canonical: list[str]) -> list[pl.Expr]:
@@ -157,11 +184,23 @@ def _content_id(kind: RecordKind, present: list[str]) -> pl.Expr:
     return pl.lit("h").add(content.hash(seed=0).cast(pl.String)).alias(kind.key)
 
 
+def _known_duplicates(
+    plan: CheckPlan, schema: pa.DataFrameSchema, duplicates: Mapping[str, pl.Series]
+) -> CheckPlan:
+    """A unique check that fails the rows holding a value known to be duplicated."""
+    column = plan.reason.removesuffix(":unique")
+    if column not in duplicates or column == plan.reason or not schema.columns[column].unique:
+        return plan
+    known = pl.col(column).is_in(duplicates[column].implode()).fill_null(False)
+    return CheckPlan(reason=plan.reason, failed=known)
+
+
 def validate(
     frame: pl.LazyFrame | pl.DataFrame,
     *,
     kind: str | RecordKind,
     schema: pa.DataFrameSchema | None = None,
+    duplicates: Mapping[str, pl.Series] | None = None,
 ) -> ValidationResult:
     """Validate records of ``kind``: every row ends in ``valid`` or ``quarantine``.
 
@@ -175,6 +214,10 @@ def validate(
             values may be text or already typed.
         kind: record kind name or declaration.
         schema: a pandera schema to use instead of the kind's own (e.g. with extra checks).
+        duplicates: for a frame that is one batch of a larger input (see
+            :func:`credit_ledger.validate_to_parquet`): per unique column, the typed values
+            that occur more than once in the whole input. That column's unique check then
+            fails exactly the rows holding one of them, instead of looking within ``frame``.
 
     Returns:
         :class:`ValidationResult` with ``valid``, ``quarantine`` and ``summary``.
@@ -220,20 +263,15 @@ def validate(
     internal = (ROW, SOURCE, OVERFLOW)
     extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
-    norms, typed, plans = _input_plans(record_kind, schema, lf.collect_schema())
-    plans += check_plans(schema)
-    # Undecodable bytes arrive as U+FFFD (lossy decoding): quarantine them, naming the column.
+    inputs = _input_plans(record_kind, schema, lf.collect_schema())
+    plans = [*inputs.plans, *check_plans(schema)]
+    if duplicates:
+        plans = [_known_duplicates(p, schema, duplicates) for p in plans]
     present = lf.collect_schema()
-    plans.extend(
-        CheckPlan(
-            reason=f"{c}:encoding",
-            failed=pl.col(_RAW + c if c in canonical else c).map_batches(
-                _kernels.replacement_char_rows, return_dtype=pl.Boolean, is_elementwise=True
-            ),
-        )
-        for c in [*canonical, *extras]
-        if present[_RAW + c if c in canonical else c] == pl.String
-    )
+    for c in [*canonical, *extras]:
+        plan = _encoding_plan(inputs, c, _RAW + c if c in canonical else c, present)
+        if plan is not None:
+            plans.append(plan)
     if OVERFLOW in names:
         plans.append(
             CheckPlan(
@@ -246,8 +284,9 @@ def validate(
     # Normalised text is dropped before collecting: only raw values (for the quarantine),
     # typed and derived values and the failure flags leave the query.
     checked = (
-        lf.with_columns(norms)
-        .with_columns(typed)
+        lf.with_columns(inputs.inspections)
+        .with_columns(inputs.norms)
+        .with_columns(inputs.typed)
         .select(
             *(_RAW + c for c in canonical),
             *canonical,
