@@ -298,20 +298,25 @@ def validate(
             *(p.failed.alias(c) for p, c in zip(plans, fail_cols, strict=True)),
         )
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
-        .collect(engine=_ENGINE)
     )
     kept = [*canonical, *(d.meta.output_name() for d in derived), *extras, SOURCE, ROW]
-    valid = checked.select(*kept, _FAIL).filter(~pl.col(_FAIL)).drop(_FAIL)
     reasons = pl.concat_list(
         [pl.when(pl.col(c)).then(pl.lit(p.reason)) for p, c in zip(plans, fail_cols, strict=True)]
     ).list.drop_nulls()
-    quarantine = checked.filter(pl.col(_FAIL)).select(
-        *(pl.col(_RAW + c).alias(c) for c in canonical),
-        *extras,
-        SOURCE,
-        ROW,
-        *tail,
-        reasons.alias(REASONS),
+    # One query for both outputs: the checks run once (common subplan), the two filters after.
+    valid, quarantine = pl.collect_all(
+        [
+            checked.filter(~pl.col(_FAIL)).select(kept),
+            checked.filter(pl.col(_FAIL)).select(
+                *(pl.col(_RAW + c).alias(c) for c in canonical),
+                *extras,
+                SOURCE,
+                ROW,
+                *tail,
+                reasons.alias(REASONS),
+            ),
+        ],
+        engine=_ENGINE,
     )
     counts = (
         quarantine.select(pl.col(REASONS).explode().alias("reason"))
@@ -321,7 +326,7 @@ def validate(
     )
     summary = ValidationSummary(
         kind=record_kind.name,
-        rows_in=checked.height,
+        rows_in=valid.height + quarantine.height,
         rows_valid=valid.height,
         rows_quarantined=quarantine.height,
         by_reason=dict(zip(counts["reason"].to_list(), counts["len"].to_list(), strict=True)),
