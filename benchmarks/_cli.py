@@ -193,8 +193,7 @@ def _huge(args: argparse.Namespace, case: Case) -> dict[str, Any]:
             "name": case.name,
             "title": case.title,
             "status": "not run",
-            "note": "needs `--huge`; credit_ledger.validate materialises its input, so the "
-            "case validates 570k-row chunks one at a time",
+            "note": "needs `--huge` (generates the 57M-record set as 570k-row Parquet files)",
         }
     data = prepare(
         args.out,

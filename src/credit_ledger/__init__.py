@@ -1,9 +1,10 @@
 """credit_ledger: data quality for Chinese public credit records (公共信用信息).
 
 Read records with :func:`read`, validate them against their kind's pandera schema with
-:func:`validate` (every row ends valid or quarantined, with reasons), run the rules of every
-installed plugin with :func:`check` / :func:`evaluate`, and keep history across scheduled runs
-with :func:`run` and :class:`Ledger`. Plugins are loaded on first use, never at import.
+:func:`validate` (every row ends valid or quarantined, with reasons; inputs larger than memory
+batch by batch to Parquet with :func:`validate_to_parquet`), run the rules of every installed
+plugin with :func:`check` / :func:`evaluate`, and keep history across scheduled runs with
+:func:`run` and :class:`Ledger`. Plugins are loaded on first use, never at import.
 
 Example:
     >>> import credit_ledger
@@ -40,6 +41,7 @@ from credit_ledger.rules import (
     evaluate,
     evaluate_many,
 )
+from credit_ledger.streaming import validate_to_parquet
 from credit_ledger.validate import ValidationResult, ValidationSummary, validate
 
 try:
@@ -85,4 +87,5 @@ __all__ = [
     "run",
     "schema",
     "validate",
+    "validate_to_parquet",
 ]

@@ -1,4 +1,8 @@
-"""``credit-ledger validate FILE --kind K``: read, validate, write valid rows and quarantine."""
+"""``credit-ledger validate FILE --kind K``: read, validate, write valid rows and quarantine.
+
+With ``--out DIR`` the input (a file, a directory or a glob) is validated in batches by
+:func:`credit_ledger.validate_to_parquet`, for inputs larger than memory.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,20 @@ from typing import Any
 
 from credit_ledger.cli._exit import FINDINGS, OK
 from credit_ledger.cli._output import write_parquet
+from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
-from credit_ledger.validate import validate
+from credit_ledger.streaming import DEFAULT_BATCH_ROWS, validate_to_parquet
+from credit_ledger.validate import ValidationSummary, validate
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number of rows: {text!r}")
+    return value
 
 
 def register(sub: Any) -> None:
@@ -22,7 +38,7 @@ def register(sub: Any) -> None:
         description="Read FILE as records of KIND, validate every row, and report the counts. "
         "Exit 0 when every row is valid, 1 when rows were quarantined, 2 on bad input.",
     )
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the file (with --out: also a directory or a glob)")
     p.add_argument("--kind", required=True, help="record kind (see `credit-ledger kinds`)")
     p.add_argument("--encoding", help="text encoding of a CSV file (default: detected)")
     p.add_argument("--sheet", help="sheet of an .xlsx workbook")
@@ -30,18 +46,50 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--quarantine", type=Path, metavar="OUT.parquet", help="write quarantined rows here"
     )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="stream in batches, for inputs larger than memory: write DIR/valid/part-*.parquet "
+        "and DIR/quarantine/part-*.parquet (uniqueness is still checked over the whole input)",
+    )
+    p.add_argument(
+        "--batch-rows",
+        type=_positive,
+        metavar="N",
+        help=f"rows per batch with --out (default {DEFAULT_BATCH_ROWS:,})",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(handler=_run)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _summary(args: argparse.Namespace) -> ValidationSummary:
+    if args.out is not None:
+        if args.valid is not None or args.quarantine is not None:
+            raise UsageError(
+                "--out writes valid rows and quarantine itself: drop --valid and --quarantine"
+            )
+        return validate_to_parquet(
+            args.file,
+            kind=args.kind,
+            out_dir=args.out,
+            batch_rows=args.batch_rows or DEFAULT_BATCH_ROWS,
+            encoding=args.encoding,
+            sheet=args.sheet,
+        )
+    if args.batch_rows is not None:
+        raise UsageError("--batch-rows needs --out DIR")
     frame = read(args.file, kind=args.kind, encoding=args.encoding, sheet=args.sheet)
     result = validate(frame, kind=args.kind)
     if args.valid is not None:
         write_parquet(result.valid, args.valid)
     if args.quarantine is not None:
         write_parquet(result.quarantine, args.quarantine)
-    summary = result.summary
+    return result.summary
+
+
+def _run(args: argparse.Namespace) -> int:
+    summary = _summary(args)
     if args.json:
         print(json.dumps({"file": args.file.name, **summary.to_dict()}, ensure_ascii=False))
     else:

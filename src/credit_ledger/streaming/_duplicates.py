@@ -1,0 +1,135 @@
+"""Values duplicated anywhere in an input too large for memory, found with bounded memory.
+
+The first pass reads only the unique columns and keeps one 64-bit hash per non-null value
+(8 bytes a row), split by the hash's top bits into partitions that are sorted one at a time;
+equal neighbours are the duplicated hashes. A second pass gathers the values behind those
+hashes and compares them exactly, so a hash collision never flags a row (as in
+:func:`credit_ledger._compile.duplicated`, which the in-memory validator uses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+import pandera.polars as pa
+import polars as pl
+
+from credit_ledger._parse import normalized_text, parsed
+from credit_ledger.kinds import RecordKind
+from credit_ledger.validate import _content_id, _field_for
+
+__all__ = ["duplicated_values", "unique_columns"]
+
+_BITS = 4  # 16 partitions: the sort of one holds 1/16 of the hashes on top of them all
+_SHIFT = np.uint64(64 - _BITS)
+_BOUNDS = np.arange(1, 1 << _BITS, dtype=np.uint64) << _SHIFT
+_HashArray = npt.NDArray[np.uint64]
+
+
+def unique_columns(schema: pa.DataFrameSchema) -> list[str]:
+    """Columns of ``schema`` whose values must be unique."""
+    return [name for name, column in schema.columns.items() if column.unique]
+
+
+def typed_value(
+    kind: RecordKind, schema: pa.DataFrameSchema, name: str, present: pl.Schema
+) -> pl.Expr:
+    """The value of column ``name`` as :func:`credit_ledger.validate` types it before its
+    unique check (normalised and parsed; a missing record id derived from the content)."""
+    column = schema.columns[name]
+    target = column.dtype.type
+    raw_dtype: pl.DataType | type[pl.DataType] = pl.String
+    if name in present:
+        raw, raw_dtype = pl.col(name), present[name]
+    elif name == kind.key:
+        raw = _content_id(kind, [c for c in schema.columns if c in present])
+    else:  # an absent optional column is all null: nothing to be duplicated
+        return pl.lit(None, dtype=target).alias(name)
+    if target != pl.String and raw_dtype == target:
+        return raw.alias(name)
+    f = _field_for(kind, name, column)
+    return parsed(f, normalized_text(f, raw)).cast(target, strict=False).alias(name)
+
+
+class _Hashes:
+    """Hashes of one column's non-null values, by partition."""
+
+    def __init__(self) -> None:
+        self.parts: list[list[_HashArray]] = [[] for _ in range(1 << _BITS)]
+
+    def add(self, hashes: pl.Series) -> None:
+        values = np.sort(hashes.drop_nulls().to_numpy())
+        cuts = np.searchsorted(values, _BOUNDS)
+        for part, chunk in zip(self.parts, np.split(values, cuts), strict=True):
+            if len(chunk):
+                part.append(chunk)
+
+    def duplicated(self) -> pl.Series:
+        """The hashes seen more than once (each once); frees the partitions."""
+        found: list[_HashArray] = []
+        for i, part in enumerate(self.parts):
+            if not part:
+                continue
+            values = np.concatenate(part)
+            self.parts[i] = []
+            values.sort()
+            repeated = values[1:][values[1:] == values[:-1]]
+            found.append(np.unique(repeated))
+        merged = np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
+        return pl.Series("hash", merged, dtype=pl.UInt64)
+
+
+def duplicated_values(
+    frames: Iterable[pl.LazyFrame],
+    *,
+    kind: RecordKind,
+    schema: pa.DataFrameSchema,
+    batch_rows: int,
+) -> dict[str, pl.Series]:
+    """Per unique column of ``schema``, the typed values occurring more than once over all
+    ``frames`` together (each value once; empty when there are none).
+
+    ``frames`` is iterated twice at most; each frame is scanned in batches of ``batch_rows``.
+    """
+    names = unique_columns(schema)
+    lazy = list(frames)
+    hashes = {name: _Hashes() for name in names}
+    for lf in lazy:
+        present = lf.collect_schema()
+        query = lf.select(typed_value(kind, schema, n, present) for n in names).select(
+            pl.when(pl.col(n).is_not_null()).then(pl.col(n).hash(seed=0)).alias(n) for n in names
+        )
+        for batch in query.collect_batches(chunk_size=batch_rows):
+            for name in names:
+                hashes[name].add(batch[name])
+    suspects = {name: h.duplicated() for name, h in hashes.items()}
+    return {
+        name: _confirmed(lazy, kind=kind, schema=schema, name=name, suspects=suspects[name])
+        for name in names
+    }
+
+
+def _confirmed(
+    frames: list[pl.LazyFrame],
+    *,
+    kind: RecordKind,
+    schema: pa.DataFrameSchema,
+    name: str,
+    suspects: pl.Series,
+) -> pl.Series:
+    """The values behind the repeated hashes that really repeat (exact comparison)."""
+    dtype = schema.columns[name].dtype.type
+    if suspects.is_empty():
+        return pl.Series(name, [], dtype=dtype)
+    suspect = suspects.implode()
+    candidates = pl.concat(
+        [
+            lf.select(typed_value(kind, schema, name, lf.collect_schema()))
+            .filter(pl.col(name).is_not_null() & pl.col(name).hash(seed=0).is_in(suspect))
+            .collect(engine="streaming")
+            for lf in frames
+        ]
+    ).to_series()
+    return candidates.filter(candidates.is_duplicated()).unique(maintain_order=True)
