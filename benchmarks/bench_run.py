@@ -6,7 +6,7 @@
 3. Run 1 into an empty ledger: read, validate, rules (every installed plugin, i.e. the
    built-in rule packs), commit, outputs.
 4. Run 2 the next day over the same export with 1 % of the records changed (a value of
-   ``source_org`` corrected): the ledger's upsert (Delta merge) has to find and rewrite them.
+   ``source_org`` corrected): the ledger's upsert has to find them and rewrite the records.
 
 Prints seconds per stage, the ratios to ``pl.read_csv``, and whether the ledger commit takes
 less time than validation (the issue's target).
@@ -131,7 +131,7 @@ def main() -> None:
     print(_row("run 2 (1 % changed)", second, floor))
     updated = sum(r["updated"] for r in second.records.values())
     inserted = sum(r["inserted"] for r in first.records.values())
-    print(f"\nrun 1: {inserted:,} records inserted; run 2: {updated:,} updated by the merge")
+    print(f"\nrun 1: {inserted:,} records inserted; run 2: {updated:,} updated by the upsert")
     for label, result in (("run 1", first), ("run 2", second)):
         commit, validate = result.timings["commit"], result.timings["validate"]
         verdict = "yes" if commit < validate else "NO"

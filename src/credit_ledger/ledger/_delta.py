@@ -2,23 +2,30 @@
 
 Every function takes the ledger root and a table name (``"findings"``, ``"records/<kind>"``).
 Callers hold the ledger lock while writing; readers always pass an explicit version (the one
-recorded in a committed run), never "latest".
+recorded in a committed run), never "latest". Polars writes the Parquet data files (with file
+statistics from their footers); ``deltalake`` only commits them to the table's log.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 from deltalake import DeltaTable
+from deltalake import Schema as DeltaSchema
+from deltalake.transaction import AddAction, create_table_with_add_actions
 
 __all__ = [
     "TABLE_CONFIG",
     "MergeStats",
-    "append",
     "delete_table",
     "empty_trash",
     "exists",
@@ -28,6 +35,7 @@ __all__ = [
     "scan",
     "table_dir",
     "version",
+    "write",
 ]
 
 TABLE_CONFIG: dict[str, str | None] = {
@@ -91,23 +99,98 @@ def _storable(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.cast(casts) if casts else frame  # type: ignore[arg-type]
 
 
-def append(root: Path, name: str, frame: pl.DataFrame) -> int:
-    """Append ``frame`` to ``name`` (created on first use, columns added as needed).
+def _bound(value: object) -> str | int | None:
+    """A min/max that every Delta reader compares correctly: strings, integers, dates."""
+    if isinstance(value, bool | dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if isinstance(value, str | int) else None
 
-    An empty frame creates the table (so readers see its schema) but adds no version to an
-    existing one. Returns the table's version afterwards.
+
+def _stats(path: Path, columns: set[str]) -> str:
+    """Delta file statistics, taken from the footer of the Parquet file Polars just wrote.
+
+    Null counts of every flat column; min/max of strings (Polars truncates long ones to valid
+    bounds), integers and dates. A reader skips files by these, so none is guessed.
     """
-    path = str(table_dir(root, name))
+    meta = pq.read_metadata(path)
+    chunks: dict[str, list[Any]] = {}
+    for g in range(meta.num_row_groups):
+        for i in range(meta.num_columns):
+            chunk = meta.row_group(g).column(i)
+            chunks.setdefault(chunk.path_in_schema, []).append(chunk.statistics)
+    low: dict[str, str | int] = {}
+    high: dict[str, str | int] = {}
+    nulls: dict[str, int] = {}
+    for name, found in chunks.items():
+        if name not in columns or not all(s is not None and s.has_null_count for s in found):
+            continue
+        nulls[name] = sum(int(s.null_count) for s in found)
+        bounds = [(_bound(s.min), _bound(s.max)) for s in found if s.has_min_max]
+        los = [lo for lo, _ in bounds if lo is not None]
+        his = [hi for _, hi in bounds if hi is not None]
+        if bounds and len(los) == len(his) == len(bounds):
+            low[name], high[name] = min(los), max(his)
+    stats = {"numRecords": meta.num_rows, "minValues": low, "maxValues": high, "nullCount": nulls}
+    return json.dumps(stats, ensure_ascii=False)
+
+
+def _write_file(directory: Path, frame: pl.DataFrame) -> AddAction:
+    """Write ``frame`` as one Parquet data file of the table in ``directory``."""
+    name = f"part-00000-{uuid.uuid4()}-c000.zstd.parquet"
+    path = directory / name
+    frame.write_parquet(path, compression="zstd", compression_level=1)
+    flat = {c for c, t in frame.schema.items() if not t.is_nested()}
+    return AddAction(
+        path=name,
+        size=path.stat().st_size,
+        partition_values={},
+        modification_time=int(time.time() * 1000),
+        data_change=True,
+        stats=_stats(path, flat),
+    )
+
+
+def _delta_schema(frame: pl.DataFrame) -> DeltaSchema:
+    return DeltaSchema.from_arrow(frame.head(0).to_arrow().schema)
+
+
+def write(root: Path, name: str, frame: pl.DataFrame, *, replace: bool = False) -> int:
+    """Add ``frame`` to ``name`` as one Delta commit (created on first use); with ``replace``
+    it becomes the table's whole content. Returns the table's version afterwards.
+
+    Polars writes the Parquet file and ``deltalake`` only commits it (an add action): its own
+    writer is about twice as slow. Columns new to the table are added first (a separate
+    commit, undone by a restore like any other); existing ones keep their type. An empty
+    frame creates the table (so readers see its schema) but adds no version to an existing one.
+    """
+    directory = table_dir(root, name)
     frame = _storable(frame)
     current = version(root, name)
-    if current is not None and frame.height == 0:
-        return current
-    options: dict[str, object] = {"schema_mode": "merge"}
     if current is None:
-        table_dir(root, name).parent.mkdir(parents=True, exist_ok=True)
-        options = {"configuration": TABLE_CONFIG}
-    frame.write_delta(path, mode="append", delta_write_options=options)
-    return int(DeltaTable(path).version())
+        directory.mkdir(parents=True, exist_ok=True)
+        adds = [_write_file(directory, frame)] if frame.height else []
+        create_table_with_add_actions(
+            str(directory), _delta_schema(frame), adds, configuration=TABLE_CONFIG
+        )
+        return 0
+    if frame.height == 0 and not replace:
+        return current
+    known = scan(root, name, current).collect_schema()
+    frame = frame.with_columns(
+        pl.col(c).cast(known[c]) for c, t in frame.schema.items() if c in known and known[c] != t
+    )
+    table = DeltaTable(str(directory))
+    added = [c for c in frame.columns if c not in known]
+    if added:
+        table.alter.add_columns(list(_delta_schema(frame.select(added)).fields))
+    table.create_write_transaction(
+        [_write_file(directory, frame)],
+        mode="overwrite" if replace else "append",
+        schema=table.schema(),
+    )
+    return int(DeltaTable(str(directory)).version())
 
 
 def merge_upsert(
@@ -117,47 +200,36 @@ def merge_upsert(
     when its ``digest`` column differs (so a record delivered twice changes nothing); never
     overwrite the ``keep`` columns of an existing row (e.g. the batch it first arrived in).
 
-    ``frame`` must hold each key once. Polars first finds the new and changed rows (a join on
-    ``key`` and ``digest``); only those go to Delta's MERGE, whose cost grows with the size of
-    its source, and nothing is written when nothing changed.
+    ``frame`` must hold each key once. Polars finds the new and changed rows (an anti-join on
+    ``key`` and ``digest``, reading only those columns of the table); new rows alone are
+    appended; when rows changed, Polars computes the table's new content and it replaces the
+    old one in one commit (a Delta MERGE rewrites every file holding a matched row too, and
+    more slowly). Nothing is written when nothing changed.
     """
     frame = _storable(frame)
     current = version(root, name)
     if current is None:
-        v = append(root, name, frame)
+        v = write(root, name, frame)
         return MergeStats(version=v, inserted=frame.height, updated=0, unchanged=0)
-    old = scan(root, name, current).select(pl.col(key), pl.col(digest).alias("__old_digest"))
+    old = scan(root, name, current)
+    prior = old.select(key, digest, *keep).with_columns(pl.lit(True).alias("__old")).collect()
     changes = (
-        frame.lazy()
-        .join(old, on=key, how="left")
-        .filter(pl.col("__old_digest").is_null() | (pl.col(digest) != pl.col("__old_digest")))
-        .collect()
+        frame.join(prior.select(key, digest), on=[key, digest], how="anti")
+        .join(prior.drop(digest).rename({c: f"__old{c}" for c in keep}), on=key, how="left")
+        .with_columns(pl.coalesce(f"__old{c}", c).alias(c) for c in keep)
     )
-    inserted = int(changes["__old_digest"].is_null().sum())
-    updated = changes.height - inserted
+    updated = int(changes["__old"].sum())
+    inserted = changes.height - updated
+    unchanged = frame.height - changes.height
+    changes = changes.drop("__old", *(f"__old{c}" for c in keep))
     if changes.height == 0:
-        return MergeStats(version=current, inserted=0, updated=0, unchanged=frame.height)
-    source = changes.drop("__old_digest")
-    updates = {f'"{c}"': f's."{c}"' for c in source.columns if c not in keep}
-    (
-        DeltaTable(str(table_dir(root, name)))
-        .merge(
-            source,
-            predicate=f's."{key}" = t."{key}"',
-            source_alias="s",
-            target_alias="t",
-            merge_schema=True,
-        )
-        .when_matched_update(updates=updates)
-        .when_not_matched_insert_all()
-        .execute()
-    )
-    return MergeStats(
-        version=int(DeltaTable(str(table_dir(root, name))).version()),
-        inserted=inserted,
-        updated=updated,
-        unchanged=frame.height - inserted - updated,
-    )
+        v = current
+    elif updated == 0:
+        v = write(root, name, changes)
+    else:
+        kept = old.join(changes.lazy().select(key), on=key, how="anti").collect()
+        v = write(root, name, pl.concat([kept, changes], how="diagonal_relaxed"), replace=True)
+    return MergeStats(version=v, inserted=inserted, updated=updated, unchanged=unchanged)
 
 
 _NO_DATA_CHANGE = frozenset({"OPTIMIZE", "VACUUM START", "VACUUM END"})
