@@ -26,6 +26,7 @@ __all__ = ["main", "parse_args"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = (570_000, 5_700_000)
+LARGE_ROWS = 5_000_000
 HUGE_ROWS = 57_000_000
 QUICK_ROWS = 20_000
 RESULT_VERSION = 1
@@ -47,6 +48,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--repeat", type=int, help="timed runs per case (default 3; quick 1)")
     p.add_argument("--warmup", type=int, help="untimed runs before them (default 1; quick 0)")
+    p.add_argument(
+        "--large-repeat",
+        type=int,
+        metavar="N",
+        help=f"at sizes of {LARGE_ROWS:,} rows and more: N timed runs and no warm-up "
+        "(default: as --repeat and --warmup)",
+    )
     p.add_argument("--seed", type=int, default=20241231)
     p.add_argument("--out", type=Path, default=_default_out(), help="results and cached data")
     p.add_argument("--cases", nargs="+", metavar="GLOB", help="only these cases (fnmatch)")
@@ -81,6 +89,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.isolation = "suite" if args.quick else "case"
     if args.repeat < 1 or args.warmup < 0 or any(n < 100 for n in args.rows):
         p.error("need --repeat ≥ 1, --warmup ≥ 0 and every --rows ≥ 100")
+    if args.large_repeat is not None and args.large_repeat < 1:
+        p.error("need --large-repeat ≥ 1")
     return args
 
 
@@ -222,7 +232,14 @@ def run_suite(args: argparse.Namespace, command: str) -> dict[str, Any]:
     sizes = []
     for rows in args.rows:
         data = prepare(args.out, rows, seed=args.seed, base_rows=args.base_rows, log=_log)
-        results = _run_size(args, data, cases, warmup=args.warmup, repeat=args.repeat)
+        large = rows >= LARGE_ROWS and args.large_repeat is not None
+        results = _run_size(
+            args,
+            data,
+            cases,
+            warmup=0 if large else args.warmup,
+            repeat=args.large_repeat if large else args.repeat,
+        )
         sizes.append(_size_entry(data, results))
     huge = _huge(args, registry["stream.validate_quarantine"])
     given = ", ".join(f"{r:,}" for r in args.rows)
@@ -252,6 +269,8 @@ def run_suite(args: argparse.Namespace, command: str) -> dict[str, Any]:
             "rows": args.rows,
             "repeat": args.repeat,
             "warmup": args.warmup,
+            "large_repeat": args.large_repeat,
+            "large_rows": LARGE_ROWS,
             "seed": args.seed,
             "isolation": args.isolation,
             "huge": args.huge,

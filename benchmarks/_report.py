@@ -210,7 +210,7 @@ _METHOD = """## Method
   records written as Parquet (String columns, canonical headers), CSV UTF-8 and CSV GBK
   (Chinese headers, penalty amounts in 万元); sets above 570,000 records replicate the
   570,000-record set in chunks with distinct record ids.
-- Each case runs in {isolation}, {warmup} warm-up run(s) then {repeat} timed run(s);
+- Each case runs in {isolation}, {warmup} warm-up run(s) then {repeat} timed run(s){large};
   median / min / max are over the timed runs; rows/s = records over all kinds in the case / median.
 - Peak RSS: `VmHWM` of the worker process, reset (`/proc/self/clear_refs`) after the case's
   set-up, so it includes the case's in-memory input (typed frames for pandera, valid rows for
@@ -282,6 +282,10 @@ def markdown(result: dict[str, Any]) -> str:
             else "one worker process shared by all cases of a size",
             warmup=s["warmup"],
             repeat=s["repeat"],
+            large=""
+            if s.get("large_repeat") is None
+            else f" ({s['large_repeat']} timed run(s) and no warm-up from "
+            f"{s['large_rows']:,} records up)",
         )
     )
     return "\n".join(lines)
