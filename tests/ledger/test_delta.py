@@ -70,6 +70,7 @@ def _batch(ids: str, value: str, run: str) -> pl.DataFrame:
             "v": [value] * len(ids),
             "_digest": [int(value)] * len(ids),
             "_first": [run] * len(ids),
+            "_batch": [run] * len(ids),
         }
     )
 
@@ -77,15 +78,21 @@ def _batch(ids: str, value: str, run: str) -> pl.DataFrame:
 def test_merge_appends_new_rows_and_rewrites_on_change(tmp_path: Path) -> None:
     def upsert(frame: pl.DataFrame) -> _delta.MergeStats:
         return _delta.merge_upsert(
-            tmp_path, "m", frame, key="id", digest="_digest", keep=("_first",)
+            tmp_path,
+            "m",
+            frame,
+            key="id",
+            digest="_digest",
+            provenance=("_digest", "_first", "_batch"),
+            keep=("_first",),
         )
 
     def files() -> int:
         return len(DeltaTable(_path(tmp_path, "m")).file_uris())
 
-    def state(at: int) -> dict[str, tuple[str, str]]:
+    def state(at: int) -> dict[str, tuple[str, str, str]]:
         rows = _delta.scan(tmp_path, "m", at).collect().rows(named=True)
-        return {r["id"]: (r["v"], r["_first"]) for r in rows}
+        return {r["id"]: (r["v"], r["_first"], r["_batch"]) for r in rows}
 
     first = upsert(_batch("ab", "1", "r1"))
     inserted = upsert(_batch("c", "1", "r2"))
@@ -95,5 +102,10 @@ def test_merge_appends_new_rows_and_rewrites_on_change(tmp_path: Path) -> None:
     changed = upsert(pl.concat([_batch("a", "2", "r4"), _batch("b", "1", "r4")]))
     assert (changed.inserted, changed.updated, changed.unchanged) == (0, 1, 1)
     assert files() == 1  # the new content replaced the old files in one commit
-    assert state(changed.version) == {"a": ("2", "r1"), "b": ("1", "r1"), "c": ("1", "r2")}
-    assert state(first.version) == {"a": ("1", "r1"), "b": ("1", "r1")}  # time travel
+    # a changed: new content and batch; b unchanged: provenance kept; c not delivered: kept
+    assert state(changed.version) == {
+        "a": ("2", "r1", "r4"),
+        "b": ("1", "r1", "r1"),
+        "c": ("1", "r2", "r2"),
+    }
+    assert state(first.version) == {"a": ("1", "r1", "r1"), "b": ("1", "r1", "r1")}

@@ -120,7 +120,13 @@ class Commit:
         )
         name = records_table(kind)
         stats = _delta.merge_upsert(
-            self._root, name, frame, key=key, digest=DIGEST, keep=(FIRST_BATCH,)
+            self._root,
+            name,
+            frame,
+            key=key,
+            digest=DIGEST,
+            provenance=tuple(c for c in frame.columns if c.startswith("_")),
+            keep=(FIRST_BATCH,),
         )
         self._wrote(name, stats.version, started)
         return stats

@@ -194,17 +194,26 @@ def write(root: Path, name: str, frame: pl.DataFrame, *, replace: bool = False) 
 
 
 def merge_upsert(
-    root: Path, name: str, frame: pl.DataFrame, *, key: str, digest: str, keep: tuple[str, ...]
+    root: Path,
+    name: str,
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    digest: str,
+    provenance: tuple[str, ...],
+    keep: tuple[str, ...],
 ) -> MergeStats:
     """Upsert ``frame`` into ``name`` by ``key``: insert new keys; update a matched row only
-    when its ``digest`` column differs (so a record delivered twice changes nothing); never
-    overwrite the ``keep`` columns of an existing row (e.g. the batch it first arrived in).
+    when its ``digest`` differs (a record delivered twice changes nothing); never overwrite
+    the ``keep`` columns of an existing row (e.g. the batch it first arrived in).
 
-    ``frame`` must hold each key once. Polars finds the new and changed rows (an anti-join on
-    ``key`` and ``digest``, reading only those columns of the table); new rows alone are
-    appended; when rows changed, Polars computes the table's new content and it replaces the
-    old one in one commit (a Delta MERGE rewrites every file holding a matched row too, and
-    more slowly). Nothing is written when nothing changed.
+    ``frame`` must hold each key once, and ``digest`` must cover every column of it but the
+    ``provenance`` ones (``digest`` and ``keep`` among them). Only ``key`` and the provenance
+    columns of the table are read: a row delivered again unchanged takes its content from
+    ``frame`` and its provenance from the table. New rows alone are appended; when rows
+    changed, the table's new content replaces the old in one commit (a Delta MERGE also
+    rewrites every file holding a matched row, and more slowly). Rows of the table missing
+    from ``frame`` are carried over. Nothing is written when nothing changed.
     """
     frame = _storable(frame)
     current = version(root, name)
@@ -212,23 +221,40 @@ def merge_upsert(
         v = write(root, name, frame)
         return MergeStats(version=v, inserted=frame.height, updated=0, unchanged=0)
     old = scan(root, name, current)
-    prior = old.select(key, digest, *keep).with_columns(pl.lit(True).alias("__old")).collect()
-    changes = (
-        frame.join(prior.select(key, digest), on=[key, digest], how="anti")
-        .join(prior.drop(digest).rename({c: f"__old{c}" for c in keep}), on=key, how="left")
-        .with_columns(pl.coalesce(f"__old{c}", c).alias(c) for c in keep)
+    carried = [c for c in provenance if c in old.collect_schema() and c != key]
+    prior = old.select(key, *carried).collect()
+    # one row per row of frame, in its order: the table's provenance of the same key, if any
+    marks = frame.select(key).join(
+        prior.rename({c: f"__old{c}" for c in carried}), on=key, how="left", maintain_order="left"
     )
-    updated = int(changes["__old"].sum())
-    inserted = changes.height - updated
-    unchanged = frame.height - changes.height
-    changes = changes.drop("__old", *(f"__old{c}" for c in keep))
-    if changes.height == 0:
-        v = current
-    elif updated == 0:
-        v = write(root, name, changes)
+    seen = pl.col(f"__old{digest}").is_not_null()
+    same = (pl.col(f"__old{digest}") == pl.col(digest)).fill_null(False)
+    state = frame.hstack(marks.drop(key).get_columns()).with_columns(
+        seen.alias("__seen"), same.alias("__same")
+    )
+    fresh = ~state["__seen"]
+    inserted = int(fresh.sum())
+    unchanged = int(state["__same"].sum())
+    updated = frame.height - inserted - unchanged
+    if inserted + updated == 0:
+        return MergeStats(version=current, inserted=0, updated=0, unchanged=unchanged)
+    own = set(frame.columns)
+    state = state.with_columns(
+        *(
+            pl.when("__same").then(f"__old{c}").otherwise(c if c in own else None).alias(c)
+            for c in carried
+            if c not in keep
+        ),
+        *(pl.coalesce(f"__old{c}", c).alias(c) for c in keep if c in carried),
+    ).select(*frame.columns, *(c for c in carried if c not in own))
+    if updated == 0:
+        v = write(root, name, state.filter(fresh))
     else:
-        kept = old.join(changes.lazy().select(key), on=key, how="anti").collect()
-        v = write(root, name, pl.concat([kept, changes], how="diagonal_relaxed"), replace=True)
+        missing = prior.select(key).join(frame.select(key), on=key, how="anti")
+        if missing.height:
+            gone = old.join(missing.lazy(), on=key, how="semi").collect()
+            state = pl.concat([state, gone], how="diagonal_relaxed")
+        v = write(root, name, state, replace=True)
     return MergeStats(version=v, inserted=inserted, updated=updated, unchanged=unchanged)
 
 
