@@ -97,6 +97,8 @@ def test_csv_files_by_glob_duplicates_across_files(tmp_path: Path) -> None:
     _assert_same(summary, out, expected)
     assert summary.by_reason["record_id:unique"] >= 2
     assert set(_parts(out / "valid")["_source"]) == {p.name for p in files}
+    # batches run on across files: every batch but the last is full
+    assert len(list((out / "valid").glob("*.parquet"))) == -(-summary.rows_in // BATCH)
 
 
 def test_two_unique_columns_and_derived_record_ids(tmp_path: Path) -> None:
@@ -167,3 +169,25 @@ def test_bad_input_fails_like_validate_and_writes_nothing(tmp_path: Path) -> Non
     with pytest.raises(UsageError, match="batch_rows"):
         credit_ledger.validate_to_parquet(path, kind=KIND, out_dir=out, batch_rows=0)
     assert not out.exists() or not list(out.iterdir())
+
+
+def test_files_with_different_columns(tmp_path: Path) -> None:
+    frame = _messy(KIND, rows=2000, seed=2)
+    first = tmp_path / "a.parquet"
+    second = tmp_path / "b.parquet"
+    frame.head(100).write_parquet(first)
+    frame.slice(100).with_columns(pl.lit("x").alias("note")).write_parquet(second)
+    out = tmp_path / "out"
+
+    summary = credit_ledger.validate_to_parquet(
+        [first, second], kind=KIND, out_dir=out, batch_rows=60
+    )
+
+    frames = [credit_ledger.read(p, kind=KIND).collect() for p in (first, second)]
+    expected = credit_ledger.validate(pl.concat(frames, how="diagonal"), kind=KIND)
+    assert summary == expected.summary
+    parts = [pl.read_parquet(p) for p in sorted((out / "valid").glob("*.parquet"))]
+    assert ["note" in p.columns for p in parts] == [False, False, *[True] * (len(parts) - 2)]
+    by_file = expected.valid.partition_by("_source", as_dict=True, maintain_order=True)
+    assert_frame_equal(pl.concat(parts[:2]), by_file[("a.parquet",)].drop("note"))
+    assert_frame_equal(pl.concat(parts[2:]), by_file[("b.parquet",)])

@@ -20,7 +20,7 @@ from credit_ledger.ingest import read
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.streaming._duplicates import duplicated_values
 from credit_ledger.streaming._parts import PartWriter
-from credit_ledger.streaming._sources import Source, source_files
+from credit_ledger.streaming._sources import Source, batches, source_files
 from credit_ledger.validate import ValidationSummary, validate
 
 __all__ = ["DEFAULT_BATCH_ROWS", "validate_to_parquet"]
@@ -110,24 +110,29 @@ def validate_to_parquet(
         for path in source_files(source)
     ]
     # On no rows first: bad input (a missing column, validation disabled) fails before any
-    # work, and the columns of an output that gets no rows are known.
-    empty = [validate(lf.head(0), kind=record_kind, schema=schema) for lf in frames][-1]
+    # work, and the columns of an output that gets no rows are known. Once per set of columns.
+    columns = [list(lf.collect_schema().items()) for lf in frames]
+    checked = [
+        validate(lf.head(0), kind=record_kind, schema=schema)
+        for i, lf in enumerate(frames)
+        if i == 0 or columns[i] != columns[i - 1]
+    ]
+    empty = checked[-1]
     duplicates = duplicated_values(frames, kind=record_kind, schema=schema, batch_rows=batch_rows)
     rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     with PartWriter(Path(out_dir)) as writer:
         number = 0
-        for lf in frames:
-            for batch in lf.collect_batches(chunk_size=batch_rows):
-                result = validate(batch, kind=record_kind, schema=schema, duplicates=duplicates)
-                writer.write(number, {"valid": result.valid, "quarantine": result.quarantine})
-                rows.update(
-                    rows_in=result.summary.rows_in,
-                    rows_valid=result.summary.rows_valid,
-                    rows_quarantined=result.summary.rows_quarantined,
-                )
-                reasons.update(result.summary.by_reason)
-                number += 1
+        for batch in batches(frames, batch_rows):
+            result = validate(batch, kind=record_kind, schema=schema, duplicates=duplicates)
+            writer.write(number, {"valid": result.valid, "quarantine": result.quarantine})
+            rows.update(
+                rows_in=result.summary.rows_in,
+                rows_valid=result.summary.rows_valid,
+                rows_quarantined=result.summary.rows_quarantined,
+            )
+            reasons.update(result.summary.by_reason)
+            number += 1
         unwritten = {"valid": empty.valid, "quarantine": empty.quarantine}
         writer.write(
             number, {k: v for k, v in unwritten.items() if not writer.written[k]}, empty=True

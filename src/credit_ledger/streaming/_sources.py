@@ -1,16 +1,19 @@
-"""The files of a streamed source: one path, a directory, a glob, or several of these."""
+"""The files of a streamed source (one path, a directory, a glob, or several of these) and
+their rows in batches."""
 
 from __future__ import annotations
 
 import glob
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from os import PathLike
 from pathlib import Path
+
+import polars as pl
 
 from credit_ledger.errors import SourceNotFoundError
 from credit_ledger.ingest._readers import READERS
 
-__all__ = ["Source", "source_files"]
+__all__ = ["Source", "batches", "source_files"]
 
 Source = str | PathLike[str] | Sequence[str | PathLike[str]]
 
@@ -46,3 +49,30 @@ def source_files(source: Source) -> list[Path]:
     if not items:
         raise SourceNotFoundError("no source file given")
     return [f for item in items for f in _expand(item)]
+
+
+def batches(frames: Iterable[pl.LazyFrame], rows: int) -> Iterator[pl.DataFrame]:
+    """The rows of ``frames`` in order, in batches of ``rows`` read by the streaming engine.
+
+    A batch runs on across files with the same columns, so many small files still make full
+    batches. (One streaming query per file: a query over all files at once reads further
+    ahead, holding more memory.)
+    """
+    pending: list[pl.DataFrame] = []
+    held = 0
+    for lf in frames:
+        for batch in lf.collect_batches(chunk_size=rows):
+            if pending and batch.schema != pending[0].schema:
+                yield pl.concat(pending)
+                pending, held = [], 0
+            rest = batch
+            while rest.height:
+                take = min(rows - held, rest.height)
+                pending.append(rest.slice(0, take))
+                held += take
+                rest = rest.slice(take)
+                if held == rows:
+                    yield pl.concat(pending)
+                    pending, held = [], 0
+    if pending:
+        yield pl.concat(pending)
