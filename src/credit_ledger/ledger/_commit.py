@@ -43,7 +43,7 @@ __all__ = ["PAUSE_ENV", "Commit"]
 log = logging.getLogger("credit_ledger.ledger")
 
 PAUSE_ENV = "CREDIT_LEDGER_TEST_PAUSE_IN_COMMIT"
-"""Test hook: a path. After its first table write, a commit creates that file and sleeps
+"""Test hook: a path. After its first records write, a commit creates that file and sleeps
 (up to 60 s) so a test can ``kill -9`` the process in the middle of a commit."""
 
 
@@ -72,6 +72,10 @@ def digest(columns: list[str]) -> pl.Expr:
 class Commit:
     """The writer of one run. Get it from :meth:`Ledger.begin` while holding the lock.
 
+    Writes of different tables may run in different threads (the runner appends the per-run
+    tables in the background while it upserts the records); all must have returned before
+    :meth:`finish` or :meth:`abort`.
+
     Example:
         >>> with ledger.lock(job="nightly"):  # doctest: +SKIP
         ...     ledger.recover()
@@ -87,7 +91,6 @@ class Commit:
         self.base = base
         self.run_id = run_id
         self._versions: dict[str, int] = dict(base.tables)
-        self._touched: list[str] = []
         self._paused = False
         self.finished = False
 
@@ -101,10 +104,7 @@ class Commit:
 
     def _wrote(self, name: str, at: int, started: float) -> None:
         log.info("ledger: wrote %s version %d in %.2f s", name, at, time.perf_counter() - started)
-        if name not in self._touched:
-            self._touched.append(name)
         self._versions[name] = at
-        self._pause_point()
 
     def upsert_records(self, kind: str, frame: pl.DataFrame, *, key: str) -> _delta.MergeStats:
         """Upsert validated records of ``kind`` by ``key``; ``frame`` holds each key once.
@@ -129,6 +129,7 @@ class Commit:
             keep=(FIRST_BATCH,),
         )
         self._wrote(name, stats.version, started)
+        self._pause_point()
         return stats
 
     def append(self, table: str, frame: pl.DataFrame) -> None:
