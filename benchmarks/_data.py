@@ -12,7 +12,7 @@ A data set of ``rows`` records lives in ``<out>/data/<rows>-s<seed>/``::
 
 Up to :data:`BASE_ROWS` records come straight from
 :func:`credit_ledger.synth.generate_frames`. Larger sets replicate the ``BASE_ROWS`` set in
-chunks, each chunk's record ids made distinct (``<id>-<chunk>``), so memory stays bounded by
+chunks, each chunk's unique ids (record ids, arrears ids) made distinct (``<id>-<chunk>``), so memory stays bounded by
 one chunk while generating 5.7M or 57M records.
 """
 
@@ -118,10 +118,18 @@ def _shares(heights: dict[str, int], rows: int) -> dict[str, int]:
     return out
 
 
+def _unique_columns(kind: str, frame: pl.DataFrame) -> list[str]:
+    from credit_ledger.kinds import get_kind  # noqa: PLC0415
+
+    columns = get_kind(kind).cached_schema().columns
+    return [c for c in frame.columns if c in columns and columns[c].unique]
+
+
 def _replicated_chunks(base: DataSet, rows: int) -> Iterator[dict[str, pl.DataFrame]]:
-    """``rows`` records as chunks of the base set, record ids suffixed with the chunk number;
-    a last, partial chunk takes the same share of every kind."""
+    """``rows`` records as chunks of the base set, the values of unique columns (record ids)
+    suffixed with the chunk number; a last, partial chunk takes the same share of every kind."""
     frames = {k: pl.read_parquet(p) for k, p in base.files("parquet").items()}
+    unique = {k: _unique_columns(k, f) for k, f in frames.items()}
     chunks = math.ceil(rows / base.rows)
     for i in range(chunks):
         heights = _shares({k: f.height for k, f in frames.items()}, rows - i * base.rows)
@@ -129,7 +137,7 @@ def _replicated_chunks(base: DataSet, rows: int) -> Iterator[dict[str, pl.DataFr
         for kind, frame in frames.items():
             part = frame.head(heights[kind])
             if i:
-                part = part.with_columns(pl.col("record_id") + f"-{i:04d}")
+                part = part.with_columns(pl.col(c) + f"-{i:04d}" for c in unique[kind])
             out[kind] = part
         yield out
 
