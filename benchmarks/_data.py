@@ -12,8 +12,8 @@ A data set of ``rows`` records lives in ``<out>/data/<rows>-s<seed>/``::
 
 Up to :data:`BASE_ROWS` records come straight from
 :func:`credit_ledger.synth.generate_frames`. Larger sets replicate the ``BASE_ROWS`` set in
-chunks, each chunk's unique ids (record ids, arrears ids) made distinct (``<id>-<chunk>``), so memory stays bounded by
-one chunk while generating 5.7M or 57M records.
+chunks, each chunk's unique ids (record ids, arrears ids) made distinct (``<id>-<chunk>``), so
+memory stays bounded by one chunk while generating 5.7M or 57M records.
 """
 
 from __future__ import annotations
