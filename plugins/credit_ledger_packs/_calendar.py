@@ -151,20 +151,29 @@ class WorkCalendar:
         counts from the next working day. Null ``day`` or dates outside 1970-2199 give null.
         """
         days = self.workdays()
-        known = pl.lit(days)
         # Working days ≤ d, so index k + n - 1 is the n-th working day after d.
-        target = known.search_sorted(day, side="right").cast(pl.Int64) + n - 1
+        target = self._through_expr(day) + n - 1
         inside = day.is_not_null() & day.is_between(FIRST_DAY, LAST_DAY) & (target < len(days))
         safe = pl.when(inside).then(target).otherwise(0).cast(pl.UInt32)
         name = day.meta.output_name(raise_if_undetermined=False) or "workday"
-        return pl.when(inside).then(known.gather(safe)).alias(name)
+        return pl.when(inside).then(pl.lit(days).gather(safe)).alias(name)
 
     def count_expr(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
         """Working days in ``(start, end]`` (negative when ``end`` is before ``start``)."""
-        known = pl.lit(self.workdays())
-        hi = known.search_sorted(end, side="right").cast(pl.Int64)
-        lo = known.search_sorted(start, side="right").cast(pl.Int64)
+        hi, lo = self._through_expr(end), self._through_expr(start)
         return pl.when(start.is_not_null() & end.is_not_null()).then(hi - lo)
+
+    def _through_expr(self, day: pl.Expr) -> pl.Expr:
+        """Working days from 1970-01-01 through ``day`` (0 before, all after 2199).
+
+        A look-up by day number in a table of running counts, not a binary search per row.
+        """
+        through = _workdays_through(self)
+        index = (day - pl.lit(FIRST_DAY)).dt.total_days()
+        last = len(through) - 1
+        clamped = pl.min_horizontal(pl.max_horizontal(index, 0), last).cast(pl.UInt32)
+        counts = pl.lit(through).gather(clamped).cast(pl.Int64)
+        return pl.when(index < 0).then(0).otherwise(counts)
 
 
 @functools.cache
@@ -174,6 +183,13 @@ def _workdays(calendar: WorkCalendar) -> pl.Series:
     holiday = days.is_in(sorted(calendar.holidays))
     makeup = days.is_in(sorted(calendar.makeup_workdays))
     return days.filter((weekday & ~holiday) | makeup).alias("workday")
+
+
+@functools.cache
+def _workdays_through(calendar: WorkCalendar) -> pl.Series:
+    """Per calendar day from 1970-01-01 to 2199-12-31: working days up to and including it."""
+    days = pl.date_range(FIRST_DAY, LAST_DAY, interval="1d", eager=True)
+    return days.is_in(_workdays(calendar).implode()).cast(pl.UInt32).cum_sum()
 
 
 def add_months(day: pl.Expr, months: int | pl.Expr) -> pl.Expr:

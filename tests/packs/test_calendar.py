@@ -66,6 +66,30 @@ def test_count_working_days() -> None:
     assert df.select(cal.count_expr(pl.col("a"), pl.col("b"))).item() == 5
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.dates(D(1965, 1, 1), D(2205, 12, 31)),
+    span=st.integers(-40, 40),
+    holidays=st.sets(st.dates(D(1969, 12, 1), D(2200, 2, 1)), max_size=10),
+)
+def test_count_matches_scalar_even_outside_the_table(
+    a: dt.date, span: int, holidays: set[dt.date]
+) -> None:
+    cal = WorkCalendar(holidays=frozenset(holidays))
+    b = a + dt.timedelta(days=span)
+
+    def through(day: dt.date) -> int:  # working days from 1970-01-01 through day
+        day = min(day, D(2199, 12, 31))
+        n, current = 0, D(1970, 1, 1)
+        while current <= day:
+            n += cal.is_working_day(current)
+            current += dt.timedelta(days=1)
+        return n
+
+    got = pl.DataFrame({"a": [a], "b": [b]}).select(cal.count_expr(pl.col("a"), pl.col("b")))
+    assert got.item() == through(b) - through(a)
+
+
 def test_parse_dates_rejects_reversed_range() -> None:
     with pytest.raises(ValueError, match="ends before"):
         parse_dates(["2024-10-07..2024-10-01"])
