@@ -82,12 +82,20 @@ def typed_frame(frame: pl.DataFrame | pl.LazyFrame, kind: str) -> pl.LazyFrame:
     )
 
 
+def _generator() -> str:
+    from credit_ledger.synth import generator_fingerprint  # noqa: PLC0415
+
+    return generator_fingerprint()
+
+
 def _load(directory: Path, formats: tuple[Format, ...]) -> DataSet | None:
     meta = directory / _META
     if not meta.exists():
         return None
     data = json.loads(meta.read_text())
     if data.get("layout") != _LAYOUT or not set(formats) <= set(data.get("formats", ())):
+        return None
+    if data.get("generator") != _generator():
         return None
     return DataSet(
         rows=data["rows"],
@@ -274,6 +282,7 @@ def prepare(
     )
     meta = {
         "layout": _LAYOUT,
+        "generator": _generator(),
         "rows": dataset.rows,
         "seed": seed,
         "formats": list(formats),

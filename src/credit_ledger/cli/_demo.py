@@ -22,7 +22,7 @@ from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK, RUNTIME
 from credit_ledger.ingest import read
 from credit_ledger.rules import EvaluationResult, Severity, evaluate_many
-from credit_ledger.synth import generate
+from credit_ledger.synth import generate, generator_fingerprint
 from credit_ledger.validate import ValidationResult, validate
 
 DEMO_ROWS = 570_000
@@ -56,12 +56,18 @@ def register(sub: Any) -> None:
 
 
 def _demo_data(directory: Path, rows: int, seed: int) -> tuple[dict[str, Path], Path, float]:
-    marker = directory / "COMPLETE"
+    marker = directory / "COMPLETE"  # holds the generator's fingerprint
     start = time.perf_counter()
-    if not marker.exists():
+    fingerprint = generator_fingerprint()
+    if not marker.exists() or marker.read_text().strip() != fingerprint:
+        # Absent, interrupted or made by another generator version: the ground truth would not
+        # match the records' reasons, so generate again.
+        marker.unlink(missing_ok=True)
         directory.mkdir(parents=True, exist_ok=True)
+        for old in directory.glob("*.csv"):
+            old.unlink()
         generate(directory, rows=rows, seed=seed)
-        marker.write_text("ok\n")
+        marker.write_text(fingerprint + "\n")
     files = {p.stem: p for p in sorted(directory.glob("*.csv")) if p.stem != "ground_truth"}
     return files, directory / "ground_truth.csv", time.perf_counter() - start
 
