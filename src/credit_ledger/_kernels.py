@@ -370,6 +370,27 @@ def untrimmed_rows(series: Text) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
     return rows, empty
 
 
+def rewrite_rows(
+    series: pl.Series,
+    rows: npt.NDArray[np.int64],
+    empty: npt.NDArray[np.int64],
+    fix: Callable[[pl.Series], pl.Series],
+) -> pl.Series:
+    """``series`` with ``fix`` applied to ``rows`` only and the ``empty`` rows set to null; a
+    fixed value left empty becomes null too. The series itself when there is nothing to do."""
+    if len(rows) == 0 and len(empty) == 0:
+        return series
+    out = series.clone()
+    if len(empty):
+        out = out.scatter(empty, None)
+    if len(rows):
+        fixed = fix(out.gather(rows))
+        out = out.scatter(
+            rows, pl.select(pl.when(fixed.str.len_bytes() > 0).then(fixed)).to_series()
+        )
+    return out
+
+
 def replacement_rows(series: Text) -> npt.NDArray[np.int64]:
     """Rows holding U+FFFD, what lossy decoding leaves for undecodable bytes."""
     return _sequence_rows(series, ((0xEF,), (0xBF,), (0xBD,)))

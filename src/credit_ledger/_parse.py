@@ -36,16 +36,7 @@ def _strip(
     series: pl.Series, rows: npt.NDArray[np.int64], empty: npt.NDArray[np.int64]
 ) -> pl.Series:
     """Strip white space from ``rows``; those left empty, and the ``empty`` rows, become null."""
-    if len(rows) == 0 and len(empty) == 0:
-        return series
-    out = series.clone()
-    if len(empty):
-        out = out.scatter(empty, None)
-    if len(rows):
-        stripped = out.gather(rows).str.strip_chars()
-        stripped = pl.select(pl.when(stripped.str.len_bytes() > 0).then(stripped)).to_series()
-        out = out.scatter(rows, stripped)
-    return out
+    return _kernels.rewrite_rows(series, rows, empty, lambda s: s.str.strip_chars())
 
 
 def trim(series: pl.Series) -> pl.Series:

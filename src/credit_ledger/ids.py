@@ -357,18 +357,12 @@ def _fold_codes(series: pl.Series, text: _kernels.Text | None = None) -> pl.Seri
     # Most codes are already clean: normalise only the rows that are not (NFKC and Unicode
     # upper-casing cost more than reading the file when run over every value).
     rows, empty = _kernels.unclean_code_rows(series if text is None else text)
-    if len(rows) == 0 and len(empty) == 0:
-        return series
-    out = series.clone()
-    if len(empty):
-        out = out.scatter(empty, None)
-    if len(rows):
-        fixed = out.gather(rows).str.normalize("NFKC").str.to_uppercase()
-        fixed = fixed.str.replace_all(_NOISE, "")
-        out = out.scatter(
-            rows, pl.select(pl.when(fixed.str.len_bytes() > 0).then(fixed)).to_series()
-        )
-    return out
+    return _kernels.rewrite_rows(
+        series,
+        rows,
+        empty,
+        lambda s: s.str.normalize("NFKC").str.to_uppercase().str.replace_all(_NOISE, ""),
+    )
 
 
 # ============================================================ scalar helpers

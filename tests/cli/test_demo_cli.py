@@ -3,37 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from credit_ledger.synth import generator_fingerprint
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import run_cli
 
 
 def _demo(data_dir: Path) -> subprocess.CompletedProcess[str]:
-    path = os.pathsep.join(
-        [str(ROOT / "src"), str(ROOT / "plugins"), os.environ.get("PYTHONPATH", "")]
-    )
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "credit_ledger",
-            "demo",
-            "--rows",
-            "3000",
-            "--data-dir",
-            str(data_dir),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": path},
-        check=False,
-    )
+    return run_cli("demo", "--rows", "3000", "--data-dir", data_dir, "--json")
 
 
 def test_a_set_cached_by_another_generator_version_is_generated_again(tmp_path: Path) -> None:

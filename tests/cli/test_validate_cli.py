@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
+from tests.cli import run_cli as _cli
 from tests.conftest import debtor
-
-SRC = str(Path(__file__).resolve().parents[2] / "src")
-
-
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run(
-        [sys.executable, "-m", "credit_ledger", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
 
 
 def test_json_summary_and_outputs(debtor_csv: Callable[..., Path], tmp_path: Path) -> None:
