@@ -185,12 +185,20 @@ def _run_size(
     return out
 
 
+def _shown(path: Path) -> str:
+    """``path`` relative to the project when inside it: results carry no machine paths."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return path.name
+
+
 def _size_entry(data: DataSet, cases: list[dict[str, Any]]) -> dict[str, Any]:
     entry = {
         "rows": data.rows,
         "rows_by_kind": data.rows_by_kind,
         "bytes_by_format": data.bytes_by_format,
-        "data_dir": str(data.directory),
+        "data_dir": _shown(data.directory),
         "cases": cases,
     }
     derive(entry)
