@@ -263,11 +263,11 @@ def validate(
     internal = (ROW, SOURCE, OVERFLOW)
     extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
-    inputs = _input_plans(record_kind, schema, lf.collect_schema())
+    present = lf.collect_schema()
+    inputs = _input_plans(record_kind, schema, present)
     plans = [*inputs.plans, *check_plans(schema)]
     if duplicates:
         plans = [_known_duplicates(p, schema, duplicates) for p in plans]
-    present = lf.collect_schema()
     for c in [*canonical, *extras]:
         plan = _encoding_plan(inputs, c, _RAW + c if c in canonical else c, present)
         if plan is not None:

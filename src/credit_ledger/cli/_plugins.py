@@ -15,7 +15,13 @@ from credit_ledger.errors import ConfigError
 from credit_ledger.plugins import PluginConfig, PluginManager, PluginSelection
 from credit_ledger.rules import RulePolicy
 
-__all__ = ["add_plugin_options", "job_config", "manager_from_args", "register"]
+__all__ = [
+    "add_plugin_options",
+    "add_selection_options",
+    "job_config",
+    "manager_from_args",
+    "register",
+]
 
 
 def add_plugin_options(p: argparse.ArgumentParser) -> None:
@@ -32,6 +38,19 @@ def add_plugin_options(p: argparse.ArgumentParser) -> None:
         metavar="MODULE",
         help="also load this plugin module (import path, e.g. mypack.rules)",
     )
+    add_selection_options(g)
+    g.add_argument(
+        "--strict-plugins",
+        action="store_true",
+        help="stop (exit 3) before evaluating when any plugin failed or ids conflict",
+    )
+    g.add_argument(
+        "--config", type=Path, metavar="JOB.toml", help="job file ([plugins], [rules] tables)"
+    )
+
+
+def add_selection_options(g: argparse._ArgumentGroup) -> None:
+    """Add ``--allow/--deny/--require/--set``: which plugins load and their settings."""
     g.add_argument("--allow", action="append", metavar="NAMES", help="only these entry points")
     g.add_argument("--deny", action="append", default=[], metavar="NAMES", help="never load")
     g.add_argument(
@@ -40,14 +59,6 @@ def add_plugin_options(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAMES",
         help="fail (exit 2) when one of these plugins is missing or broken",
-    )
-    g.add_argument(
-        "--strict-plugins",
-        action="store_true",
-        help="stop (exit 3) before evaluating when any plugin failed or ids conflict",
-    )
-    g.add_argument(
-        "--config", type=Path, metavar="JOB.toml", help="job file ([plugins], [rules] tables)"
     )
     g.add_argument(
         "--set",

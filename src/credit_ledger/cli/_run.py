@@ -26,6 +26,7 @@ from typing import Any
 
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import exit_code_for_result
+from credit_ledger.cli._plugins import add_selection_options
 from credit_ledger.jobs import Progress, RunResult, load_job, run
 from credit_ledger.plugins import PluginConfig, PluginSelection
 from credit_ledger.rules import Severity
@@ -89,17 +90,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the result summary as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
     g = p.add_argument_group("plugins", "CLI > CREDIT_LEDGER_PLUGINS_* > the job's [plugins]")
-    g.add_argument("--allow", action="append", metavar="NAMES", help="only these entry points")
-    g.add_argument("--deny", action="append", default=[], metavar="NAMES", help="never load")
-    g.add_argument("--require", action="append", default=[], metavar="NAMES")
-    g.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        dest="settings",
-        help="override a plugin setting",
-    )
+    add_selection_options(g)
     p.set_defaults(handler=_run)
 
 
