@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint bench bench-quick clean
 
-$(STAMP): pyproject.toml plugins/credit-ledger-example/pyproject.toml
+$(STAMP): pyproject.toml setup.py src/credit_ledger/_kernels/_native.c plugins/credit-ledger-example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"

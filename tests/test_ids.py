@@ -467,25 +467,3 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(ids, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 15
     assert result.failed == 0
-
-
-# -- the numpy kernels agree with the plain-Polars reference expressions ------------------------
-
-_KERNEL_TEXT = st.one_of(
-    st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYIOZSVa*-", min_size=16, max_size=19),
-    st.sampled_from(["91110000600037341L", "11140800558745220K", "360426199101010071", ""]),
-    st.none(),
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(_KERNEL_TEXT, min_size=1, max_size=40))
-def test_kernels_match_reference_expressions(values: list[str | None]) -> None:
-    frame = pl.DataFrame({"c": values}, schema={"c": pl.String})
-    for level in ("format", "checksum", "strict"):
-        got = frame.select(ids.uscc_expr(pl.col("c"), level=level))["c"].to_list()
-        want = frame.select(ids._uscc_reference(pl.col("c"), level=level))["c"].to_list()
-        assert got == [None if v is None else w for v, w in zip(values, want, strict=True)]
-    got = frame.select(ids._ric_full(pl.col("c")))["c"].to_list()
-    want = frame.select(ids._ric_reference(pl.col("c")))["c"].to_list()
-    assert got == [None if v is None else w for v, w in zip(values, want, strict=True)]

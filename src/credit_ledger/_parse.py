@@ -15,6 +15,7 @@ import numpy.typing as npt
 import polars as pl
 
 from credit_ledger import _kernels, ids
+from credit_ledger._kernels import EMPTY
 from credit_ledger.kinds import Field
 
 _TRUE = ["是", "true", "t", "yes", "y", "1", "有"]
@@ -26,7 +27,7 @@ def fold_width(series: pl.Series) -> pl.Series:
 
     Normalising only the rows that need it keeps clean columns at the cost of one scan.
     """
-    rows = _kernels.full_width_rows(series)
+    rows = _kernels.rows(_kernels.text_flags(series, _kernels.WIDE), _kernels.WIDE)
     if len(rows) == 0:
         return series
     return series.clone().scatter(rows, series.gather(rows).str.normalize("NFKC"))
@@ -41,25 +42,35 @@ def _strip(
 
 def trim(series: pl.Series) -> pl.Series:
     """Strip white space; empty text becomes null. Only rows that need it are touched."""
-    return _strip(series, *_kernels.untrimmed_rows(series))
+    flags = _kernels.text_flags(series, _kernels.EDGE_SPACE)
+    return _strip(series, _kernels.rows(flags, _kernels.EDGE_SPACE), _kernels.rows(flags, EMPTY))
 
 
 def _folds_width(f: Field) -> bool:
     return f.normalize == "case_no" or f.dtype not in ("str", "date") or f.enum is not None
 
 
-def _fold_and_trim(f: Field, series: pl.Series, text: _kernels.Buffers) -> pl.Series:
-    """The byte-level cleaning of one column, from buffers already taken: codes folded and
-    compacted, or text width-folded (where the field asks) and trimmed."""
+def _wanted(f: Field) -> int:
+    """The flags :func:`_fold_and_trim` and the encoding check read for field ``f``."""
+    if f.normalize == "none":
+        return _kernels.REPLACEMENT
     if f.normalize == "code":
-        return ids._fold_codes(series, text)
-    untrimmed, empty = _kernels.untrimmed_rows(text)
+        return _kernels.UNCLEAN | _kernels.NON_ASCII | _kernels.REPLACEMENT
+    return _kernels.EDGE_SPACE | _kernels.REPLACEMENT | (_kernels.WIDE if _folds_width(f) else 0)
+
+
+def _fold_and_trim(f: Field, series: pl.Series, flags: npt.NDArray[np.uint8]) -> pl.Series:
+    """The byte-level cleaning of one column, from its :func:`credit_ledger._kernels.text_flags`:
+    codes folded and compacted, or text width-folded (where the field asks) and trimmed."""
+    if f.normalize == "code":
+        return ids._fold_codes(series, flags)
+    untrimmed = _kernels.EDGE_SPACE
     if _folds_width(f):
-        wide = _kernels.full_width_rows(text)
+        wide = _kernels.rows(flags, _kernels.WIDE)
         if len(wide):
             series = series.clone().scatter(wide, series.gather(wide).str.normalize("NFKC"))
-            untrimmed = np.union1d(untrimmed, wide)
-    return _strip(series, untrimmed, empty)
+            untrimmed |= _kernels.WIDE
+    return _strip(series, _kernels.rows(flags, untrimmed), _kernels.rows(flags, EMPTY))
 
 
 def _finish(f: Field, text: pl.Expr) -> pl.Expr:
@@ -87,7 +98,7 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
     if f.normalize == "none":
         return text
     cleaned = text.map_batches(
-        lambda s: _fold_and_trim(f, s, _kernels.buffers(s)),
+        lambda s: _fold_and_trim(f, s, _kernels.text_flags(s, _wanted(f))),
         return_dtype=pl.String,
         is_elementwise=True,
     )
@@ -101,10 +112,9 @@ INSPECTED = pl.Struct({TEXT: pl.String, UNDECODABLE: pl.Boolean})
 
 
 def _inspect(f: Field, series: pl.Series) -> pl.Series:
-    text = _kernels.buffers(series)
-    undecodable = np.zeros(len(series), dtype=np.bool_)
-    undecodable[_kernels.replacement_rows(text)] = True
-    cleaned = series if f.normalize == "none" else _fold_and_trim(f, series, text)
+    flags = _kernels.text_flags(series, _wanted(f))
+    undecodable = (flags & _kernels.REPLACEMENT) != 0
+    cleaned = series if f.normalize == "none" else _fold_and_trim(f, series, flags)
     return pl.DataFrame({TEXT: cleaned, UNDECODABLE: undecodable}).to_struct(series.name)
 
 
@@ -112,8 +122,8 @@ def inspected_text(f: Field, col: pl.Expr) -> tuple[pl.Expr, Callable[[pl.Expr],
     """One pass over a text column's bytes: a struct of the byte-level cleaned text and whether
     the value held U+FFFD, plus the function that finishes the text from the struct column.
 
-    Equivalent to :func:`normalized_text` and :func:`credit_ledger._kernels.replacement_rows`,
-    with the column's Arrow buffers taken once.
+    Equivalent to :func:`normalized_text` and :func:`credit_ledger._kernels.replacement_char_rows`,
+    with the column's bytes read once.
     """
     inspected = col.cast(pl.String).map_batches(
         partial(_inspect, f), return_dtype=INSPECTED, is_elementwise=True

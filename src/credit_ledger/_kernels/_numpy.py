@@ -1,13 +1,9 @@
-"""Identifier kernels over Arrow string buffers, with numpy.
+"""The kernels in numpy over Arrow string buffers: the fallback where ``_native`` was not built.
 
 A credit code check written as Polars string expressions costs more than reading the file
 (one string pass per step). Here the bytes of every 18-character value are gathered into a
 fixed-width ``uint8`` matrix, in chunks of 65,536 rows so no temporary grows with the input,
-and the format, GB 32100 and GB 11714 checks become table look-ups and one matrix product.
-
-The functions take and return ``pl.Series`` and are used through ``Expr.map_batches`` by
-:mod:`credit_ledger.ids`; the Polars-expression definitions there are the reference they are
-tested against.
+and the format, GB 32100 and GB 11714 checks become table look-ups and weighted sums.
 """
 
 from __future__ import annotations
@@ -19,6 +15,16 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
+
+from credit_ledger._kernels._flags import (
+    ALL,
+    EDGE_SPACE,
+    EMPTY,
+    NON_ASCII,
+    REPLACEMENT,
+    UNCLEAN,
+    WIDE,
+)
 
 _CHUNK = 1 << 16
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -319,14 +325,32 @@ def full_width_rows(series: Text) -> npt.NDArray[np.int64]:
     return _sequence_rows(series, ((0xEF,), (0xBC, 0xBD)), ((0xE3,), (0x80,), (0x80,)))
 
 
-def unclean_code_rows(series: Text) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """(rows holding a byte other than 0-9, A-Z or '*', rows that are empty) of a code column."""
+def _rows_with_byte(
+    series: Text, good: Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.bool_]]
+) -> npt.NDArray[np.int64]:
+    """Rows holding a byte for which ``good`` is False."""
     offsets, data, valid = buffers(series)
-    text = data[offsets[0] : offsets[-1]]
-    clean = _is_digit(text) | ((text - np.uint8(65)) < 26) | (text == ord("*"))
-    bad = offsets[0] + np.flatnonzero(~clean)
-    empty: npt.NDArray[np.int64] = np.flatnonzero((np.diff(offsets) == 0) & valid)
-    return _rows_of(bad, offsets), empty
+    lo = offsets[0]
+    text = data[lo : offsets[-1]]
+    # One segment per row with bytes (null rows included, so no row absorbs their bytes).
+    rows = np.flatnonzero(np.diff(offsets) > 0)
+    if len(rows) == 0:
+        return rows
+    bad = np.logical_or.reduceat(~good(text), offsets[rows] - lo)
+    found: npt.NDArray[np.int64] = rows[bad & valid[rows]]
+    return found
+
+
+def unclean_code_rows(series: Text) -> npt.NDArray[np.int64]:
+    """Rows holding a byte other than 0-9, A-Z or '*' (not a clean code)."""
+    return _rows_with_byte(
+        series, lambda text: _is_digit(text) | ((text - np.uint8(65)) < 26) | (text == ord("*"))
+    )
+
+
+def non_ascii_rows(series: Text) -> npt.NDArray[np.int64]:
+    """Rows holding a byte of 0x80 or more."""
+    return _rows_with_byte(series, lambda text: text < 0x80)
 
 
 def _byte_set(*values: int) -> npt.NDArray[np.bool_]:
@@ -370,34 +394,27 @@ def untrimmed_rows(series: Text) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
     return rows, empty
 
 
-def rewrite_rows(
-    series: pl.Series,
-    rows: npt.NDArray[np.int64],
-    empty: npt.NDArray[np.int64],
-    fix: Callable[[pl.Series], pl.Series],
-) -> pl.Series:
-    """``series`` with ``fix`` applied to ``rows`` only and the ``empty`` rows set to null; a
-    fixed value left empty becomes null too. The series itself when there is nothing to do."""
-    if len(rows) == 0 and len(empty) == 0:
-        return series
-    out = series.clone()
-    if len(empty):
-        out = out.scatter(empty, None)
-    if len(rows):
-        fixed = fix(out.gather(rows))
-        out = out.scatter(
-            rows, pl.select(pl.when(fixed.str.len_bytes() > 0).then(fixed)).to_series()
-        )
-    return out
-
-
 def replacement_rows(series: Text) -> npt.NDArray[np.int64]:
     """Rows holding U+FFFD, what lossy decoding leaves for undecodable bytes."""
     return _sequence_rows(series, ((0xEF,), (0xBF,), (0xBD,)))
 
 
-def replacement_char_rows(series: pl.Series) -> pl.Series:
-    """True for values holding U+FFFD (see :func:`replacement_rows`)."""
-    out = np.zeros(len(series), dtype=np.bool_)
-    out[replacement_rows(series)] = True
-    return pl.Series(series.name, out, dtype=pl.Boolean)
+def text_flags(series: pl.Series, wanted: int = ALL) -> npt.NDArray[np.uint8]:
+    """Per-row flags (see :mod:`credit_ledger._kernels`), only those ``wanted`` besides
+    ``EMPTY``; ``EDGE_SPACE`` may be set on rows that only look as if they start or end with
+    white space."""
+    text = buffers(series)
+    flags = np.zeros(len(series), dtype=np.uint8)
+    untrimmed, empty = untrimmed_rows(text)
+    if wanted & EDGE_SPACE:
+        flags[untrimmed] |= EDGE_SPACE
+    if wanted & UNCLEAN:
+        flags[unclean_code_rows(text)] |= UNCLEAN
+    if wanted & NON_ASCII:
+        flags[non_ascii_rows(text)] |= NON_ASCII
+    if wanted & WIDE:
+        flags[full_width_rows(text)] |= WIDE
+    if wanted & REPLACEMENT:
+        flags[replacement_rows(text)] |= REPLACEMENT
+    flags[empty] = EMPTY
+    return flags

@@ -1,0 +1,134 @@
+"""Byte kernels over Polars string columns: text inspection, identifier checks, dates.
+
+Written as Polars string expressions, a credit code check or a trim-and-fold pass costs more
+than reading the file. These kernels read each column's bytes once instead. Two
+implementations compute the same results:
+
+- ``_native`` (C, compiled when the package is installed; releases the GIL), used when built;
+- :mod:`._numpy` (numpy over Arrow buffers), the fallback where no C compiler was available.
+
+``CREDIT_LEDGER_KERNELS=numpy`` in the environment selects the fallback. Tests compare both
+with plain Polars expressions (the references in :mod:`credit_ledger.ids` and
+:mod:`credit_ledger._parse`).
+
+The functions take and return ``pl.Series`` and run inside ``Expr.map_batches``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from types import ModuleType
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from credit_ledger._kernels import _numpy
+from credit_ledger._kernels._flags import (
+    ALL,
+    EDGE_SPACE,
+    EMPTY,
+    NON_ASCII,
+    REPLACEMENT,
+    UNCLEAN,
+    WIDE,
+)
+
+__all__ = [
+    "ALL",
+    "BACKEND",
+    "EDGE_SPACE",
+    "EMPTY",
+    "NON_ASCII",
+    "REPLACEMENT",
+    "UNCLEAN",
+    "WIDE",
+    "iso_dates",
+    "replacement_char_rows",
+    "rewrite_rows",
+    "ric_valid",
+    "rows",
+    "text_flags",
+    "uscc_valid",
+]
+
+
+def _backend() -> tuple[str, ModuleType]:
+    if os.environ.get("CREDIT_LEDGER_KERNELS", "").lower() != "numpy":
+        try:
+            from credit_ledger._kernels import _compiled  # noqa: PLC0415
+        except ImportError:
+            pass
+        else:
+            return "native", _compiled
+    return "numpy", _numpy
+
+
+BACKEND, _impl = _backend()
+"""Which implementation runs: ``"native"`` or ``"numpy"``."""
+
+
+def text_flags(series: pl.Series, wanted: int = ALL) -> npt.NDArray[np.uint8]:
+    """One byte of flags per row (``EMPTY``, ``EDGE_SPACE``, ``WIDE``, ``REPLACEMENT``,
+    ``UNCLEAN``, ``NON_ASCII``); 0 for nulls. Flags not ``wanted`` may be left unset.
+    ``EDGE_SPACE`` may over-report (the numpy fallback): callers strip the flagged rows and
+    keep what does not change."""
+    flags: npt.NDArray[np.uint8] = _impl.text_flags(series, wanted)
+    return flags
+
+
+def rows(flags: npt.NDArray[np.uint8], flag: int) -> npt.NDArray[np.int64]:
+    """Row numbers whose flags hold any bit of ``flag``."""
+    found: npt.NDArray[np.int64] = np.flatnonzero(flags & flag)
+    return found
+
+
+def uscc_valid(series: pl.Series, level: Literal["format", "checksum", "strict"]) -> pl.Series:
+    """USCC validity of each (normalised) value at ``level``; null in, null out."""
+    valid: pl.Series = _impl.uscc_valid(series, level)
+    return valid
+
+
+def ric_valid(series: pl.Series) -> pl.Series:
+    """Validity of each unmasked resident ID number (format, birth date, check character)."""
+    valid: pl.Series = _impl.ric_valid(series)
+    return valid
+
+
+def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日`` values; returns (dates, parsed)
+    where ``parsed`` is False for the values left to a slower parser (other spellings, invalid
+    dates, nulls)."""
+    parsed: tuple[pl.Series, pl.Series] = _impl.iso_dates(series)
+    return parsed
+
+
+def replacement_char_rows(series: pl.Series) -> pl.Series:
+    """True for values holding U+FFFD, what lossy decoding leaves for undecodable bytes."""
+    return pl.Series(series.name, (text_flags(series) & REPLACEMENT) != 0, dtype=pl.Boolean)
+
+
+def rewrite_rows(
+    series: pl.Series,
+    rows: npt.NDArray[np.int64],
+    empty: npt.NDArray[np.int64],
+    fix: Callable[[pl.Series], pl.Series],
+) -> pl.Series:
+    """``series`` with ``fix`` applied to ``rows`` only and the ``empty`` rows set to null; a
+    fixed value left empty becomes null too. The series itself when there is nothing to do."""
+    if len(rows) == 0 and len(empty) == 0:
+        return series
+    out = series
+    if len(empty):  # a mask, not a scatter: often half the rows of an optional column
+        blank = np.zeros(len(series), dtype=np.bool_)
+        blank[empty] = True
+        out = pl.select(pl.when(~pl.lit(pl.Series(blank))).then(series)).to_series()
+        out = out.alias(series.name)
+    if len(rows):
+        fixed = fix(out.gather(rows))
+        out = out.scatter(
+            rows, pl.select(pl.when(fixed.str.len_bytes() > 0).then(fixed)).to_series()
+        )
+    return out

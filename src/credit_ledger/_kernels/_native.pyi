@@ -1,0 +1,9 @@
+def text_flags(
+    views: int, data: int, validity: int, offset: int, length: int, out: int, /
+) -> None: ...
+def identifiers(
+    views: int, data: int, validity: int, offset: int, length: int, kind: int, out: int, /
+) -> None: ...
+def dates(
+    views: int, data: int, validity: int, offset: int, length: int, days: int, parsed: int, /
+) -> None: ...
