@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import cache
 
 import polars as pl
 
@@ -178,16 +179,31 @@ def _fired(fact: str) -> pl.Expr:
     return pl.col(fact) > 0 if fact in _COUNTS else pl.col(fact)
 
 
-def _reason_list(
-    reasons: Sequence[tuple[str, str, str, str]], extra: pl.Expr | None = None
-) -> pl.Expr:
-    items = []
-    for rule_id, _kind, fact, _title in reasons:
-        cond = _fired(fact)
-        if extra is not None:
-            cond = cond & extra
-        items.append(pl.when(cond).then(pl.lit(rule_id)))
-    return pl.concat_list(items).list.drop_nulls()
+def _subsets(rule_ids: Sequence[str]) -> list[list[str]]:
+    """Entry ``m`` lists the ids whose bit is set in ``m``, in order."""
+    return [
+        [rule_id for i, rule_id in enumerate(rule_ids) if m >> i & 1]
+        for m in range(1 << len(rule_ids))
+    ]
+
+
+def _bits(conditions: Sequence[pl.Expr]) -> pl.Expr:
+    return pl.sum_horizontal(
+        [c.fill_null(False).cast(pl.Int32) * (1 << i) for i, c in enumerate(conditions)]
+    )
+
+
+_C_IDS = (_C[0][0], _C[1][0], "classes.c_active_penalties")
+_SCORE_IDS = tuple(r[0] for r in (*_SCORE, *_RECENT))
+
+
+@cache
+def _reason_lists() -> pl.Series:
+    """Every possible ``class_reasons``: the subsets of the D reasons, then of the C reasons,
+    then of the score and recent reasons. A row picks its list by index, which is much
+    cheaper than building a list per row."""
+    lists = [*_subsets([r[0] for r in _D]), *_subsets(_C_IDS), *_subsets(_SCORE_IDS)]
+    return pl.Series("class_reasons", lists, dtype=pl.List(pl.String()))
 
 
 _WEIGHTS = (
@@ -243,16 +259,25 @@ def grade(ctx: RunContext) -> list[list[pl.Expr]]:
         .then(pl.lit("C"))
         .otherwise(pl.lit("D"))
     )
-    c_items = [pl.when(_fired(f)).then(pl.lit(i)) for i, _, f, _ in _C[:2]]
-    c_items.append(pl.when(many).then(pl.lit("classes.c_active_penalties")))
     blocked_a = (points >= w["threshold_a"]) & recent
-    reasons = (
+    d_count, c_count = 1 << len(_D), 1 << len(_C_IDS)
+    index = (
         pl.when(d_any)
-        .then(_reason_list(_D))
+        .then(_bits([_fired(f) for _, _, f, _ in _D]))
         .when(c_any)
-        .then(pl.concat_list(c_items).list.drop_nulls())
-        .otherwise(_reason_list(_SCORE).list.concat(_reason_list(_RECENT, blocked_a)))
+        .then(d_count + _bits([*(_fired(f) for _, _, f, _ in _C[:2]), many]))
+        .otherwise(
+            d_count
+            + c_count
+            + _bits(
+                [
+                    *(_fired(f) for _, _, f, _ in _SCORE),
+                    *(_fired(f) & blocked_a for _, _, f, _ in _RECENT),
+                ]
+            )
+        )
     )
+    reasons = pl.lit(_reason_lists()).gather(index)
     ratios = dict(e.split("=") for e in _settings.get(ctx, "classes.inspection_ratios", tuple))
     ratio: pl.Expr = pl.lit(None, dtype=pl.Decimal(38, 2))
     for letter, value in ratios.items():
