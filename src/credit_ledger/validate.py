@@ -32,6 +32,8 @@ _RAW = "__raw__"
 _INSPECTED = "__inspected__"
 _NORM = "__norm__"
 _FAIL = "__fail__"
+_QUARANTINED = "__quarantined__"
+_CHECK = "__check__"
 # The result is materialised anyway, and the in-memory engine evaluates the many
 # per-column expressions (and the numpy kernels, once per column) faster than streaming.
 _ENGINE: Final = "in-memory"
@@ -217,6 +219,24 @@ def _known_duplicates(
     return CheckPlan(reason=plan.reason, failed=known)
 
 
+def _reasons(flags: pl.DataFrame, plans: list[CheckPlan]) -> pl.Series:
+    """The reasons of each failing row, in the order of ``plans``, from its failure flags (one
+    column per plan): the flags in long form, one row per failure, grouped back. A list built
+    per row from every plan would cost more than the rest of the validation."""
+    reason_of = {c: p.reason for p, c in zip(plans, flags.columns, strict=True)}
+    long = (
+        flags.with_row_index(_QUARANTINED)
+        .unpivot(index=_QUARANTINED, variable_name=_CHECK, value_name=_FAIL)
+        .filter(pl.col(_FAIL))
+    )
+    # Rows keep their order within a group, and the flags were unpivoted plan by plan.
+    grouped = long.group_by(_QUARANTINED).agg(
+        pl.col(_CHECK).replace_strict(reason_of, return_dtype=pl.String).alias(REASONS)
+    )
+    ordered = pl.DataFrame({_QUARANTINED: pl.int_range(flags.height, eager=True, dtype=pl.UInt32)})
+    return ordered.join(grouped, on=_QUARANTINED, how="left").sort(_QUARANTINED)[REASONS]
+
+
 def validate(
     frame: pl.LazyFrame | pl.DataFrame,
     *,
@@ -321,11 +341,8 @@ def validate(
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
     )
     kept = [*canonical, *(d.meta.output_name() for d in derived), *extras, SOURCE, ROW]
-    reasons = pl.concat_list(
-        [pl.when(pl.col(c)).then(pl.lit(p.reason)) for p, c in zip(plans, fail_cols, strict=True)]
-    ).list.drop_nulls()
     # One query for both outputs: the checks run once (common subplan), the two filters after.
-    valid, quarantine = pl.collect_all(
+    valid, failing = pl.collect_all(
         [
             checked.filter(~pl.col(_FAIL)).select(kept),
             checked.filter(pl.col(_FAIL)).select(
@@ -334,10 +351,13 @@ def validate(
                 SOURCE,
                 ROW,
                 *tail,
-                reasons.alias(REASONS),
+                *fail_cols,
             ),
         ],
         engine=_ENGINE,
+    )
+    quarantine = failing.drop(fail_cols).with_columns(
+        _reasons(failing.select(fail_cols), plans).alias(REASONS)
     )
     counts = (
         quarantine.select(pl.col(REASONS).explode().alias("reason"))
