@@ -151,23 +151,15 @@ static uint8_t scan(const uint8_t *p, int32_t n) {
     return flags;
 }
 
-/* Values of dictionary-encoded Parquet pages point into a shared buffer in no particular
- * order: fetch a few rows ahead so the scan does not wait for memory on each row. */
-#define AHEAD 16
-
-static inline void prefetch(const Strings *s, Py_ssize_t i) {
-    if (i < s->length) {
-        int32_t n;
-        __builtin_prefetch(value(s, i, &n));
-    }
-}
-
 static void text_flags_chunk(const Strings *s, uint8_t *out) {
     for (Py_ssize_t i = 0; i < s->length; i++) {
-        prefetch(s, i + AHEAD);
+        if (!is_valid(s, i)) {
+            out[i] = 0;
+            continue;
+        }
         int32_t n;
         const uint8_t *p = value(s, i, &n);
-        out[i] = !is_valid(s, i) ? 0 : n == 0 ? EMPTY : scan(p, n);
+        out[i] = n == 0 ? EMPTY : scan(p, n);
     }
 }
 
@@ -257,9 +249,9 @@ static uint8_t ric_one(const uint8_t *p) {
 /* out[i] = 1 where row i is exactly 18 bytes and passes; 0 elsewhere (nulls included). */
 static void identifiers_chunk(const Strings *s, int kind, uint8_t *out) {
     for (Py_ssize_t i = 0; i < s->length; i++) {
-        int32_t n;
-        const uint8_t *p = value(s, i, &n);
-        if (n != 18 || !is_valid(s, i)) {
+        int32_t n = 0;
+        const uint8_t *p = is_valid(s, i) ? value(s, i, &n) : NULL;
+        if (n != 18) {
             out[i] = 0;
             continue;
         }
@@ -333,10 +325,12 @@ static int parse_date(const uint8_t *p, int32_t n, int32_t *days) {
 
 static void dates_chunk(const Strings *s, int32_t *days, uint8_t *parsed) {
     for (Py_ssize_t i = 0; i < s->length; i++) {
+        days[i] = 0;
+        parsed[i] = 0;
+        if (!is_valid(s, i)) continue;
         int32_t n;
         const uint8_t *p = value(s, i, &n);
-        days[i] = 0;
-        parsed[i] = is_valid(s, i) && parse_date(p, n, &days[i]);
+        parsed[i] = (uint8_t)parse_date(p, n, &days[i]);
     }
 }
 
