@@ -590,6 +590,11 @@ class PluginManager:
 
     # -- notifications -------------------------------------------------------------------------
 
+    def listens(self, hook: str) -> bool:
+        """Whether any active plugin implements notification ``hook``."""
+        self.load()
+        return bool(getattr(self._pm.hook, hook).get_hookimpls())
+
     def notify(self, hook: str, **kwargs: object) -> list[str]:
         """Call a notification hook on every active plugin; return their errors (never raise)."""
         if hook not in hookspecs.NOTIFICATION_HOOKS:
@@ -616,8 +621,10 @@ class _Notifier:
             "credit_ledger_rule_error", run=run, rule_id=rule_id, plugin=plugin, error=error
         )
 
-    def run_finished(self, run: RunInfo, report: RunReport) -> list[str]:
-        return self._m.notify("credit_ledger_run_finished", run=run, report=report)
+    def run_finished(self, run: RunInfo, report: Callable[[], RunReport]) -> list[str]:
+        if not self._m.listens("credit_ledger_run_finished"):
+            return []  # building the report costs a pass over the findings
+        return self._m.notify("credit_ledger_run_finished", run=run, report=report())
 
 
 def _identity(obj: object) -> object:

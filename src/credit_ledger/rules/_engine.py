@@ -738,7 +738,7 @@ def evaluate_many(
         fail_on=Severity(fail_on),
     )
     if notifier is not None:
-        late = notifier.run_finished(info, result.report())
+        late = notifier.run_finished(info, result.report)
         if late:
             result = dataclasses.replace(result, notices=(*result.notices, *late))
     return result

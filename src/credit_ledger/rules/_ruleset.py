@@ -3,7 +3,7 @@ and what went wrong while collecting them (failed plugins, conflicting ids)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
@@ -29,8 +29,8 @@ class Notifier(Protocol):
         """Tell listeners a rule could not be evaluated."""
         ...
 
-    def run_finished(self, run: RunInfo, report: RunReport) -> list[str]:
-        """Tell listeners a run finished."""
+    def run_finished(self, run: RunInfo, report: Callable[[], RunReport]) -> list[str]:
+        """Tell listeners a run finished; ``report`` is called only if anyone listens."""
         ...
 
 
