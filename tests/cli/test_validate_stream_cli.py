@@ -40,6 +40,19 @@ def test_streams_to_parts_with_duplicates_across_batches(
         "part-00000.parquet",
         "part-00001.parquet",
     ]
+    written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert {k: written[k] for k in summary if k != "file"} == {
+        k: v for k, v in summary.items() if k != "file"
+    }
+    assert (written["batches"], written["batch_rows"], written["files"]) == (3, 3, [str(path)])
+    # progress on stderr, one line per batch; JSON lines with --log-format json
+    assert proc.stderr.count("rows so far") == 3
+    logs = _cli(
+        "validate", path, "--kind", "dishonest_debtor", "--out", out, "--log-format", "json"
+    ).stderr.splitlines()
+    assert [json.loads(line)["logger"] for line in logs] == ["credit_ledger.streaming"] * 2
+    quiet = _cli("validate", path, "--kind", "dishonest_debtor", "--out", out, "-q")
+    assert quiet.stderr == ""
 
 
 def test_all_valid_exits_zero(debtor_csv: Callable[..., Path], tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ duplicates across batches and files included; real files, small batches."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -16,6 +17,7 @@ from credit_ledger.errors import (
     SourceNotFoundError,
     UsageError,
 )
+from credit_ledger.streaming import SUMMARY_FILE
 from credit_ledger.synth import generate_frames
 from tests.conftest import debtor, write_csv
 
@@ -145,6 +147,9 @@ def test_all_valid_gives_an_empty_quarantine_part_and_replaces_old_outputs(
     assert "_reasons" in _parts(out / "quarantine").columns
     assert _parts(out / "valid")["_row"].to_list() == list(range(1, 8))
     assert not list(out.glob(".*"))  # no staging left behind
+    written = json.loads((out / SUMMARY_FILE).read_text(encoding="utf-8"))
+    assert written["rows_in"] == written["rows_valid"] == 7
+    assert (written["batches"], written["files"]) == (3, [str(path)])
 
 
 def test_bad_input_fails_like_validate_and_writes_nothing(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import datetime as dt
 import json
 import logging
 import sys
@@ -26,44 +25,13 @@ from typing import Any
 
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import exit_code_for_result
+from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._plugins import add_selection_options
 from credit_ledger.jobs import Progress, RunResult, load_job, run
 from credit_ledger.plugins import PluginConfig, PluginSelection
 from credit_ledger.rules import Severity
 
-__all__ = ["JsonFormatter", "configure_logging", "register"]
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per log record: ``ts``, ``level``, ``logger``, ``message``."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        """Format ``record`` as a JSON line."""
-        return json.dumps(
-            {
-                "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
-                    timespec="milliseconds"
-                ),
-                "level": record.levelname.lower(),
-                "logger": record.name,
-                "message": record.getMessage(),
-            },
-            ensure_ascii=False,
-        )
-
-
-def configure_logging(log_format: str, *, quiet: bool = False) -> logging.Handler:
-    """Send the library's logs to stderr as text or JSON lines; returns the handler."""
-    handler = logging.StreamHandler(sys.stderr)
-    if log_format == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("credit-ledger: %(levelname)s: %(message)s"))
-    root = logging.getLogger("credit_ledger")
-    root.handlers = [handler]
-    root.setLevel(logging.WARNING if quiet else logging.INFO)
-    root.propagate = False
-    return handler
+__all__ = ["register"]
 
 
 def register(sub: Any) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from credit_ledger.cli._exit import FINDINGS, OK
+from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._output import write_parquet
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
@@ -60,6 +61,13 @@ def register(sub: Any) -> None:
         help=f"rows per batch with --out (default {DEFAULT_BATCH_ROWS:,})",
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="stderr log format of the progress of --out (default text)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="with --out: no progress logs")
     p.set_defaults(handler=_run)
 
 
@@ -69,6 +77,7 @@ def _summary(args: argparse.Namespace) -> ValidationSummary:
             raise UsageError(
                 "--out writes valid rows and quarantine itself: drop --valid and --quarantine"
             )
+        configure_logging(args.log_format, quiet=args.quiet)
         return validate_to_parquet(
             args.file,
             kind=args.kind,

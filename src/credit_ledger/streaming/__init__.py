@@ -8,6 +8,11 @@ the unique columns.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import tempfile
+import time
 from collections import Counter
 from os import PathLike
 from pathlib import Path
@@ -15,7 +20,7 @@ from typing import Final
 
 import pandera.polars as pa
 
-from credit_ledger.errors import UsageError
+from credit_ledger.errors import OutputError, UsageError
 from credit_ledger.ingest import read
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.streaming._duplicates import duplicated_values
@@ -23,7 +28,12 @@ from credit_ledger.streaming._parts import PartWriter
 from credit_ledger.streaming._sources import Source, batches, source_files
 from credit_ledger.validate import ValidationSummary, validate
 
-__all__ = ["DEFAULT_BATCH_ROWS", "validate_to_parquet"]
+__all__ = ["DEFAULT_BATCH_ROWS", "SUMMARY_FILE", "validate_to_parquet"]
+
+log = logging.getLogger("credit_ledger.streaming")
+
+SUMMARY_FILE: Final = "summary.json"
+"""Written into the output directory when a run completes, after the parts are published."""
 
 DEFAULT_BATCH_ROWS: Final = 100_000
 """Rows per batch: about 350 MB of working memory for the widest built-in kind; larger batches
@@ -39,6 +49,26 @@ def _summary(kind: str, results: Counter[str], reasons: Counter[str]) -> Validat
         rows_quarantined=results["rows_quarantined"],
         by_reason=dict(ordered),
     )
+
+
+def _write_summary(out_dir: Path, content: dict[str, object]) -> None:
+    """Replace ``summary.json`` in one rename, so a reader never sees half of it."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".summary-", suffix=".json", dir=out_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(content, fh, ensure_ascii=False, indent=2)
+        Path(tmp).replace(out_dir / SUMMARY_FILE)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir / SUMMARY_FILE}: {exc.strerror or exc}") from None
+
+
+def _remove_summary(out_dir: Path) -> None:
+    try:
+        (out_dir / SUMMARY_FILE).unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot remove {out_dir / SUMMARY_FILE}: {exc.strerror or exc}"
+        ) from None
 
 
 def validate_to_parquet(
@@ -64,11 +94,15 @@ def validate_to_parquet(
 
         valid/part-NNNNN.parquet        the valid rows of batch NNNNN (as ``result.valid``)
         quarantine/part-NNNNN.parquet   its quarantined rows, with ``_reasons``
+        summary.json                    the summary, the files read, batches and seconds
 
     Batches without rows of an output write no part; an output with no rows at all gets one
     empty part, so it can always be scanned (``pl.scan_parquet(out_dir / "valid")``). Both
     directories are replaced when the run completes; an interrupted run leaves the previous
-    ones untouched.
+    ones untouched. ``summary.json`` is removed before they are replaced and written after,
+    so when it is there it describes the parts beside it.
+
+    Progress goes to the ``credit_ledger.streaming`` logger, one INFO record per batch.
 
     Memory: one batch's validation and the previous batch's outputs (written in the
     background), and 8 bytes per input row during the duplicate search. CSV, Parquet and
@@ -105,10 +139,8 @@ def validate_to_parquet(
         raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
     record_kind = get_kind(kind)
     schema = schema if schema is not None else record_kind.cached_schema()
-    frames = [
-        read(path, kind=record_kind, encoding=encoding, sheet=sheet)
-        for path in source_files(source)
-    ]
+    paths = source_files(source)
+    frames = [read(path, kind=record_kind, encoding=encoding, sheet=sheet) for path in paths]
     # On no rows first: bad input (a missing column, validation disabled) fails before any
     # work, and the columns of an output that gets no rows are known. Once per set of columns.
     columns = [list(lf.collect_schema().items()) for lf in frames]
@@ -118,10 +150,18 @@ def validate_to_parquet(
         if i == 0 or columns[i] != columns[i - 1]
     ]
     empty = checked[-1]
+    started = time.perf_counter()
     duplicates = duplicated_values(frames, kind=record_kind, schema=schema, batch_rows=batch_rows)
+    log.info(
+        "%s: %d file(s); uniqueness pass done in %.1f s",
+        record_kind.name,
+        len(frames),
+        time.perf_counter() - started,
+    )
     rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    with PartWriter(Path(out_dir)) as writer:
+    out = Path(out_dir)
+    with PartWriter(out) as writer:
         number = 0
         for batch in batches(frames, batch_rows):
             result = validate(batch, kind=record_kind, schema=schema, duplicates=duplicates)
@@ -133,9 +173,30 @@ def validate_to_parquet(
             )
             reasons.update(result.summary.by_reason)
             number += 1
+            elapsed = time.perf_counter() - started
+            log.info(
+                "%s: batch %d, %d rows so far (%d quarantined), %.0f rows/s",
+                record_kind.name,
+                number,
+                rows["rows_in"],
+                rows["rows_quarantined"],
+                rows["rows_in"] / max(elapsed, 1e-9),
+            )
         unwritten = {"valid": empty.valid, "quarantine": empty.quarantine}
         writer.write(
             number, {k: v for k, v in unwritten.items() if not writer.written[k]}, empty=True
         )
+        _remove_summary(out)
         writer.publish()
-    return _summary(record_kind.name, rows, reasons)
+    summary = _summary(record_kind.name, rows, reasons)
+    _write_summary(
+        out,
+        {
+            **summary.to_dict(),
+            "files": [str(path) for path in paths],
+            "batches": number,
+            "batch_rows": batch_rows,
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+    )
+    return summary
