@@ -202,6 +202,13 @@ def _git(root: Path) -> dict[str, Any]:
     return {"commit": head, "dirty": bool(dirty)}
 
 
+def _kernels() -> str:
+    """Which byte kernels credit_ledger runs here: ``native`` (compiled) or ``numpy``."""
+    from credit_ledger import _kernels  # noqa: PLC0415
+
+    return _kernels.BACKEND
+
+
 def machine(root: Path) -> dict[str, Any]:
     """What the figures were measured on: cores, memory, CPU, OS and library versions."""
     return {
@@ -224,7 +231,12 @@ def machine(root: Path) -> dict[str, Any]:
             )
         },
         "git": _git(root),
-        "env": {k: os.environ[k] for k in ("POLARS_MAX_THREADS",) if k in os.environ},
+        "kernels": _kernels(),
+        "env": {
+            k: os.environ[k]
+            for k in ("POLARS_MAX_THREADS", "CREDIT_LEDGER_KERNELS")
+            if k in os.environ
+        },
     }
 
 

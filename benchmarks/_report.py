@@ -194,7 +194,8 @@ def _machine_lines(result: dict[str, Any]) -> list[str]:
         "",
         f"- CPU: {m['cpu_model']}; `nproc` = {m['nproc']}; memory {m['mem_total_gib']} GiB; "
         f"{m['os']}",
-        f"- Python {m['python']}; {libs}",
+        f"- Python {m['python']}; {libs}"
+        + (f"; credit_ledger kernels: {m['kernels']}" if m.get("kernels") else ""),
         _commit_line(git, result.get("git_end")),
         f"- Date: {result['started']} → {result['finished']} (UTC)",
         f"- Load average (1/5/15 min) at start {load['start']}, at end {load['end']}: these "
