@@ -6,7 +6,7 @@
  * row. The GIL is released while a chunk is scanned, so Polars runs the kernels of several
  * columns at once.
  *
- * The numpy kernels in credit_ledger/_kernels.py compute the same results and are used when
+ * The numpy kernels in credit_ledger/_kernels/_numpy.py compute the same results, used when
  * this module could not be built; tests check both against plain Polars expressions.
  */
 #define PY_SSIZE_T_CLEAN
