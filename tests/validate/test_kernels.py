@@ -1,7 +1,7 @@
 """The byte kernels agree with plain Polars on arbitrary text, in both implementations.
 
-Every value list is also checked as a slice, since an Arrow array may start at an offset, and
-with values longer than 12 bytes, which Arrow string views keep out of line.
+Every value list is also checked as a slice (an Arrow array may start at an offset) and split
+over two chunks, with values longer than 12 bytes, which Arrow string views keep out of line.
 """
 
 from __future__ import annotations
@@ -47,8 +47,13 @@ _VALUES = st.lists(_TEXT, min_size=1, max_size=25)
 
 
 def _both_layouts(values: list[str | None]) -> list[pl.Series]:
+    """The values as one array, as a slice of a longer one, and in two chunks."""
     series = pl.Series("c", ["pad", *values], dtype=pl.String)
-    return [pl.Series("c", values, dtype=pl.String), series.slice(1)]
+    half = len(values) // 2
+    chunked = pl.concat(
+        [pl.Series("c", values[:half], dtype=pl.String), series.slice(1 + half)], rechunk=False
+    )
+    return [pl.Series("c", values, dtype=pl.String), series.slice(1), chunked]
 
 
 def test_the_compiled_kernels_are_built() -> None:
