@@ -152,26 +152,38 @@ def _input_plans(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schem
     return inputs
 
 
-_PLANS: dict[tuple[int, int, tuple[tuple[str, pl.DataType], ...]], tuple[Any, ...]] = {}
+@dataclass(frozen=True)
+class _Plans:
+    kind: RecordKind  # kept with the entry, so its id stays its own
+    schema: pa.DataFrameSchema  # idem
+    inputs: _Inputs
+    checks: tuple[CheckPlan, ...]
+    derived: tuple[pl.Expr, ...]
+
+
+_PLANS: dict[tuple[int, int, tuple[tuple[str, pl.DataType], ...]], _Plans] = {}
 _PLANS_KEPT = 64
 
 
-def _plans_for(
-    kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema
-) -> tuple[_Inputs, list[CheckPlan]]:
-    """The input handling and check plans of ``kind`` under ``schema`` for input columns
-    ``present``, built once per combination: building the expressions costs about as much
-    as validating 50,000 rows. The kind and schema are kept with the entry, so their ids
-    stay theirs."""
+def _plans_for(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema) -> _Plans:
+    """The input handling, check plans and derived columns of ``kind`` under ``schema`` for
+    input columns ``present``, built once per combination (about 5 ms per kind, paid on every
+    batch of a streamed validation otherwise)."""
     key = (id(kind), id(schema), tuple(present.items()))
     hit = _PLANS.get(key)
     if hit is None:
         inputs = _input_plans(kind, schema, present)
-        hit = (kind, schema, inputs, [*inputs.plans, *check_plans(schema)])
+        hit = _Plans(
+            kind=kind,
+            schema=schema,
+            inputs=inputs,
+            checks=(*inputs.plans, *check_plans(schema)),
+            derived=tuple(_derived(kind, list(schema.columns))),
+        )
         if len(_PLANS) >= _PLANS_KEPT:
             _PLANS.pop(next(iter(_PLANS)), None)
         _PLANS[key] = hit
-    return hit[2], list(hit[3])  # a copy: the caller appends to it
+    return hit
 
 
 def _encoding_plan(inputs: _Inputs, column: str, raw: str, present: pl.Schema) -> CheckPlan | None:
@@ -219,22 +231,37 @@ def _known_duplicates(
     return CheckPlan(reason=plan.reason, failed=known)
 
 
-def _reasons(flags: pl.DataFrame, plans: list[CheckPlan]) -> pl.Series:
-    """The reasons of each failing row, in the order of ``plans``, from its failure flags (one
-    column per plan): the flags in long form, one row per failure, grouped back. A list built
-    per row from every plan would cost more than the rest of the validation."""
+def _reasons(flags: pl.DataFrame, plans: list[CheckPlan]) -> tuple[pl.Series, dict[str, int]]:
+    """The reasons of each failing row, in the order of ``plans``, and the number of rows per
+    reason, from the rows' failure flags (one column per plan).
+
+    The flags in long form, one row per failure, are grouped back by row and counted by
+    reason, in one query. A list built per row from every plan would cost more than the rest
+    of the validation.
+    """
+    if flags.height == 0:
+        return pl.Series(REASONS, [], dtype=pl.List(pl.String)), {}
     reason_of = {c: p.reason for p, c in zip(plans, flags.columns, strict=True)}
-    long = (
-        flags.with_row_index(_QUARANTINED)
-        .unpivot(index=_QUARANTINED, variable_name=_CHECK, value_name=_FAIL)
+    rows = flags.lazy().with_row_index(_QUARANTINED)
+    failures = (
+        rows.unpivot(index=_QUARANTINED, variable_name=_CHECK, value_name=_FAIL)
         .filter(pl.col(_FAIL))
+        .select(
+            _QUARANTINED,
+            pl.col(_CHECK).replace_strict(reason_of, return_dtype=pl.String).alias(REASONS),
+        )
     )
     # Rows keep their order within a group, and the flags were unpivoted plan by plan.
-    grouped = long.group_by(_QUARANTINED).agg(
-        pl.col(_CHECK).replace_strict(reason_of, return_dtype=pl.String).alias(REASONS)
+    per_row = rows.select(_QUARANTINED).join(
+        failures.group_by(_QUARANTINED).agg(REASONS), on=_QUARANTINED, how="left"
     )
-    ordered = pl.DataFrame({_QUARANTINED: pl.int_range(flags.height, eager=True, dtype=pl.UInt32)})
-    return ordered.join(grouped, on=_QUARANTINED, how="left").sort(_QUARANTINED)[REASONS]
+    counts = failures.group_by(REASONS).len().sort(["len", REASONS], descending=[True, False])
+    reasons, counted = pl.collect_all(
+        [per_row.sort(_QUARANTINED).select(REASONS), counts], engine=_ENGINE
+    )
+    return reasons[REASONS], dict(
+        zip(counted[REASONS].to_list(), counted["len"].to_list(), strict=True)
+    )
 
 
 def validate(
@@ -306,7 +333,8 @@ def validate(
     extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
     present = lf.collect_schema()
-    inputs, plans = _plans_for(record_kind, schema, present)
+    cached = _plans_for(record_kind, schema, present)
+    inputs, plans, derived = cached.inputs, list(cached.checks), list(cached.derived)
     if duplicates:
         plans = [_known_duplicates(p, schema, duplicates) for p in plans]
     for c in [*canonical, *extras]:
@@ -321,7 +349,6 @@ def validate(
         )
     fail_cols = [f"{_FAIL}{i}" for i in range(len(plans))]
     tail = [c for c in (OVERFLOW,) if c in names]
-    derived = _derived(record_kind, canonical)
     # Normalised text is dropped before collecting: only raw values (for the quarantine),
     # typed and derived values and the failure flags leave the query.
     checked = (
@@ -356,20 +383,13 @@ def validate(
         ],
         engine=_ENGINE,
     )
-    quarantine = failing.drop(fail_cols).with_columns(
-        _reasons(failing.select(fail_cols), plans).alias(REASONS)
-    )
-    counts = (
-        quarantine.select(pl.col(REASONS).explode().alias("reason"))
-        .group_by("reason")
-        .len()
-        .sort(["len", "reason"], descending=[True, False])
-    )
+    reasons, by_reason = _reasons(failing.select(fail_cols), plans)
+    quarantine = failing.drop(fail_cols).with_columns(reasons)
     summary = ValidationSummary(
         kind=record_kind.name,
         rows_in=valid.height + quarantine.height,
         rows_valid=valid.height,
         rows_quarantined=quarantine.height,
-        by_reason=dict(zip(counts["reason"].to_list(), counts["len"].to_list(), strict=True)),
+        by_reason=by_reason,
     )
     return ValidationResult(valid=valid, quarantine=quarantine, summary=summary)
