@@ -27,10 +27,8 @@ def fold_width(series: pl.Series) -> pl.Series:
 
     Normalising only the rows that need it keeps clean columns at the cost of one scan.
     """
-    rows = _kernels.rows(_kernels.text_flags(series, _kernels.WIDE), _kernels.WIDE)
-    if len(rows) == 0:
-        return series
-    return series.clone().scatter(rows, series.gather(rows).str.normalize("NFKC"))
+    flags = _kernels.text_flags(series, _kernels.WIDE)
+    return _kernels.nfkc_rows(series, _kernels.rows(flags, _kernels.WIDE))
 
 
 def _strip(
@@ -66,10 +64,8 @@ def _fold_and_trim(f: Field, series: pl.Series, flags: npt.NDArray[np.uint8]) ->
         return ids._fold_codes(series, flags)
     untrimmed = _kernels.EDGE_SPACE
     if _folds_width(f):
-        wide = _kernels.rows(flags, _kernels.WIDE)
-        if len(wide):
-            series = series.clone().scatter(wide, series.gather(wide).str.normalize("NFKC"))
-            untrimmed |= _kernels.WIDE
+        series = _kernels.nfkc_rows(series, _kernels.rows(flags, _kernels.WIDE))
+        untrimmed |= _kernels.WIDE
     return _strip(series, _kernels.rows(flags, untrimmed), _kernels.rows(flags, EMPTY))
 
 

@@ -107,6 +107,7 @@ _NOISE_CHARS: Final = (
     + "".join(map(chr, range(0x2010, 0x2016)))
 )
 _NOISE: Final = f"[{re.escape(_NOISE_CHARS)}]"
+_NOISE_LIST: Final = list(_NOISE_CHARS)  # for str.replace_many, cheaper than the regex
 _NOISE_RE: Final = re.compile(_NOISE)
 
 # --- kernel constants (see the module docstring) -----------------------------------------------
@@ -363,15 +364,12 @@ def _fold_codes(series: pl.Series, flags: npt.NDArray[np.uint8] | None = None) -
     # cheaper than the equivalent regex.
     if flags is None:
         flags = _kernels.text_flags(series, _kernels.UNCLEAN | _kernels.NON_ASCII)
-    wide = _kernels.rows(flags, _kernels.NON_ASCII)
-    if len(wide):
-        series = series.clone().scatter(wide, series.gather(wide).str.normalize("NFKC"))
-    noise = list(_NOISE_CHARS)
+    series = _kernels.nfkc_rows(series, _kernels.rows(flags, _kernels.NON_ASCII))
     return _kernels.rewrite_rows(
         series,
         _kernels.rows(flags, _kernels.UNCLEAN),
         _kernels.rows(flags, _kernels.EMPTY),
-        lambda s: s.str.to_uppercase().str.replace_many(noise, [""] * len(noise)),
+        lambda s: s.str.to_uppercase().str.replace_many(_NOISE_LIST, [""] * len(_NOISE_LIST)),
     )
 
 

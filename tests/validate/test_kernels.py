@@ -95,6 +95,7 @@ def test_text_flags_match_regex(impl: ModuleType, values: list[str | None]) -> N
 @given(_VALUES)
 def test_trim_and_fold_width_match_polars(values: list[str | None]) -> None:
     for s in _both_layouts(values):
+        given = s.to_list()
         stripped = s.str.strip_chars()
         want = pl.select(pl.when(stripped.str.len_bytes() > 0).then(stripped)).to_series()
         assert trim(s).to_list() == want.to_list()
@@ -103,6 +104,8 @@ def test_trim_and_fold_width_match_polars(values: list[str | None]) -> None:
         assert fold_width(s).to_list() == folded.to_list()
         bad = s.str.contains("\ufffd", literal=True).fill_null(False)
         assert _kernels.replacement_char_rows(s).to_list() == bad.to_list()
+        assert ids._fold_codes(s).len() == s.len()
+        assert s.to_list() == given  # the caller's Series is never changed in place
 
 
 _DATE_TEXT = st.builds(

@@ -46,6 +46,7 @@ __all__ = [
     "UNCLEAN",
     "WIDE",
     "iso_dates",
+    "nfkc_rows",
     "replacement_char_rows",
     "rewrite_rows",
     "ric_valid",
@@ -107,7 +108,16 @@ def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def replacement_char_rows(series: pl.Series) -> pl.Series:
     """True for values holding U+FFFD, what lossy decoding leaves for undecodable bytes."""
-    return pl.Series(series.name, (text_flags(series) & REPLACEMENT) != 0, dtype=pl.Boolean)
+    flags = text_flags(series, REPLACEMENT)
+    return pl.Series(series.name, (flags & REPLACEMENT) != 0, dtype=pl.Boolean)
+
+
+def nfkc_rows(series: pl.Series, rows: npt.NDArray[np.int64]) -> pl.Series:
+    """``series`` with ``rows`` NFKC-normalised (a new Series; the series itself when there
+    are none)."""
+    if len(rows) == 0:
+        return series
+    return series.clone().scatter(rows, series.gather(rows).str.normalize("NFKC"))
 
 
 def rewrite_rows(
@@ -120,7 +130,7 @@ def rewrite_rows(
     fixed value left empty becomes null too. The series itself when there is nothing to do."""
     if len(rows) == 0 and len(empty) == 0:
         return series
-    out = series
+    out = series.clone()  # scatter below works in place: never on the caller's Series
     if len(empty):  # a mask, not a scatter: often half the rows of an optional column
         blank = np.zeros(len(series), dtype=np.bool_)
         blank[empty] = True

@@ -8,10 +8,7 @@ the unique columns.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import tempfile
 import time
 from collections import Counter
 from os import PathLike
@@ -20,20 +17,17 @@ from typing import Final
 
 import pandera.polars as pa
 
-from credit_ledger.errors import OutputError, UsageError
+from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.streaming._duplicates import duplicated_values
-from credit_ledger.streaming._parts import PartWriter
+from credit_ledger.streaming._parts import SUMMARY_FILE, PartWriter
 from credit_ledger.streaming._sources import Source, batches, source_files
 from credit_ledger.validate import ValidationSummary, validate
 
 __all__ = ["DEFAULT_BATCH_ROWS", "SUMMARY_FILE", "validate_to_parquet"]
 
 log = logging.getLogger("credit_ledger.streaming")
-
-SUMMARY_FILE: Final = "summary.json"
-"""Written into the output directory when a run completes, after the parts are published."""
 
 DEFAULT_BATCH_ROWS: Final = 100_000
 """Rows per batch: about 350 MB of working memory for the widest built-in kind; larger batches
@@ -49,26 +43,6 @@ def _summary(kind: str, results: Counter[str], reasons: Counter[str]) -> Validat
         rows_quarantined=results["rows_quarantined"],
         by_reason=dict(ordered),
     )
-
-
-def _write_summary(out_dir: Path, content: dict[str, object]) -> None:
-    """Replace ``summary.json`` in one rename, so a reader never sees half of it."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".summary-", suffix=".json", dir=out_dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(content, fh, ensure_ascii=False, indent=2)
-        Path(tmp).replace(out_dir / SUMMARY_FILE)
-    except OSError as exc:
-        raise OutputError(f"cannot write {out_dir / SUMMARY_FILE}: {exc.strerror or exc}") from None
-
-
-def _remove_summary(out_dir: Path) -> None:
-    try:
-        (out_dir / SUMMARY_FILE).unlink(missing_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot remove {out_dir / SUMMARY_FILE}: {exc.strerror or exc}"
-        ) from None
 
 
 def validate_to_parquet(
@@ -160,8 +134,7 @@ def validate_to_parquet(
     )
     rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    out = Path(out_dir)
-    with PartWriter(out) as writer:
+    with PartWriter(Path(out_dir)) as writer:
         number = 0
         for batch in batches(frames, batch_rows):
             result = validate(batch, kind=record_kind, schema=schema, duplicates=duplicates)
@@ -186,17 +159,14 @@ def validate_to_parquet(
         writer.write(
             number, {k: v for k, v in unwritten.items() if not writer.written[k]}, empty=True
         )
-        _remove_summary(out)
-        writer.publish()
-    summary = _summary(record_kind.name, rows, reasons)
-    _write_summary(
-        out,
-        {
-            **summary.to_dict(),
-            "files": [str(path) for path in paths],
-            "batches": number,
-            "batch_rows": batch_rows,
-            "seconds": round(time.perf_counter() - started, 3),
-        },
-    )
+        summary = _summary(record_kind.name, rows, reasons)
+        writer.publish(
+            {
+                **summary.to_dict(),
+                "files": [str(path) for path in paths],
+                "batches": number,
+                "batch_rows": batch_rows,
+                "seconds": round(time.perf_counter() - started, 3),
+            }
+        )
     return summary

@@ -9,6 +9,8 @@ interrupted run with those of an earlier one.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -20,9 +22,11 @@ import polars as pl
 
 from credit_ledger.errors import OutputError
 
-__all__ = ["OUTPUTS", "PartWriter"]
+__all__ = ["OUTPUTS", "SUMMARY_FILE", "PartWriter"]
 
 OUTPUTS = ("valid", "quarantine")
+SUMMARY_FILE = "summary.json"
+"""Written into the output directory by :meth:`PartWriter.publish`, after the parts."""
 # Level 1 writes the parts about a quarter faster than the default level 3 and, on credit
 # records, about as small.
 _ZSTD_LEVEL = 1
@@ -102,16 +106,23 @@ class PartWriter:
         if pending is not None:
             pending.result()
 
-    def publish(self) -> dict[str, Path]:
-        """Replace ``valid/`` and ``quarantine/`` of the output directory with the new parts.
+    def publish(self, summary: Mapping[str, object]) -> dict[str, Path]:
+        """Replace ``valid/`` and ``quarantine/`` of the output directory with the new parts,
+        then write ``summary`` as ``summary.json``. The old summary is removed first, so when
+        one is there it describes the parts beside it.
 
         Returns:
             The directory of each output.
 
         Raises:
-            OutputError: a part or the directories could not be written.
+            OutputError: a part, the directories or the summary could not be written.
         """
         self.wait()
+        summary_path = self.out_dir / SUMMARY_FILE
+        try:
+            summary_path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise _output_error(exc, summary_path) from None
         out = {}
         for name in OUTPUTS:
             target = self.out_dir / name
@@ -124,4 +135,11 @@ class PartWriter:
             except OSError as exc:
                 raise _output_error(exc, target) from None
             out[name] = target
+        try:  # one rename, so a reader never sees half of it
+            fd, tmp = tempfile.mkstemp(prefix=".summary-", suffix=".json", dir=self.out_dir)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(summary, fh, ensure_ascii=False, indent=2)
+            Path(tmp).replace(summary_path)
+        except OSError as exc:
+            raise _output_error(exc, summary_path) from None
         return out
