@@ -14,59 +14,25 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from credit_ledger import _kernels, ids
-from credit_ledger._kernels import EMPTY
+from credit_ledger import _kernels
 from credit_ledger.kinds import Field
 
 _TRUE = ["是", "true", "t", "yes", "y", "1", "有"]
 _FALSE = ["否", "false", "f", "no", "n", "0", "无"]
 
 
-def fold_width(series: pl.Series) -> pl.Series:
-    """NFKC-fold the values holding full-width forms or ideographic spaces (the rest unchanged).
-
-    Normalising only the rows that need it keeps clean columns at the cost of one scan.
-    """
-    flags = _kernels.text_flags(series, _kernels.WIDE)
-    return _kernels.nfkc_rows(series, _kernels.rows(flags, _kernels.WIDE))
-
-
-def _strip(
-    series: pl.Series, rows: npt.NDArray[np.int64], empty: npt.NDArray[np.int64]
-) -> pl.Series:
-    """Strip white space from ``rows``; those left empty, and the ``empty`` rows, become null."""
-    return _kernels.rewrite_rows(series, rows, empty, lambda s: s.str.strip_chars())
-
-
-def trim(series: pl.Series) -> pl.Series:
-    """Strip white space; empty text becomes null. Only rows that need it are touched."""
-    flags = _kernels.text_flags(series, _kernels.EDGE_SPACE)
-    return _strip(series, _kernels.rows(flags, _kernels.EDGE_SPACE), _kernels.rows(flags, EMPTY))
-
-
 def _folds_width(f: Field) -> bool:
     return f.normalize == "case_no" or f.dtype not in ("str", "date") or f.enum is not None
 
 
-def _wanted(f: Field) -> int:
-    """The flags :func:`_fold_and_trim` and the encoding check read for field ``f``."""
-    if f.normalize == "none":
-        return _kernels.REPLACEMENT
-    if f.normalize == "code":
-        return _kernels.UNCLEAN | _kernels.NON_ASCII | _kernels.REPLACEMENT
-    return _kernels.EDGE_SPACE | _kernels.REPLACEMENT | (_kernels.WIDE if _folds_width(f) else 0)
-
-
-def _fold_and_trim(f: Field, series: pl.Series, flags: npt.NDArray[np.uint8]) -> pl.Series:
-    """The byte-level cleaning of one column, from its :func:`credit_ledger._kernels.text_flags`:
+def _clean(f: Field, series: pl.Series) -> tuple[pl.Series, npt.NDArray[np.uint8]]:
+    """The byte-level cleaning of one column, and its :func:`credit_ledger._kernels.text_flags`:
     codes folded and compacted, or text width-folded (where the field asks) and trimmed."""
+    if f.normalize == "none":
+        return series, _kernels.text_flags(series, _kernels.REPLACEMENT)
     if f.normalize == "code":
-        return ids._fold_codes(series, flags)
-    untrimmed = _kernels.EDGE_SPACE
-    if _folds_width(f):
-        series = _kernels.nfkc_rows(series, _kernels.rows(flags, _kernels.WIDE))
-        untrimmed |= _kernels.WIDE
-    return _strip(series, _kernels.rows(flags, untrimmed), _kernels.rows(flags, EMPTY))
+        return _kernels.cleaned(series, "code")
+    return _kernels.cleaned(series, "fold_width" if _folds_width(f) else "trim")
 
 
 def _finish(f: Field, text: pl.Expr) -> pl.Expr:
@@ -94,7 +60,7 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
     if f.normalize == "none":
         return text
     cleaned = text.map_batches(
-        lambda s: _fold_and_trim(f, s, _kernels.text_flags(s, _wanted(f))),
+        lambda s: _clean(f, s)[0],
         return_dtype=pl.String,
         is_elementwise=True,
     )
@@ -108,9 +74,8 @@ INSPECTED = pl.Struct({TEXT: pl.String, UNDECODABLE: pl.Boolean})
 
 
 def _inspect(f: Field, series: pl.Series) -> pl.Series:
-    flags = _kernels.text_flags(series, _wanted(f))
+    cleaned, flags = _clean(f, series)
     undecodable = (flags & _kernels.REPLACEMENT) != 0
-    cleaned = series if f.normalize == "none" else _fold_and_trim(f, series, flags)
     return pl.DataFrame({TEXT: cleaned, UNDECODABLE: undecodable}).to_struct(series.name)
 
 
@@ -134,7 +99,7 @@ def inspected_text(f: Field, col: pl.Expr) -> tuple[pl.Expr, Callable[[pl.Expr],
 
 def _date_slow(text: pl.Series) -> pl.Series:
     # 2024年3月1日, 2024/03/01, 2024.03.01 and full-width digits become 2024-3-1.
-    folded = fold_width(text)
+    folded = _kernels.cleaned(text, "fold_width")[0]
     dashed = folded.str.strip_suffix("日").str.replace_all(r"[年月/.]", "-")
     return dashed.str.to_date("%Y-%m-%d", strict=False)
 

@@ -30,8 +30,6 @@ import unicodedata
 from functools import partial
 from typing import Final, Literal
 
-import numpy as np
-import numpy.typing as npt
 import polars as pl
 
 from credit_ledger import _kernels
@@ -100,14 +98,7 @@ _CASE_HEAD: Final = r"[(（〔\[](?:199[0-9]|20[0-9]{2})[)）〕\]]" + _COURT
 _HAN: Final = "[\u4e00-\u9fff]"
 _CASE_NO: Final = f"{_CASE_HEAD}{_HAN}{{1,4}}[0-9]+号"
 _EXEC_CASE_NO: Final = f"{_CASE_HEAD}执{_HAN}{{0,3}}[0-9]+号"
-# Whitespace (listed, so Python and Rust agree), zero-width characters, BOM, hyphens and dashes.
-_NOISE_CHARS: Final = (
-    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff\u2212-"
-    + "".join(map(chr, range(0x2000, 0x200E)))
-    + "".join(map(chr, range(0x2010, 0x2016)))
-)
-_NOISE: Final = f"[{re.escape(_NOISE_CHARS)}]"
-_NOISE_LIST: Final = list(_NOISE_CHARS)  # for str.replace_many, cheaper than the regex
+_NOISE: Final = f"[{re.escape(_kernels.NOISE_CHARS)}]"
 _NOISE_RE: Final = re.compile(_NOISE)
 
 # --- kernel constants (see the module docstring) -----------------------------------------------
@@ -357,20 +348,8 @@ def normalize_code_expr(expr: pl.Expr) -> pl.Expr:
     return _named_like(expr, out)
 
 
-def _fold_codes(series: pl.Series, flags: npt.NDArray[np.uint8] | None = None) -> pl.Series:
-    # Most codes are already clean: normalise only the rows that are not (NFKC and Unicode
-    # upper-casing cost more than reading the file when run over every value).
-    # NFKC only where there is anything but ASCII; literal removal of the noise characters is
-    # cheaper than the equivalent regex.
-    if flags is None:
-        flags = _kernels.text_flags(series, _kernels.UNCLEAN | _kernels.NON_ASCII)
-    series = _kernels.nfkc_rows(series, _kernels.rows(flags, _kernels.NON_ASCII))
-    return _kernels.rewrite_rows(
-        series,
-        _kernels.rows(flags, _kernels.UNCLEAN),
-        _kernels.rows(flags, _kernels.EMPTY),
-        lambda s: s.str.to_uppercase().str.replace_many(_NOISE_LIST, [""] * len(_NOISE_LIST)),
-    )
+def _fold_codes(series: pl.Series) -> pl.Series:
+    return _kernels.cleaned(series, "code")[0]
 
 
 # ============================================================ scalar helpers

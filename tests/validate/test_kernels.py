@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from types import ModuleType
 
 import polars as pl
@@ -17,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credit_ledger import _kernels, ids
-from credit_ledger._kernels import _numpy
-from credit_ledger._parse import fold_width, parse_dates, trim
+from credit_ledger._kernels import _fold, _numpy
+from credit_ledger._parse import parse_dates
 
 PROPS = settings(max_examples=150, deadline=None, database=None)
 
@@ -40,7 +41,7 @@ IMPLEMENTATIONS = pytest.mark.parametrize("impl", _implementations())
 # last byte looks like white space (局 ends in 0x80, 、 starts with 0xE3).
 _CHARS = list(
     "aZ09*- 中文局、。（）ＡｚＯ１\t\n\r\x0b\x0c\u0085\u00a0\u1680\u2003\u200a\u2028\u202f"
-    "\u205f\u3000\ufffd\uff5e\uff61\u3001"
+    "\u205f\u3000\ufffd\uff5e\uff61\u3001《》￥é\u0301\u2011\u200b\ufeff\uff0d"
 )
 _TEXT = st.one_of(st.none(), st.text(alphabet=st.sampled_from(_CHARS), max_size=16))
 _VALUES = st.lists(_TEXT, min_size=1, max_size=25)
@@ -91,21 +92,42 @@ def test_text_flags_match_regex(impl: ModuleType, values: list[str | None]) -> N
         assert flags.filter(s.is_null()).to_list() == [0] * s.null_count()
 
 
+def _non_empty(s: pl.Series) -> list[str | None]:
+    return pl.select(pl.when(s.str.len_bytes() > 0).then(s)).to_series().to_list()
+
+
+@IMPLEMENTATIONS
 @PROPS
-@given(_VALUES)
-def test_trim_and_fold_width_match_polars(values: list[str | None]) -> None:
+@given(values=_VALUES)
+def test_cleaning_matches_polars(impl: ModuleType, values: list[str | None]) -> None:
     for s in _both_layouts(values):
         given = s.to_list()
-        stripped = s.str.strip_chars()
-        want = pl.select(pl.when(stripped.str.len_bytes() > 0).then(stripped)).to_series()
-        assert trim(s).to_list() == want.to_list()
-        wide = s.str.contains("[\uff00-\uff7f\u3000]").fill_null(False)
-        folded = pl.select(pl.when(wide).then(s.str.normalize("NFKC")).otherwise(s)).to_series()
-        assert fold_width(s).to_list() == folded.to_list()
-        bad = s.str.contains("\ufffd", literal=True).fill_null(False)
-        assert _kernels.replacement_char_rows(s).to_list() == bad.to_list()
-        assert ids._fold_codes(s).len() == s.len()
+        trimmed, flags = impl.cleaned(s, "trim")
+        assert trimmed.to_list() == _non_empty(s.str.strip_chars())
+        bad = s.str.contains("\ufffd", literal=True).fill_null(False).to_list()
+        assert [bool(f & _kernels.REPLACEMENT) for f in flags] == bad
+        folded, _ = impl.cleaned(s, "fold_width")
+        wide = s.str.contains("[\uff00-\uff7f\u3000]")
+        want = pl.select(
+            pl.when(wide).then(_fold.fold_width(s)).otherwise(s.str.strip_chars())
+        ).to_series()
+        assert folded.to_list() == _non_empty(want)
+        codes, _ = impl.cleaned(s, "code")
+        assert codes.to_list() == _non_empty(_fold.fold_code(s))
+        assert codes.to_list() == [None if v is None else ids._normalize(v) or None for v in given]
         assert s.to_list() == given  # the caller's Series is never changed in place
+
+
+def test_the_characters_the_c_fold_keeps_are_nfkc_stable() -> None:
+    """The C fold (``nfkc_stable`` and ``code_noise`` in _native.c) relies on these facts."""
+    kept = [*range(0x4E00, 0xA000), *range(0x3001, 0x3004), *range(0x3008, 0x3012)]
+    kept += range(0x3014, 0x3020)
+    assert all(unicodedata.normalize("NFKC", chr(c)) == chr(c) for c in kept)
+    assert all(
+        unicodedata.normalize("NFKC", chr(c)) == chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)
+    )
+    noise = set(_kernels.NOISE_CHARS)
+    assert all(set(unicodedata.normalize("NFKC", c)) <= noise for c in noise)
 
 
 _DATE_TEXT = st.builds(

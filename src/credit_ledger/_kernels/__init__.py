@@ -17,7 +17,6 @@ The functions take and return ``pl.Series`` and run inside ``Expr.map_batches``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from types import ModuleType
 from typing import Literal
 
@@ -32,23 +31,26 @@ from credit_ledger._kernels._flags import (
     EMPTY,
     NON_ASCII,
     REPLACEMENT,
+    SLOW,
     UNCLEAN,
     WIDE,
 )
+from credit_ledger._kernels._fold import NOISE_CHARS, Mode
 
 __all__ = [
     "ALL",
     "BACKEND",
     "EDGE_SPACE",
     "EMPTY",
+    "NOISE_CHARS",
     "NON_ASCII",
     "REPLACEMENT",
+    "SLOW",
     "UNCLEAN",
     "WIDE",
+    "cleaned",
     "iso_dates",
-    "nfkc_rows",
     "replacement_char_rows",
-    "rewrite_rows",
     "ric_valid",
     "rows",
     "text_flags",
@@ -112,33 +114,19 @@ def replacement_char_rows(series: pl.Series) -> pl.Series:
     return pl.Series(series.name, (flags & REPLACEMENT) != 0, dtype=pl.Boolean)
 
 
-def nfkc_rows(series: pl.Series, rows: npt.NDArray[np.int64]) -> pl.Series:
-    """``series`` with ``rows`` NFKC-normalised (a new Series; the series itself when there
-    are none)."""
-    if len(rows) == 0:
-        return series
-    return series.clone().scatter(rows, series.gather(rows).str.normalize("NFKC"))
+def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.uint8]]:
+    """``series`` cleaned, and its :func:`text_flags` (``EMPTY`` and ``REPLACEMENT`` always
+    set, the others where the mode needs them). ``series`` itself is never changed.
 
+    Empty values become null, and so do values the mode leaves empty. Modes:
 
-def rewrite_rows(
-    series: pl.Series,
-    rows: npt.NDArray[np.int64],
-    empty: npt.NDArray[np.int64],
-    fix: Callable[[pl.Series], pl.Series],
-) -> pl.Series:
-    """``series`` with ``fix`` applied to ``rows`` only and the ``empty`` rows set to null; a
-    fixed value left empty becomes null too. The series itself when there is nothing to do."""
-    if len(rows) == 0 and len(empty) == 0:
-        return series
-    out = series.clone()  # scatter below works in place: never on the caller's Series
-    if len(empty):  # a mask, not a scatter: often half the rows of an optional column
-        blank = np.zeros(len(series), dtype=np.bool_)
-        blank[empty] = True
-        out = pl.select(pl.when(~pl.lit(pl.Series(blank))).then(series)).to_series()
-        out = out.alias(series.name)
-    if len(rows):
-        fixed = fix(out.gather(rows))
-        out = out.scatter(
-            rows, pl.select(pl.when(fixed.str.len_bytes() > 0).then(fixed)).to_series()
-        )
-    return out
+    - ``"trim"``: white space stripped at both ends;
+    - ``"fold_width"``: the same, after NFKC where a value holds a full-width form or an
+      ideographic space (``WIDE``);
+    - ``"code"``: NFKC, upper case and :data:`NOISE_CHARS` removed, where a value holds
+      anything but ``0-9``, ``A-Z`` and ``*`` (``UNCLEAN``).
+
+    :mod:`._fold` gives each mode in Polars terms.
+    """
+    result: tuple[pl.Series, npt.NDArray[np.uint8]] = _impl.cleaned(series, mode)
+    return result

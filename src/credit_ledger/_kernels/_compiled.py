@@ -16,7 +16,8 @@ import polars as pl
 import pyarrow as pa
 
 from credit_ledger._kernels import _native
-from credit_ledger._kernels._flags import ALL
+from credit_ledger._kernels._flags import ALL, SLOW
+from credit_ledger._kernels._fold import REFOLD, Mode
 
 _USCC_LEVEL = {"format": 0, "checksum": 1, "strict": 2}
 _RIC = 3
@@ -25,9 +26,9 @@ Chunk = tuple[int, int, int, int, int]
 """(views, data buffer addresses, validity or 0, offset, length) of one string-view chunk."""
 
 
-def _chunks(series: pl.Series) -> Iterator[tuple[int, Chunk]]:
-    """(first row, address arguments) of each chunk; the buffers stay alive while the caller
-    uses one chunk's arguments (the generator holds them)."""
+def _chunks(series: pl.Series) -> Iterator[tuple[int, pa.StringViewArray, Chunk]]:
+    """(first row, array, address arguments) of each chunk; the buffers stay alive while the
+    caller uses one chunk's arguments (the generator holds them)."""
     arr = series.to_arrow(compat_level=pl.CompatLevel.newest())
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     start = 0
@@ -40,6 +41,7 @@ def _chunks(series: pl.Series) -> Iterator[tuple[int, Chunk]]:
         has_nulls = validity is not None and chunk.null_count > 0
         yield (
             start,
+            chunk,
             (
                 views.address,
                 addresses.ctypes.data,
@@ -59,14 +61,14 @@ def text_flags(series: pl.Series, wanted: int = ALL) -> npt.NDArray[np.uint8]:  
     """Per-row flags (see :mod:`credit_ledger._kernels`); 0 for nulls. All flags are computed
     in the same pass whatever is ``wanted``."""
     out = np.zeros(len(series), dtype=np.uint8)
-    for start, chunk in _chunks(series):
+    for start, _, chunk in _chunks(series):
         _native.text_flags(*chunk, _address(out, start))
     return out
 
 
 def _identifiers(series: pl.Series, kind: int) -> pl.Series:
     out = np.zeros(len(series), dtype=np.bool_)
-    for start, chunk in _chunks(series):
+    for start, _, chunk in _chunks(series):
         _native.identifiers(*chunk, kind, _address(out, start))
     result = pl.Series(series.name, out, dtype=pl.Boolean)
     if series.null_count():
@@ -88,7 +90,81 @@ def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日``; returns (dates, parsed)."""
     days = np.zeros(len(series), dtype=np.int32)
     parsed = np.zeros(len(series), dtype=np.bool_)
-    for start, chunk in _chunks(series):
+    for start, _, chunk in _chunks(series):
         _native.dates(*chunk, _address(days, start), _address(parsed, start))
     dates = pl.Series(series.name, days, dtype=pl.Int32).cast(pl.Date)
     return dates, pl.Series(series.name, parsed, dtype=pl.Boolean)
+
+
+def _views(array: pa.Array) -> npt.NDArray[np.uint32]:
+    """The 16-byte views of a string-view array, as rows of four uint32 (a copy)."""
+    views = np.frombuffer(array.buffers()[1], dtype=np.uint32).reshape(-1, 4)
+    return views[array.offset : array.offset + len(array)].copy()
+
+
+_MODES: dict[Mode, int] = {"trim": 0, "fold_width": 1, "code": 2}
+
+
+def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.uint8]]:
+    """See :func:`credit_ledger._kernels.cleaned`.
+
+    The C kernel writes the new views. A trimmed value is a shorter view of the same bytes;
+    folded values are written to one new data buffer per chunk (or into the view, up to 12
+    bytes). Rows whose characters it does not fold are marked ``SLOW``; Polars folds them
+    and their views are pointed at the result's buffers.
+    """
+    n = len(series)
+    flags = np.zeros(n, dtype=np.uint8)
+    views = np.zeros((n, 4), dtype=np.uint32)
+    valid = np.zeros(n, dtype=np.bool_)
+    data: list[pa.Buffer] = []
+    for start, chunk, args in _chunks(series):
+        own = chunk.buffers()[2:]
+        written = _native.clean(
+            *args,
+            _MODES[mode],
+            len(own),
+            _address(flags, start),
+            _address(views, start),
+            _address(valid, start),
+        )
+        if data:  # one output array: later chunks' buffer numbers follow the earlier ones'
+            part = views[start : start + len(chunk)]
+            part[part[:, 0] > 12, 2] += len(data)
+        data.extend(own)
+        if written:
+            data.append(pa.py_buffer(written))
+    rows = np.flatnonzero(flags & SLOW)
+    fold = REFOLD[mode][1]
+    if fold is not None and len(rows):
+        _splice(fold(series.gather(rows)), rows, views, valid, data)
+    nulls = n - int(np.count_nonzero(valid))
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    array = pa.Array.from_buffers(
+        pa.string_view(), n, [bitmap, pa.py_buffer(views), *data], null_count=nulls
+    )
+    return pl.Series(series.name, array, dtype=pl.String), flags
+
+
+def _splice(
+    new: pl.Series,
+    rows: npt.NDArray[np.int64],
+    views: npt.NDArray[np.uint32],
+    valid: npt.NDArray[np.bool_],
+    data: list[pa.Buffer],
+) -> None:
+    """Point the views of ``rows`` at the values of ``new`` (empty ones null), adding its data
+    buffers to ``data``."""
+    array = new.rechunk().to_arrow(compat_level=pl.CompatLevel.newest())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.type != pa.string_view():
+        array = array.cast(pa.string_view())
+    new_views = np.frombuffer(array.buffers()[1], dtype=np.uint32).reshape(-1, 4)
+    new_views = new_views[array.offset : array.offset + len(array)].copy()
+    new_valid = new.is_not_null().to_numpy() & (new_views[:, 0] > 0)
+    new_views[new_views[:, 0] > 12, 2] += len(data)
+    new_views[~new_valid] = 0
+    views[rows] = new_views
+    valid[rows] = new_valid
+    data.extend(array.buffers()[2:])

@@ -12,4 +12,6 @@ UNCLEAN = 16
 """Holds a byte other than ``0-9``, ``A-Z`` and ``*`` (not a clean code)."""
 NON_ASCII = 32
 """Holds a byte of 0x80 or more (a character outside ASCII)."""
+SLOW = 64
+"""Set by the compiled ``cleaned`` on rows it left to the Polars fold (internal)."""
 ALL = EMPTY | EDGE_SPACE | WIDE | REPLACEMENT | UNCLEAN | NON_ASCII

@@ -13,6 +13,9 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 typedef struct {
     const uint8_t *views;
@@ -57,7 +60,8 @@ enum {
     WIDE = 4,        /* holds U+FF00-U+FF7F or U+3000 */
     REPLACEMENT = 8, /* holds U+FFFD */
     UNCLEAN = 16,    /* holds a byte other than 0-9, A-Z and '*' */
-    NON_ASCII = 32   /* holds a byte of 0x80 or more */
+    NON_ASCII = 32,  /* holds a byte of 0x80 or more */
+    SLOW = 64        /* clean(): left to the Polars fold */
 };
 
 static inline int ascii_space(uint8_t b) { return b == 0x20 || (b >= 0x09 && b <= 0x0D); }
@@ -96,6 +100,58 @@ static inline uint8_t not_code(uint8_t b) {
     return ((uint8_t)(b - '0') > 9) & ((uint8_t)(b - 'A') > 25) & (b != '*');
 }
 
+/* WIDE or REPLACEMENT where a sequence starts at q, with m bytes left. */
+static inline uint8_t sequence_at(const uint8_t *q, int32_t m) {
+    if (m < 2) return 0;
+    if (q[0] == 0xEF) {
+        if ((q[1] & 0xFE) == 0xBC) return WIDE;
+        return m >= 3 && q[1] == 0xBF && q[2] == 0xBD ? REPLACEMENT : 0;
+    }
+    return m >= 3 && q[1] == 0x80 && q[2] == 0x80 ? WIDE : 0; /* E3 80 80 */
+}
+
+#ifdef __SSE2__
+/* 16 bytes from p, of which `left` belong to the value: read in place unless that would cross
+ * into the next memory page (which may not be mapped); lanes past the value are masked. */
+static inline __m128i load16(const uint8_t *p, int32_t left) {
+    if (left >= 16 || ((uintptr_t)p & 4095) <= 4096 - 16)
+        return _mm_loadu_si128((const __m128i *)(const void *)p);
+    uint8_t copy[16] = {0};
+    memcpy(copy, p, (size_t)left);
+    return _mm_loadu_si128((const __m128i *)(const void *)copy);
+}
+
+/* Every flag but EMPTY, of a value of n > 0 bytes: 16 bytes at a time; the sequences are
+ * checked only where an EF or E3 byte starts one. */
+static uint8_t scan(const uint8_t *p, int32_t n) {
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9), a = _mm_set1_epi8('A'),
+                  z = _mm_set1_epi8(25), star = _mm_set1_epi8('*'),
+                  ef = _mm_set1_epi8((char)0xEF), e3 = _mm_set1_epi8((char)0xE3);
+    uint32_t unclean = 0, high = 0;
+    uint8_t flags = edge_space(p, n);
+    for (int32_t k = 0; k < n; k += 16) {
+        int32_t left = n - k;
+        uint32_t lanes = left >= 16 ? 0xFFFF : (1u << left) - 1;
+        __m128i v = load16(p + k, left);
+        __m128i digit = _mm_sub_epi8(v, zero), letter = _mm_sub_epi8(v, a);
+        __m128i code = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(digit, nine), digit),
+                         _mm_cmpeq_epi8(_mm_min_epu8(letter, z), letter)),
+            _mm_cmpeq_epi8(v, star));
+        unclean |= ~(uint32_t)_mm_movemask_epi8(code) & lanes;
+        high |= (uint32_t)_mm_movemask_epi8(v) & lanes;
+        uint32_t leads =
+            (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, ef), _mm_cmpeq_epi8(v, e3))) &
+            lanes;
+        while (leads && (flags & (WIDE | REPLACEMENT)) != (WIDE | REPLACEMENT)) {
+            int j = __builtin_ctz(leads);
+            leads &= leads - 1;
+            flags |= sequence_at(p + k + j, left - j);
+        }
+    }
+    return flags | (unclean ? UNCLEAN : 0) | (high ? NON_ASCII : 0);
+}
+#else
 /* WIDE (EF BC xx, EF BD xx, E3 80 80), REPLACEMENT (EF BF BD), UNCLEAN and NON_ASCII of a long value,
  * in branch-free byte tests, which the compiler turns into SIMD. */
 static uint8_t long_scan(const uint8_t *p, int32_t n) {
@@ -117,17 +173,7 @@ static uint8_t long_scan(const uint8_t *p, int32_t n) {
            (high ? NON_ASCII : 0);
 }
 
-/* WIDE or REPLACEMENT where a sequence starts at q, with m bytes left. */
-static inline uint8_t sequence_at(const uint8_t *q, int32_t m) {
-    if (m < 2) return 0;
-    if (q[0] == 0xEF) {
-        if ((q[1] & 0xFE) == 0xBC) return WIDE;
-        return m >= 3 && q[1] == 0xBF && q[2] == 0xBD ? REPLACEMENT : 0;
-    }
-    return m >= 3 && q[1] == 0x80 && q[2] == 0x80 ? WIDE : 0; /* E3 80 80 */
-}
-
-/* Every flag but EMPTY, of a value of n > 0 bytes. */
+/* Every flag but EMPTY, of a value of n > 0 bytes (without SSE2). */
 static uint8_t scan(const uint8_t *p, int32_t n) {
     if (n >= 48) return edge_space(p, n) | long_scan(p, n);
     /* Short values: a table look-up per byte (four accumulators, so the look-ups do not wait
@@ -150,6 +196,7 @@ static uint8_t scan(const uint8_t *p, int32_t n) {
     }
     return flags;
 }
+#endif
 
 static void text_flags_chunk(const Strings *s, uint8_t *out) {
     for (Py_ssize_t i = 0; i < s->length; i++) {
@@ -174,6 +221,217 @@ static PyObject *text_flags(PyObject *self, PyObject *args) {
     text_flags_chunk(&s, (uint8_t *)(uintptr_t)out);
     Py_END_ALLOW_THREADS
     Py_RETURN_NONE;
+}
+
+/* Bytes left after stripping white space at both ends of p[0..n); *start gets those skipped. */
+static int32_t strip(const uint8_t *p, int32_t n, int32_t *start) {
+    int32_t a = 0, b = n;
+    for (;;) {
+        if (a < b && ascii_space(p[a])) a += 1;
+        else if (b - a >= 2 && space2(p[a], p[a + 1])) a += 2;
+        else if (b - a >= 3 && space3(p[a], p[a + 1], p[a + 2])) a += 3;
+        else break;
+    }
+    for (;;) {
+        if (b > a && ascii_space(p[b - 1])) b -= 1;
+        else if (b - a >= 2 && space2(p[b - 2], p[b - 1])) b -= 2;
+        else if (b - a >= 3 && space3(p[b - 3], p[b - 2], p[b - 1])) b -= 3;
+        else break;
+    }
+    *start = a;
+    return b - a;
+}
+
+/* ------------------------------------------------------------------ cleaning */
+
+enum { TRIM = 0, FOLD_WIDTH = 1, CODE = 2 }; /* what clean() does; see credit_ledger._kernels */
+
+/* Rewritten values longer than 12 bytes go to one growing buffer, filled without the GIL. */
+typedef struct {
+    uint8_t *bytes;
+    size_t used, capacity;
+    int failed;
+} Output;
+
+/* Room for n more bytes at bytes + used, or NULL (failed is then set). */
+static uint8_t *reserve(Output *o, size_t n) {
+    if (o->used + n > o->capacity) {
+        size_t capacity = o->capacity ? o->capacity : 1 << 16;
+        while (capacity < o->used + n) capacity *= 2;
+        uint8_t *grown = realloc(o->bytes, capacity);
+        if (grown == NULL) {
+            o->failed = 1;
+            return NULL;
+        }
+        o->bytes = grown;
+        o->capacity = capacity;
+    }
+    return o->bytes + o->used;
+}
+
+/* The view of m bytes at q. Up to 12 bytes are stored in the view itself, zero-padded (Polars
+ * compares such views whole); longer ones are at `offset` in data buffer `buffer`. */
+static void put_view(uint8_t *out, const uint8_t *q, int32_t m, uint32_t buffer, uint32_t offset) {
+    memset(out, 0, 16);
+    memcpy(out, &m, 4);
+    if (m <= 12) {
+        memcpy(out + 4, q, (size_t)m);
+        return;
+    }
+    memcpy(out + 4, q, 4);
+    memcpy(out + 8, &buffer, 4);
+    memcpy(out + 12, &offset, 4);
+}
+
+/* The view of the m bytes at p + start, a part of the value whose view is `view`. */
+static void part_view(uint8_t *out, const uint8_t *view, const uint8_t *p, int32_t start,
+                      int32_t m) {
+    uint32_t buffer, offset;
+    memcpy(&buffer, view + 8, 4);
+    memcpy(&offset, view + 12, 4);
+    put_view(out, p + start, m, buffer, offset + (uint32_t)start);
+}
+
+/* The code point of the (valid) UTF-8 sequence at p, and its length. */
+static inline uint32_t decode(const uint8_t *p, int32_t *len) {
+    uint8_t b = p[0];
+    if (b < 0x80) return *len = 1, b;
+    if (b < 0xE0) return *len = 2, ((uint32_t)(b & 0x1F) << 6) | (p[1] & 0x3F);
+    if (b < 0xF0)
+        return *len = 3, ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    return *len = 4, ((uint32_t)(b & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+                     ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+}
+
+/* ids._NOISE_CHARS: what a code loses (white space, zero-width characters, BOM, dashes). NFKC
+ * maps none of them outside this set, so they can be dropped before folding. */
+static inline int code_noise(uint32_t c) {
+    return (c >= 0x09 && c <= 0x0D) || c == ' ' || c == '-' || c == 0x85 || c == 0xA0 ||
+           c == 0x1680 || (c >= 0x2000 && c <= 0x200D) || (c >= 0x2010 && c <= 0x2015) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 ||
+           c == 0xFEFF || c == 0x2212;
+}
+
+/* Characters NFKC leaves alone, besides ASCII: CJK ideographs and CJK punctuation in common
+ * use (the tests check the set against unicodedata). */
+static inline int nfkc_stable(uint32_t c) {
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3001 && c <= 0x3003) ||
+           (c >= 0x3008 && c <= 0x3011) || (c >= 0x3014 && c <= 0x301F);
+}
+
+/* NFKC of full-width ASCII forms and the ideographic space; 0 for other characters. */
+static inline uint32_t narrow(uint32_t c) {
+    if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;
+    return c == 0x3000 ? ' ' : 0;
+}
+
+/* Code folding (NFKC, upper case, noise dropped) of p[0..n) into q: the bytes written, or -1
+ * for a character it does not know, left to the Polars fold. */
+static int32_t fold_code(const uint8_t *p, int32_t n, uint8_t *q) {
+    int32_t m = 0, len;
+    for (int32_t k = 0; k < n; k += len) {
+        uint32_t c = decode(p + k, &len);
+        if (c >= 0x80 && !code_noise(c)) {
+            c = narrow(c);
+            if (c == 0) return -1;
+        }
+        if (code_noise(c)) continue;
+        q[m++] = (uint8_t)(c >= 'a' && c <= 'z' ? c - 32 : c);
+    }
+    return m;
+}
+
+/* NFKC of p[0..n) into q when it only narrows full-width forms: the bytes written, or -1. */
+static int32_t fold_width(const uint8_t *p, int32_t n, uint8_t *q) {
+    int32_t m = 0, len;
+    for (int32_t k = 0; k < n; k += len) {
+        uint32_t c = decode(p + k, &len);
+        if (c < 0x80 || nfkc_stable(c)) {
+            memcpy(q + m, p + k, (size_t)len);
+            m += len;
+        } else if ((c = narrow(c)) != 0) {
+            q[m++] = (uint8_t)c;
+        } else {
+            return -1;
+        }
+    }
+    return m;
+}
+
+/* Row i's new value: the view at out and whether it is valid. Folded bytes are written at the
+ * end of o (kept only when longer than 12 bytes) and trimmed in place. */
+static int rewrite(int mode, const uint8_t *p, int32_t n, uint8_t *out, Output *o,
+                   uint32_t buffer) {
+    uint8_t *q = reserve(o, (size_t)n);
+    if (q == NULL) return 0;
+    int32_t m = mode == CODE ? fold_code(p, n, q) : fold_width(p, n, q), start = 0;
+    if (m < 0) return -1;
+    if (mode != CODE) m = strip(q, m, &start);
+    if (m > 12 && start > 0) memmove(q, q + start, (size_t)m);
+    put_view(out, q + (m > 12 ? 0 : start), m, buffer, (uint32_t)o->used);
+    if (m > 12) o->used += (size_t)m;
+    return m > 0;
+}
+
+/* See clean(). */
+static void clean_chunk(const Strings *s, int mode, uint32_t buffer, uint8_t *flags,
+                        uint8_t *views, uint8_t *valid, Output *o) {
+    uint8_t refold = mode == CODE ? UNCLEAN : mode == FOLD_WIDTH ? WIDE : 0;
+    for (Py_ssize_t i = 0; i < s->length; i++) {
+        uint8_t *out = views + 16 * i;
+        int32_t n = 0;
+        const uint8_t *p = is_valid(s, i) ? value(s, i, &n) : NULL;
+        if (n == 0) {
+            flags[i] = p == NULL ? 0 : EMPTY;
+            valid[i] = 0;
+            memset(out, 0, 16);
+            continue;
+        }
+        const uint8_t *view = s->views + 16 * (s->offset + i);
+        uint8_t f = scan(p, n);
+        valid[i] = 1;
+        if (f & refold) {
+            int fixed = rewrite(mode, p, n, out, o, buffer);
+            if (fixed >= 0) {
+                valid[i] = (uint8_t)fixed;
+                flags[i] = f;
+                continue;
+            }
+            f |= SLOW;
+        }
+        flags[i] = f;
+        if (mode != CODE && (f & EDGE_SPACE)) {
+            int32_t start, m = strip(p, n, &start);
+            valid[i] = m > 0;
+            part_view(out, view, p, start, m);
+        } else {
+            memcpy(out, view, 16);
+        }
+    }
+}
+
+static PyObject *clean(PyObject *self, PyObject *args) {
+    unsigned long long views, data, validity, flags, out_views, valid;
+    int mode;
+    unsigned int buffer;
+    Strings s;
+    if (!PyArg_ParseTuple(args, STRINGS_FORMAT "iIKKK", &views, &data, &validity, &s.offset,
+                          &s.length, &mode, &buffer, &flags, &out_views, &valid))
+        return NULL;
+    if (mode < TRIM || mode > CODE) {
+        PyErr_SetString(PyExc_ValueError, "mode must be 0 (trim), 1 (fold width) or 2 (code)");
+        return NULL;
+    }
+    STRINGS_ARGS(s, views, data, validity);
+    Output o = {NULL, 0, 0, 0};
+    Py_BEGIN_ALLOW_THREADS
+    clean_chunk(&s, mode, buffer, (uint8_t *)(uintptr_t)flags, (uint8_t *)(uintptr_t)out_views,
+                (uint8_t *)(uintptr_t)valid, &o);
+    Py_END_ALLOW_THREADS
+    PyObject *written = o.failed ? PyErr_NoMemory()
+                                 : PyBytes_FromStringAndSize((const char *)o.bytes, (Py_ssize_t)o.used);
+    free(o.bytes);
+    return written;
 }
 
 /* ------------------------------------------------------------------ identifiers */
@@ -352,6 +610,11 @@ static PyObject *dates(PyObject *self, PyObject *args) {
 static PyMethodDef methods[] = {
     {"text_flags", text_flags, METH_VARARGS,
      "text_flags(views, data, validity, offset, length, out): per-row flags (uint8)."},
+    {"clean", clean, METH_VARARGS,
+     "clean(views, data, validity, offset, length, mode, buffer, flags, out_views, valid): "
+     "flags (uint8), views (16 bytes) and validity (uint8) per row of the cleaned values; "
+     "returns the bytes of the rewritten values longer than 12 bytes, which the views find as "
+     "data buffer number `buffer`."},
     {"identifiers", identifiers, METH_VARARGS,
      "identifiers(views, data, validity, offset, length, kind, out): USCC (kind 0-2) or ID "
      "number (kind 3) validity per row (uint8)."},

@@ -7,3 +7,16 @@ def identifiers(
 def dates(
     views: int, data: int, validity: int, offset: int, length: int, days: int, parsed: int, /
 ) -> None: ...
+def clean(
+    views: int,
+    data: int,
+    validity: int,
+    offset: int,
+    length: int,
+    mode: int,
+    buffer: int,
+    flags: int,
+    out_views: int,
+    valid: int,
+    /,
+) -> bytes: ...
