@@ -13,6 +13,7 @@ from polars.testing import assert_frame_equal
 
 from credit_ledger.testing import make_frame
 from credit_ledger_packs import arrears, classes, publicity, zeroing
+from credit_ledger_packs._exprs import normalized_name
 from tests.packs._data import ENTERPRISE, INSTITUTION, ORGAN
 
 CODES = [
@@ -248,3 +249,29 @@ def test_same_as_of_gives_identical_output(rows: dict[str, Any], as_of: dt.date)
     )
     for a, b in zip(first, second, strict=True):
         assert a.equals(b)
+
+
+_NAME_CHARS = list("ab 某公司（）()\u3000\u00a0Ⅱ\uff21\t\u0301é")
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(_NAME_CHARS), max_size=8))))
+def test_names_fold_as_nfkc_without_white_space(names: list[str | None]) -> None:
+    """normalized_name folds only the names that need it; the result is NFKC of every name."""
+    series = pl.Series("name", names, dtype=pl.String)
+    want = series.str.normalize("NFKC").str.replace_all(r"\s+", "")
+    got = pl.DataFrame({"name": series}).select(normalized_name(pl.col("name")))["name"]
+    assert got.to_list() == want.to_list()
+    grouped = (
+        pl.DataFrame({"code": [i % 3 for i in range(len(names))], "name": series})
+        .group_by("code")
+        .agg(normalized_name(pl.col("name")).n_unique().alias("n"))
+        .sort("code")
+    )
+    by_hand = (
+        pl.DataFrame({"code": [i % 3 for i in range(len(names))], "name": want})
+        .group_by("code")
+        .agg(pl.col("name").n_unique().alias("n"))
+        .sort("code")
+    )
+    assert_frame_equal(grouped, by_hand)
