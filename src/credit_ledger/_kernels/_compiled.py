@@ -96,12 +96,6 @@ def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
     return dates, pl.Series(series.name, parsed, dtype=pl.Boolean)
 
 
-def _views(array: pa.Array) -> npt.NDArray[np.uint32]:
-    """The 16-byte views of a string-view array, as rows of four uint32 (a copy)."""
-    views = np.frombuffer(array.buffers()[1], dtype=np.uint32).reshape(-1, 4)
-    return views[array.offset : array.offset + len(array)].copy()
-
-
 _MODES: dict[Mode, int] = {"trim": 0, "fold_width": 1, "code": 2}
 
 
@@ -109,18 +103,22 @@ def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.ui
     """See :func:`credit_ledger._kernels.cleaned`.
 
     The C kernel writes the new views. A trimmed value is a shorter view of the same bytes;
-    folded values are written to one new data buffer per chunk (or into the view, up to 12
-    bytes). Rows whose characters it does not fold are marked ``SLOW``; Polars folds them
-    and their views are pointed at the result's buffers.
+    folded values are written to one new data buffer (or into the view, up to 12 bytes). Rows
+    whose characters it does not fold are marked ``SLOW``; Polars folds them and their views
+    are pointed at the result's buffers. A column that needs no cleaning is returned as it is.
     """
+    if series.n_chunks() > 1:
+        series = series.rechunk()
     n = len(series)
-    flags = np.zeros(n, dtype=np.uint8)
-    views = np.zeros((n, 4), dtype=np.uint32)
-    valid = np.zeros(n, dtype=np.bool_)
+    flags = np.empty(n, dtype=np.uint8)
+    # Written only if a value changes: untouched, their pages are never even mapped.
+    views = np.empty((n, 4), dtype=np.uint32)
+    valid = np.empty(n, dtype=np.bool_)
     data: list[pa.Buffer] = []
-    for start, chunk, args in _chunks(series):
+    changed = False
+    for start, chunk, args in _chunks(series):  # one chunk, or none
         own = chunk.buffers()[2:]
-        written = _native.clean(
+        written, changed = _native.clean(
             *args,
             _MODES[mode],
             len(own),
@@ -128,12 +126,11 @@ def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.ui
             _address(views, start),
             _address(valid, start),
         )
-        if data:  # one output array: later chunks' buffer numbers follow the earlier ones'
-            part = views[start : start + len(chunk)]
-            part[part[:, 0] > 12, 2] += len(data)
         data.extend(own)
         if written:
             data.append(pa.py_buffer(written))
+    if not changed:
+        return series, flags
     rows = np.flatnonzero(flags & SLOW)
     fold = REFOLD[mode][1]
     if fold is not None and len(rows):

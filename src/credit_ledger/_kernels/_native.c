@@ -303,7 +303,7 @@ static inline uint32_t decode(const uint8_t *p, int32_t *len) {
                      ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 }
 
-/* ids._NOISE_CHARS: what a code loses (white space, zero-width characters, BOM, dashes). NFKC
+/* credit_ledger._kernels._fold.NOISE_CHARS: what a code loses (white space, zero-width characters, BOM, dashes). NFKC
  * maps none of them outside this set, so they can be dropped before folding. */
 static inline int code_noise(uint32_t c) {
     return (c >= 0x09 && c <= 0x0D) || c == ' ' || c == '-' || c == 0x85 || c == 0xA0 ||
@@ -373,34 +373,47 @@ static int rewrite(int mode, const uint8_t *p, int32_t n, uint8_t *out, Output *
     return m > 0;
 }
 
-/* See clean(). */
-static void clean_chunk(const Strings *s, int mode, uint32_t buffer, uint8_t *flags,
-                        uint8_t *views, uint8_t *valid, Output *o) {
+/* Rows [0, i) as they are: the views copied, valid from the validity bitmap. */
+static void copy_prefix(const Strings *s, Py_ssize_t i, uint8_t *views, uint8_t *valid) {
+    memcpy(views, s->views + 16 * s->offset, 16 * (size_t)i);
+    for (Py_ssize_t j = 0; j < i; j++) valid[j] = (uint8_t)is_valid(s, j);
+}
+
+/* See clean(). Whether any value changes: the views and valid are written only from the first
+ * change on (with the rows before it copied then), so a column that needs no cleaning costs
+ * its scan alone. */
+static int clean_chunk(const Strings *s, int mode, uint32_t buffer, uint8_t *flags,
+                       uint8_t *views, uint8_t *valid, Output *o) {
     uint8_t refold = mode == CODE ? UNCLEAN : mode == FOLD_WIDTH ? WIDE : 0;
+    uint8_t untrimmed = mode == CODE ? 0 : EDGE_SPACE;
+    int changed = 0;
     for (Py_ssize_t i = 0; i < s->length; i++) {
-        uint8_t *out = views + 16 * i;
         int32_t n = 0;
         const uint8_t *p = is_valid(s, i) ? value(s, i, &n) : NULL;
+        uint8_t f = n == 0 ? (p == NULL ? 0 : EMPTY) : scan(p, n);
+        flags[i] = f;
+        if (!changed) {
+            if (!(f & (EMPTY | refold | untrimmed))) continue;
+            copy_prefix(s, i, views, valid);
+            changed = 1;
+        }
+        uint8_t *out = views + 16 * i;
         if (n == 0) {
-            flags[i] = p == NULL ? 0 : EMPTY;
             valid[i] = 0;
             memset(out, 0, 16);
             continue;
         }
         const uint8_t *view = s->views + 16 * (s->offset + i);
-        uint8_t f = scan(p, n);
         valid[i] = 1;
         if (f & refold) {
             int fixed = rewrite(mode, p, n, out, o, buffer);
             if (fixed >= 0) {
                 valid[i] = (uint8_t)fixed;
-                flags[i] = f;
                 continue;
             }
-            f |= SLOW;
+            flags[i] = f | SLOW;
         }
-        flags[i] = f;
-        if (mode != CODE && (f & EDGE_SPACE)) {
+        if (f & untrimmed) {
             int32_t start, m = strip(p, n, &start);
             valid[i] = m > 0;
             part_view(out, view, p, start, m);
@@ -408,6 +421,7 @@ static void clean_chunk(const Strings *s, int mode, uint32_t buffer, uint8_t *fl
             memcpy(out, view, 16);
         }
     }
+    return changed;
 }
 
 static PyObject *clean(PyObject *self, PyObject *args) {
@@ -424,14 +438,15 @@ static PyObject *clean(PyObject *self, PyObject *args) {
     }
     STRINGS_ARGS(s, views, data, validity);
     Output o = {NULL, 0, 0, 0};
+    int changed;
     Py_BEGIN_ALLOW_THREADS
-    clean_chunk(&s, mode, buffer, (uint8_t *)(uintptr_t)flags, (uint8_t *)(uintptr_t)out_views,
-                (uint8_t *)(uintptr_t)valid, &o);
+    changed = clean_chunk(&s, mode, buffer, (uint8_t *)(uintptr_t)flags,
+                          (uint8_t *)(uintptr_t)out_views, (uint8_t *)(uintptr_t)valid, &o);
     Py_END_ALLOW_THREADS
     PyObject *written = o.failed ? PyErr_NoMemory()
                                  : PyBytes_FromStringAndSize((const char *)o.bytes, (Py_ssize_t)o.used);
     free(o.bytes);
-    return written;
+    return written == NULL ? NULL : Py_BuildValue("(Ni)", written, changed);
 }
 
 /* ------------------------------------------------------------------ identifiers */
@@ -613,8 +628,9 @@ static PyMethodDef methods[] = {
     {"clean", clean, METH_VARARGS,
      "clean(views, data, validity, offset, length, mode, buffer, flags, out_views, valid): "
      "flags (uint8), views (16 bytes) and validity (uint8) per row of the cleaned values; "
-     "returns the bytes of the rewritten values longer than 12 bytes, which the views find as "
-     "data buffer number `buffer`."},
+     "returns (the bytes of the rewritten values longer than 12 bytes, which the views find as "
+     "data buffer number `buffer`; whether any value changed: views and validity are written "
+     "only then)."},
     {"identifiers", identifiers, METH_VARARGS,
      "identifiers(views, data, validity, offset, length, kind, out): USCC (kind 0-2) or ID "
      "number (kind 3) validity per row (uint8)."},
