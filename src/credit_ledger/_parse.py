@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
 
 from credit_ledger import _kernels
 from credit_ledger.kinds import Field
@@ -107,11 +108,19 @@ def _date_slow(text: pl.Series) -> pl.Series:
 def parse_dates(text: pl.Series) -> pl.Series:
     """Dates from normalised text: ISO and ``YYYYMMDD`` by a byte kernel, the other accepted
     spellings (``YYYY年MM月DD日``, slashes, dots, full-width digits) by Polars, row subset only."""
-    dates, parsed = _kernels.iso_dates(text)
-    rest = (~parsed & text.is_not_null()).arg_true()
+    days, valid = _kernels.iso_dates(text)
+    given = text.is_not_null().to_numpy() if text.null_count() else np.ones(len(text), np.bool_)
+    rest = np.flatnonzero(given & ~valid)
     if len(rest):
-        dates = dates.scatter(rest, _date_slow(text.gather(rest)))
-    return pl.select(pl.when(parsed | text.is_not_null()).then(dates)).to_series().alias(text.name)
+        slow = _date_slow(text.gather(rest))
+        days[rest] = slow.cast(pl.Int32).fill_null(0).to_numpy()
+        valid[rest] = slow.is_not_null().to_numpy()
+    nulls = len(text) - int(np.count_nonzero(valid))
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    dates = pa.Array.from_buffers(
+        pa.date32(), len(text), [bitmap, pa.py_buffer(days)], null_count=nulls
+    )
+    return pl.Series(text.name, dates, dtype=pl.Date)
 
 
 def _decimal(text: pl.Expr, scale: int) -> pl.Expr:

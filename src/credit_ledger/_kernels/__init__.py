@@ -31,7 +31,6 @@ from credit_ledger._kernels._flags import (
     EMPTY,
     NON_ASCII,
     REPLACEMENT,
-    SLOW,
     UNCLEAN,
     WIDE,
 )
@@ -45,14 +44,12 @@ __all__ = [
     "NOISE_CHARS",
     "NON_ASCII",
     "REPLACEMENT",
-    "SLOW",
     "UNCLEAN",
     "WIDE",
     "cleaned",
     "iso_dates",
     "replacement_char_rows",
     "ric_valid",
-    "rows",
     "text_flags",
     "uscc_valid",
 ]
@@ -82,12 +79,6 @@ def text_flags(series: pl.Series, wanted: int = ALL) -> npt.NDArray[np.uint8]:
     return flags
 
 
-def rows(flags: npt.NDArray[np.uint8], flag: int) -> npt.NDArray[np.int64]:
-    """Row numbers whose flags hold any bit of ``flag``."""
-    found: npt.NDArray[np.int64] = np.flatnonzero(flags & flag)
-    return found
-
-
 def uscc_valid(series: pl.Series, level: Literal["format", "checksum", "strict"]) -> pl.Series:
     """USCC validity of each (normalised) value at ``level``; null in, null out."""
     valid: pl.Series = _impl.uscc_valid(series, level)
@@ -100,11 +91,11 @@ def ric_valid(series: pl.Series) -> pl.Series:
     return valid
 
 
-def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日`` values; returns (dates, parsed)
-    where ``parsed`` is False for the values left to a slower parser (other spellings, invalid
-    dates, nulls)."""
-    parsed: tuple[pl.Series, pl.Series] = _impl.iso_dates(series)
+def iso_dates(series: pl.Series) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+    """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日`` values; returns the day
+    numbers (since 1970-01-01) and whether each value parsed: False for the values left to a
+    slower parser (other spellings, invalid dates) and for nulls."""
+    parsed: tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]] = _impl.iso_dates(series)
     return parsed
 
 

@@ -86,14 +86,13 @@ def ric_valid(series: pl.Series) -> pl.Series:
     return _identifiers(series, _RIC)
 
 
-def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日``; returns (dates, parsed)."""
+def iso_dates(series: pl.Series) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+    """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日``; returns (day numbers, parsed)."""
     days = np.zeros(len(series), dtype=np.int32)
     parsed = np.zeros(len(series), dtype=np.bool_)
     for start, _, chunk in _chunks(series):
         _native.dates(*chunk, _address(days, start), _address(parsed, start))
-    dates = pl.Series(series.name, days, dtype=pl.Int32).cast(pl.Date)
-    return dates, pl.Series(series.name, parsed, dtype=pl.Boolean)
+    return days, parsed
 
 
 _MODES: dict[Mode, int] = {"trim": 0, "fold_width": 1, "code": 2}

@@ -265,10 +265,10 @@ def _calendar(
     return year.astype(np.int64), month, np.take(_LEAP, year).astype(np.intp)
 
 
-def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日`` values; returns (dates, parsed)
-    where ``parsed`` is False for the values left to a slower parser (other spellings, invalid
-    dates, nulls)."""
+def iso_dates(series: pl.Series) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+    """Parse ``YYYY-MM-DD``, ``YYYYMMDD`` and ``YYYY年MM月DD日`` values; returns (day numbers,
+    parsed) where ``parsed`` is False for the values left to a slower parser (other spellings,
+    invalid dates, nulls)."""
     days = np.zeros(len(series), dtype=np.int32)
     parsed = np.zeros(len(series), dtype=np.bool_)
     offsets, data, valid = buffers(series)
@@ -281,8 +281,7 @@ def iso_dates(series: pl.Series) -> tuple[pl.Series, pl.Series]:
             where = positions[lo : lo + _CHUNK]
             days[where] = values
             parsed[where] = ok
-    dates = pl.Series(series.name, days, dtype=pl.Int32).cast(pl.Date)
-    return dates, pl.Series(series.name, parsed, dtype=pl.Boolean)
+    return days, parsed
 
 
 def _rows_of(
