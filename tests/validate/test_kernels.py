@@ -6,10 +6,15 @@ over two chunks, with values longer than 12 bytes, which Arrow string views keep
 
 from __future__ import annotations
 
+import json
 import os
+import random
+import shlex
 import subprocess
 import sys
+import sysconfig
 import unicodedata
+from pathlib import Path
 from types import ModuleType
 
 import polars as pl
@@ -209,3 +214,50 @@ def test_both_implementations_validate_generated_records_alike() -> None:
         runs[name] = done.stdout
     assert runs["native"] == runs["numpy"]
     assert all(reason in runs["numpy"] for reason in (':uscc"', ':date"', ':not_null"'))
+
+
+_PORTABLE = """
+import importlib.util, json, random, sys
+spec = importlib.util.spec_from_file_location("credit_ledger._kernels._native", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+sys.modules["credit_ledger._kernels._native"] = module
+import polars as pl
+from credit_ledger import _kernels
+rng = random.Random(5)
+chars = json.loads(sys.argv[2])
+values = ["".join(rng.choices(chars, k=rng.randrange(0, 70))) for _ in range(4000)]
+s = pl.Series("c", [None, *values], dtype=pl.String)
+out = {"flags": _kernels.text_flags(s).tolist(), "backend": _kernels.BACKEND}
+for mode in ("trim", "fold_width", "code"):
+    out[mode] = _kernels.cleaned(s, mode)[0].to_list()
+print(json.dumps(out))
+"""
+
+
+def test_the_portable_scan_gives_what_the_sse2_one_gives(tmp_path: Path) -> None:
+    """_native.c scans 16 bytes at a time with SSE2 and has a byte loop for other machines.
+    Built here with SSE2 turned off, the byte loop must give the same flags and values."""
+    if _kernels.BACKEND != "native":
+        pytest.skip("the compiled kernels are not in use")
+    source = Path(_kernels.__file__).with_name("_native.c")
+    target = tmp_path / f"_native{sysconfig.get_config_var('EXT_SUFFIX')}"
+    compiler = shlex.split(sysconfig.get_config_var("CC") or "cc")
+    include = sysconfig.get_paths()["include"]
+    build = [*compiler, "-O2", "-shared", "-fPIC", "-U__SSE2__", f"-I{include}", str(source)]
+    subprocess.run([*build, "-o", str(target)], check=True, capture_output=True)
+    chars = json.dumps(_CHARS)
+    done = subprocess.run(
+        [sys.executable, "-c", _PORTABLE, str(target), chars],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    portable = json.loads(done.stdout)
+    assert portable["backend"] == "native"
+    rng = random.Random(5)
+    values = ["".join(rng.choices(_CHARS, k=rng.randrange(0, 70))) for _ in range(4000)]
+    s = pl.Series("c", [None, *values], dtype=pl.String)
+    assert portable["flags"] == _kernels.text_flags(s).tolist()
+    for mode in ("trim", "fold_width", "code"):
+        assert portable[mode] == _kernels.cleaned(s, mode)[0].to_list()
