@@ -303,8 +303,9 @@ static inline uint32_t decode(const uint8_t *p, int32_t *len) {
                      ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 }
 
-/* credit_ledger._kernels._fold.NOISE_CHARS: what a code loses (white space, zero-width characters, BOM, dashes). NFKC
- * maps none of them outside this set, so they can be dropped before folding. */
+/* What a code loses (white space, zero-width characters, BOM, dashes), as NOISE_CHARS in
+ * credit_ledger/_kernels/_fold.py. NFKC maps none of them outside this set, so they can be
+ * dropped before folding. */
 static inline int code_noise(uint32_t c) {
     return (c >= 0x09 && c <= 0x0D) || c == ' ' || c == '-' || c == 0x85 || c == 0xA0 ||
            c == 0x1680 || (c >= 0x2000 && c <= 0x200D) || (c >= 0x2010 && c <= 0x2015) ||
