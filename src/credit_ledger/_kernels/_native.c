@@ -359,10 +359,11 @@ static int32_t fold_width(const uint8_t *p, int32_t n, uint8_t *q) {
     return m;
 }
 
-/* Row i's new value: the view at out and whether it is valid. Folded bytes are written at the
- * end of o (kept only when longer than 12 bytes) and trimmed in place. */
+/* Row i's new value: the view at out and whether it is valid, or -1 (left to Polars). Folded
+ * bytes are written at the end of o (kept only when longer than 12 bytes), trimmed in place. */
 static int rewrite(int mode, const uint8_t *p, int32_t n, uint8_t *out, Output *o,
                    uint32_t buffer) {
+    if (o->used + (size_t)n > UINT32_MAX) return -1; /* views address 4 GiB of a buffer */
     uint8_t *q = reserve(o, (size_t)n);
     if (q == NULL) return 0;
     int32_t m = mode == CODE ? fold_code(p, n, q) : fold_width(p, n, q), start = 0;
