@@ -193,7 +193,7 @@ def _bits(conditions: Sequence[pl.Expr]) -> pl.Expr:
     )
 
 
-_C_IDS = (_C[0][0], _C[1][0], "classes.c_active_penalties")
+_C_IDS = tuple(r[0] for r in _C)
 _SCORE_IDS = tuple(r[0] for r in (*_SCORE, *_RECENT))
 
 

@@ -115,11 +115,7 @@ def parse_dates(text: pl.Series) -> pl.Series:
         slow = _date_slow(text.gather(rest))
         days[rest] = slow.cast(pl.Int32).fill_null(0).to_numpy()
         valid[rest] = slow.is_not_null().to_numpy()
-    nulls = len(text) - int(np.count_nonzero(valid))
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
-    dates = pa.Array.from_buffers(
-        pa.date32(), len(text), [bitmap, pa.py_buffer(days)], null_count=nulls
-    )
+    dates = _kernels.arrow_array(pa.date32(), valid, [pa.py_buffer(days)])
     return pl.Series(text.name, dates, dtype=pl.Date)
 
 

@@ -25,6 +25,7 @@ import numpy.typing as npt
 import polars as pl
 
 from credit_ledger._kernels import _numpy
+from credit_ledger._kernels._arrays import arrow_array
 from credit_ledger._kernels._flags import (
     ALL,
     EDGE_SPACE,
@@ -46,6 +47,7 @@ __all__ = [
     "REPLACEMENT",
     "UNCLEAN",
     "WIDE",
+    "arrow_array",
     "cleaned",
     "iso_dates",
     "replacement_char_rows",

@@ -16,8 +16,9 @@ import polars as pl
 import pyarrow as pa
 
 from credit_ledger._kernels import _native
-from credit_ledger._kernels._flags import ALL, EDGE_SPACE, EMPTY, SLOW, UNCLEAN, WIDE
-from credit_ledger._kernels._fold import REFOLD, Mode
+from credit_ledger._kernels._arrays import arrow_array
+from credit_ledger._kernels._flags import ALL, EMPTY, SLOW
+from credit_ledger._kernels._fold import CLEANING, Mode
 
 _USCC_LEVEL = {"format": 0, "checksum": 1, "strict": 2}
 _RIC = 3
@@ -96,12 +97,6 @@ def iso_dates(series: pl.Series) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.
 
 
 _MODES: dict[Mode, int] = {"trim": 0, "fold_width": 1, "code": 2}
-_REWRITES: dict[Mode, int] = {
-    "trim": EDGE_SPACE,
-    "fold_width": EDGE_SPACE | WIDE,
-    "code": UNCLEAN,
-}
-"""The flags of the values each mode rewrites (besides empty values)."""
 
 
 def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.uint8]]:
@@ -136,21 +131,17 @@ def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.ui
             data.append(pa.py_buffer(written))
     if not changed:
         return series, flags
-    if not np.any(flags & _REWRITES[mode]):
+    cleaning = CLEANING[mode]
+    if not np.any(flags & cleaning.rewrites):
         # Only empty values become null: a Polars mask gives a column whose buffers Polars
         # owns. Columns built from our views keep them (and the input's) alive as long as
         # anything derived from them lives.
         kept = pl.Series((flags & EMPTY) == 0)
         return pl.select(pl.when(kept).then(series)).to_series().alias(series.name), flags
     rows = np.flatnonzero(flags & SLOW)
-    fold = REFOLD[mode][1]
-    if fold is not None and len(rows):
-        _splice(fold(series.gather(rows)), rows, views, valid, data)
-    nulls = n - int(np.count_nonzero(valid))
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
-    array = pa.Array.from_buffers(
-        pa.string_view(), n, [bitmap, pa.py_buffer(views), *data], null_count=nulls
-    )
+    if cleaning.fold is not None and len(rows):
+        _splice(cleaning.fold(series.gather(rows)), rows, views, valid, data)
+    array = arrow_array(pa.string_view(), valid, [pa.py_buffer(views), *data])
     return pl.Series(series.name, array, dtype=pl.String), flags
 
 

@@ -4,11 +4,12 @@ definition both implementations follow, and the fold of the rows they leave to P
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Final, Literal
 
 import polars as pl
 
-from credit_ledger._kernels._flags import UNCLEAN, WIDE
+from credit_ledger._kernels._flags import EDGE_SPACE, UNCLEAN, WIDE
 
 Mode = Literal["trim", "fold_width", "code"]
 
@@ -36,10 +37,24 @@ def fold_width(series: pl.Series) -> pl.Series:
     return series.str.normalize("NFKC").str.strip_chars()
 
 
-REFOLD: Final[dict[Mode, tuple[int, Callable[[pl.Series], pl.Series] | None]]] = {
-    "trim": (0, None),
-    "fold_width": (WIDE, fold_width),
-    "code": (UNCLEAN, fold_code),
+@dataclass(frozen=True)
+class Cleaning:
+    """What one mode of :func:`credit_ledger._kernels.cleaned` does besides nulling empty
+    values: strip white space (``trims``), and replace the values flagged ``refold`` by their
+    ``fold``."""
+
+    trims: bool
+    refold: int
+    fold: Callable[[pl.Series], pl.Series] | None
+
+    @property
+    def rewrites(self) -> int:
+        """The flags of the values the mode changes, besides empty ones."""
+        return self.refold | (EDGE_SPACE if self.trims else 0)
+
+
+CLEANING: Final[dict[Mode, Cleaning]] = {
+    "trim": Cleaning(trims=True, refold=0, fold=None),
+    "fold_width": Cleaning(trims=True, refold=WIDE, fold=fold_width),
+    "code": Cleaning(trims=False, refold=UNCLEAN, fold=fold_code),
 }
-"""Per mode: the flag of the rows to fold, and their fold (the other rows are only trimmed,
-except codes, which are not)."""

@@ -25,7 +25,7 @@ from credit_ledger._kernels._flags import (
     UNCLEAN,
     WIDE,
 )
-from credit_ledger._kernels._fold import REFOLD, Mode
+from credit_ledger._kernels._fold import CLEANING, Mode
 
 _CHUNK = 1 << 16
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -423,13 +423,13 @@ def text_flags(series: pl.Series, wanted: int = ALL) -> npt.NDArray[np.uint8]:
 def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.uint8]]:
     """See :func:`credit_ledger._kernels.cleaned`: Polars string operations on the rows the
     flags point at."""
-    refold, fold = REFOLD[mode]
-    trim = mode != "code"
-    flags = text_flags(series, EMPTY | REPLACEMENT | (EDGE_SPACE if trim else 0) | refold)
+    cleaning = CLEANING[mode]
+    flags = text_flags(series, EMPTY | REPLACEMENT | cleaning.rewrites)
     out = series
-    if trim and (stripped := np.flatnonzero(flags & EDGE_SPACE)).size:
+    if cleaning.trims and (stripped := np.flatnonzero(flags & EDGE_SPACE)).size:
         out = out.clone().scatter(stripped, series.gather(stripped).str.strip_chars())
-    if fold is not None and (refolded := np.flatnonzero(flags & refold)).size:
+    fold = cleaning.fold
+    if fold is not None and (refolded := np.flatnonzero(flags & cleaning.refold)).size:
         out = out.clone().scatter(refolded, fold(series.gather(refolded)))
     keep = pl.Series((flags & EMPTY) == 0) & (out.str.len_bytes() > 0)
     return pl.select(pl.when(keep).then(out)).to_series().alias(series.name), flags
