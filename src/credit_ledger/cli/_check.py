@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import FINDINGS, OK, RUNTIME
 from credit_ledger.cli._output import write_parquet
@@ -76,7 +78,10 @@ def _run(args: argparse.Namespace) -> int:
     )
     ev = result.evaluation
     if args.derived is not None:
-        write_parquet(ev.derived[result.kind], args.derived)
+        derived = ev.derived[result.kind]  # a DataFrame: check() does not stream
+        write_parquet(
+            derived if isinstance(derived, pl.DataFrame) else derived.collect(), args.derived
+        )
     if args.findings is not None:
         write_parquet(ev.findings, args.findings)
     for info in manager.failed():

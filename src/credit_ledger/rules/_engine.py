@@ -3,13 +3,18 @@
 Per kind:
 
 1. derived columns are built, ordered by their inputs and checked against the schema
-   (``collect_schema()``, no data computed); the good ones are added in one ``with_columns``
-   plan and the frame is materialised once;
-2. every rule is checked the same way: missing columns, non-Boolean result, wrong shape for
-   its scope, personal columns in its message. A rule that fails is ``error`` with the reason;
-3. all good row rules are evaluated in one ``select``, entity rules in one
-   ``group_by(key).agg`` per key, dataset rules in one ``select`` of aggregates. If a pass fails
-   at collect time, each of its rules is retried alone so only the culprit is ``error``.
+   (``collect_schema()``, no data computed); the good ones are added in ``with_columns`` layers
+   and the frame is materialised once. When streaming, nothing is materialised: a streaming
+   query of each derived column's null count proves the layers compute, and the passes run on
+   the plan. If that fails, each derived column is retried alone so only the culprit is
+   ``error``;
+2. every rule is checked against an empty frame of the schema: missing columns, non-Boolean
+   result, wrong shape for its scope, personal columns in its message. A rule that fails is
+   ``error`` with the reason;
+3. all good row rules are evaluated in one ``select`` keeping only rows that fail one, entity
+   rules in one ``group_by(key).agg`` per key, dataset rules in one ``select`` of aggregates.
+   If a pass fails at collect time, each of its rules is retried alone so only the culprit is
+   ``error``.
 
 Nothing here reads the clock: the run date is ``as_of``.
 """
@@ -22,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
@@ -53,7 +58,9 @@ if TYPE_CHECKING:
 __all__ = ["evaluate", "evaluate_many"]
 
 Frame = pl.DataFrame | pl.LazyFrame
+Engine = Literal["auto", "streaming"]
 _OUT = "__out__"
+_CHECK = r"^__r\d+$"  # the check columns of a pass (see _pass_exprs), not their messages
 _ENTITY = "__entity__"
 SOURCE = "_source"
 ROW = "_row"
@@ -98,6 +105,7 @@ class _KindRun:
         ruleset: RuleSet,
         ctx: RuleContext,
         policy: RulePolicy,
+        streaming: bool,
     ) -> None:
         self.kind = kind
         self.frame = frame
@@ -109,7 +117,8 @@ class _KindRun:
         self.findings: list[tuple[str, pl.LazyFrame]] = []
         self.derived_failed: dict[str, str] = {}
         self.personal = set(kind.personal_columns)
-        self._empty: pl.LazyFrame | None = None
+        self.streaming = streaming
+        self.engine: Engine = "streaming" if streaming else "auto"
 
     # -- derived columns ---------------------------------------------------------------------
 
@@ -122,7 +131,7 @@ class _KindRun:
             )
         )
 
-    def derive(self) -> pl.DataFrame:  # noqa: PLR0912 - one dependency-ordering loop
+    def derive(self) -> Frame:  # noqa: PLR0912 - one dependency-ordering loop
         lf = self.frame.lazy()
         columns = set(lf.collect_schema().names())
         pending: dict[str, tuple[DerivedColumn, pl.Expr]] = {}
@@ -166,16 +175,26 @@ class _KindRun:
                 available.add(name)
             if layer_ok:
                 layers.append(layer_ok)
-        if not layers:
-            return self.frame if isinstance(self.frame, pl.DataFrame) else self.frame.collect()
-        return self._materialise(lf, layers)
+        if layers:
+            return self._materialise(lf, layers)
+        if self.streaming:
+            return lf
+        return self.frame if isinstance(self.frame, pl.DataFrame) else lf.collect()
 
-    def _materialise(self, lf: pl.LazyFrame, layers: list[list[pl.Expr]]) -> pl.DataFrame:
+    def _computed(self, plan: pl.LazyFrame, names: list[str]) -> Frame:
+        """The frame of ``plan``, or when streaming the plan itself once a streaming query of
+        the null counts of ``names`` proved they compute. Raises what computing raises."""
+        if not self.streaming:
+            return plan.collect()
+        plan.select(pl.col(names).null_count()).collect(engine="streaming")
+        return plan
+
+    def _materialise(self, lf: pl.LazyFrame, layers: list[list[pl.Expr]]) -> Frame:
         plan = lf
         for layer in layers:
             plan = plan.with_columns(layer)
         try:
-            return plan.collect()
+            return self._computed(plan, [e.meta.output_name() for ly in layers for e in ly])
         except Exception:
             pass
         by_name = {d.name: d for d in self.ruleset.derived_for(self.kind.name)}
@@ -194,7 +213,7 @@ class _KindRun:
                     self._derived_error(by_name[name], self._missing_message(set(failed)))
                     continue
                 try:
-                    base.select(expr).collect()
+                    self._computed(base.select(expr), [name])
                 except Exception as exc:
                     self._derived_error(by_name[name], _first_line(exc))
                     continue
@@ -204,7 +223,7 @@ class _KindRun:
         plan = lf
         for layer in good:
             plan = plan.with_columns(layer)
-        return plan.collect()
+        return plan if self.streaming else plan.collect()
 
     def _missing_message(self, missing: set[str]) -> str:
         parts = []
@@ -237,19 +256,20 @@ class _KindRun:
             )
         )
 
-    def preflight(self, rule: Rule, data: pl.DataFrame, schema: pl.Schema) -> _Prepared | None:
+    def preflight(self, rule: Rule, empty: pl.LazyFrame, schema: pl.Schema) -> _Prepared | None:
+        """``rule`` ready for its pass, or None once reported as error; ``empty`` is an empty
+        frame of ``schema``: nothing here touches data."""
         t0 = time.perf_counter()
-        lf = data.lazy()
         try:
             expr = rule.expr(self.ctx)
         except Exception as exc:
             self._fail(rule, f"building the check raised {_first_line(exc)}")
             return None
-        error, key = self._check_expr(rule, expr, lf, schema)
+        error, key = self._check_expr(rule, expr, empty, schema)
         message: pl.Expr | None = None
         if error is None and isinstance(rule.message, pl.Expr):
             message = rule.message
-            error = self._check_message(rule, message, lf, schema, key)
+            error = self._check_message(rule, message, empty, schema, key)
         elapsed = (time.perf_counter() - t0) * 1000
         if error is not None:
             self._fail(rule, error, elapsed)
@@ -285,22 +305,12 @@ class _KindRun:
         if dtype != pl.Boolean:
             return f"the check returns {dtype}, not Boolean", key
         if rule.scope is not Scope.ENTITY and expr.meta.root_names():
-            height = self._empty_height(expr, schema)
+            height = _empty_height(expr, lf)
             if rule.scope is Scope.ROW and height == 1:
                 return "a row rule must give one value per record, not an aggregate", key
             if rule.scope is Scope.DATASET and height == 0:
                 return "a dataset rule must aggregate to one value (use .all(), .mean(), ...)", key
         return None, key
-
-    def _empty_height(self, expr: pl.Expr, schema: pl.Schema) -> int | None:
-        # On an empty frame an aggregate still gives one row and a per-record expression none:
-        # the shape of the result without touching data.
-        if self._empty is None:
-            self._empty = pl.DataFrame(schema=schema).lazy()
-        try:
-            return self._empty.select(expr).collect().height
-        except Exception:
-            return None
 
     def _check_message(
         self, rule: Rule, message: pl.Expr, lf: pl.LazyFrame, schema: pl.Schema, key: str | None
@@ -342,15 +352,18 @@ class _KindRun:
         def exprs(ps: list[_Prepared]) -> list[pl.Expr]:
             return fixed + [e for i, p in enumerate(ps) for e in self._pass_exprs(p, i)]
 
+        def collect(ps: list[_Prepared]) -> pl.DataFrame:
+            return build(exprs(ps)).collect(engine=self.engine)
+
         t0 = time.perf_counter()
         try:
-            return build(exprs(prepared)).collect(), prepared, (time.perf_counter() - t0) * 1000
+            return collect(prepared), prepared, (time.perf_counter() - t0) * 1000
         except Exception:
             pass
         good: list[_Prepared] = []
         for p in prepared:
             try:
-                build(exprs([p])).collect()
+                collect([p])
             except Exception as exc:
                 self._fail(p.rule, f"evaluation failed: {_first_line(exc)}")
                 continue
@@ -359,16 +372,16 @@ class _KindRun:
             return None, [], 0.0
         t0 = time.perf_counter()
         try:
-            return build(exprs(good)).collect(), good, (time.perf_counter() - t0) * 1000
+            return collect(good), good, (time.perf_counter() - t0) * 1000
         except Exception as exc:
             for p in good:
                 self._fail(p.rule, f"evaluation failed in the combined pass: {_first_line(exc)}")
             return None, [], 0.0
 
-    def row_pass(self, data: pl.DataFrame, prepared: list[_Prepared]) -> None:
+    def row_pass(self, data: Frame, prepared: list[_Prepared]) -> None:
         if not prepared:
             return
-        schema = data.schema
+        schema = data.collect_schema()
         key = self.kind.key
         fixed = [
             (pl.col(SOURCE).cast(pl.String) if SOURCE in schema else pl.lit(None, pl.String)),
@@ -377,12 +390,19 @@ class _KindRun:
         ]
         fixed = [e.alias(n) for e, n in zip(fixed, (SOURCE, ROW, "record_id"), strict=True)]
         lf = data.lazy()
-        result, good, ms = self._run_pass(prepared, lf.select, fixed)
+        # Only failing rows come back (checks are never null); passing rows count nothing.
+        result, good, ms = self._run_pass(
+            prepared, lambda exprs: lf.select(exprs).filter(~pl.all_horizontal(_CHECK)), fixed
+        )
         if result is None:
             return
-        self._collect_findings(result, good, ms, data.height, entity=None)
+        if isinstance(data, pl.DataFrame):
+            height = data.height
+        else:
+            height = lf.select(pl.len()).collect(engine=self.engine).item()
+        self._collect_findings(result, good, ms, height, entity=None)
 
-    def entity_pass(self, data: pl.DataFrame, key: str, prepared: list[_Prepared]) -> None:
+    def entity_pass(self, data: Frame, key: str, prepared: list[_Prepared]) -> None:
         lf = data.lazy().filter(pl.col(key).is_not_null())
         result, good, ms = self._run_pass(prepared, lambda exprs: lf.group_by(key).agg(exprs), [])
         if result is None:
@@ -392,7 +412,7 @@ class _KindRun:
         # first source in sorted order and the smallest row number, whatever the row order.
         cols = [p.col for p in good]
         failing = result.filter(~pl.all_horizontal(cols)).get_column(key) if cols else None
-        schema = data.schema
+        schema = data.collect_schema()
         if failing is not None and failing.len():
             prov = (
                 data.lazy()
@@ -407,7 +427,7 @@ class _KindRun:
                     .alias(ROW),
                 )
                 .select(pl.col(key).cast(pl.String).alias(_ENTITY), SOURCE, ROW)
-                .collect()
+                .collect(engine=self.engine)
             )
             result = result.join(prov, on=_ENTITY, how="left")
         else:
@@ -416,7 +436,7 @@ class _KindRun:
             )
         self._collect_findings(result, good, ms, result.height, entity=key)
 
-    def dataset_pass(self, data: pl.DataFrame, prepared: list[_Prepared]) -> None:
+    def dataset_pass(self, data: Frame, prepared: list[_Prepared]) -> None:
         lf = data.lazy()
         fixed = [pl.lit(None, pl.String).alias(SOURCE), pl.lit(None, pl.Int64).alias(ROW)]
         result, good, ms = self._run_pass(prepared, lf.select, fixed)
@@ -520,13 +540,13 @@ class _KindRun:
 
     # -- driver --------------------------------------------------------------------------------
 
-    def run(self) -> pl.DataFrame:
+    def run(self) -> Frame:
         data = self.derive()
-        schema = data.schema
-        self._empty = data.clear().lazy()
+        schema = data.collect_schema()
+        empty = pl.LazyFrame(schema=schema)
         prepared: dict[tuple[Scope, str | None], list[_Prepared]] = {}
         for rule in sorted(self.ruleset.for_kind(self.kind.name), key=lambda r: r.id):
-            p = self.preflight(rule, data, schema)
+            p = self.preflight(rule, empty, schema)
             if p is not None:
                 prepared.setdefault((rule.scope, p.key), []).append(p)
         for (scope, key), group in sorted(
@@ -539,6 +559,15 @@ class _KindRun:
             else:
                 self.dataset_pass(data, group)
         return data
+
+
+def _empty_height(expr: pl.Expr, empty: pl.LazyFrame) -> int | None:
+    # On an empty frame an aggregate still gives one row and a per-record expression none:
+    # the shape of the result without touching data.
+    try:
+        return empty.select(expr).collect().height
+    except Exception:
+        return None
 
 
 def _mask(col: pl.Expr) -> pl.Expr:
@@ -588,12 +617,14 @@ def evaluate(
     settings: Mapping[str, SettingValue] | None = None,
     fail_on: Severity = Severity.ERROR,
     plugins: PluginManager | None = None,
+    streaming: bool = False,
 ) -> EvaluationResult:
     """Evaluate rules and derived columns over the valid records of one kind.
 
     Args:
         frame: typed canonical columns (``validate(...).valid``), with ``_source``/``_row``
-            provenance if available.
+            provenance if available; a ``LazyFrame`` (e.g. ``pl.scan_parquet``) with
+            ``streaming=True`` for data larger than memory.
         kind: the record kind (name or declaration).
         as_of: the run date every rule sees; rules never read the clock.
         rules: a :class:`RuleSet`, rules you hold, or None for the plugins' rules (of
@@ -602,9 +633,13 @@ def evaluate(
         settings: settings for rules given directly (plugin rule sets carry their own).
         fail_on: default threshold of ``result.status()``.
         plugins: the plugin manager to take rules from (default: the active one).
+        streaming: never materialise the kind: every pass and summary runs on the lazy plan
+            with Polars' streaming engine, keeping only failing rows (and entity results) in
+            memory. ``result.derived`` then holds ``LazyFrame`` plans, not DataFrames.
 
     Returns:
-        An :class:`EvaluationResult` (findings, outcomes, derived frame, summaries, errors).
+        An :class:`EvaluationResult` (findings, outcomes, derived frame or plan, summaries,
+        errors).
 
     Raises:
         ConfigError: a required plugin is missing or failed, or the allowlist names an unknown
@@ -624,7 +659,13 @@ def evaluate(
     ruleset = _ruleset(rules, plugins, settings)
     k = _resolve_kind(kind, ruleset)
     return evaluate_many(
-        {k.name: frame}, as_of=as_of, rules=ruleset, policy=policy, fail_on=fail_on, kinds=[k]
+        {k.name: frame},
+        as_of=as_of,
+        rules=ruleset,
+        policy=policy,
+        fail_on=fail_on,
+        kinds=[k],
+        streaming=streaming,
     )
 
 
@@ -654,7 +695,7 @@ def _policy_notices(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date) -> lis
 
 
 def _summaries(
-    ruleset: RuleSet, derived: Mapping[str, pl.DataFrame], ctx: RunContext
+    ruleset: RuleSet, derived: Mapping[str, Frame], ctx: RunContext, engine: Engine
 ) -> tuple[dict[str, pl.DataFrame], list[RunError]]:
     out: dict[str, pl.DataFrame] = {}
     errors: list[RunError] = []
@@ -664,7 +705,7 @@ def _summaries(
         try:
             table = s.compute(ctx, MappingProxyType({k: derived[k].lazy() for k in s.kinds}))
             if isinstance(table, pl.LazyFrame):
-                table = table.collect()
+                table = table.collect(engine=engine)
             if not isinstance(table, pl.DataFrame):
                 raise TypeError(f"returned {type(table).__name__}, expected a polars DataFrame")
             out[s.name] = table
@@ -686,9 +727,12 @@ def evaluate_many(
     fail_on: Severity = Severity.ERROR,
     plugins: PluginManager | None = None,
     kinds: Iterable[RecordKind] = (),
+    streaming: bool = False,
 ) -> EvaluationResult:
     """Like :func:`evaluate` for several kinds at once (``{kind name: frame}``); summaries
-    spanning several kinds are computed when all of them are given."""
+    spanning several kinds are computed when all of them are given. With ``streaming=True``
+    no kind is materialised and ``result.derived`` holds ``LazyFrame`` plans (see
+    :func:`evaluate`)."""
     ruleset = _ruleset(rules, plugins, settings)
     policy = policy or RulePolicy()
     given = {k.name: k for k in kinds}
@@ -706,17 +750,27 @@ def evaluate_many(
 
     outcomes: list[_Outcome] = []
     findings: list[pl.DataFrame] = []
-    derived: dict[str, pl.DataFrame] = {}
+    derived: dict[str, Frame] = {}
     for name in sorted(frames):
         kind = resolved[name]
         ctx = RuleContext(as_of=as_of, settings=ruleset.settings, kind=kind)
-        run = _KindRun(kind=kind, frame=frames[name], ruleset=ruleset, ctx=ctx, policy=policy)
+        run = _KindRun(
+            kind=kind,
+            frame=frames[name],
+            ruleset=ruleset,
+            ctx=ctx,
+            policy=policy,
+            streaming=streaming,
+        )
         derived[name] = run.run()
         findings.append(run.finish_findings())
         outcomes.extend(run.outcomes)
         errors.extend(run.errors)
     summaries, summary_errors = _summaries(
-        ruleset, derived, RunContext(as_of=as_of, settings=ruleset.settings)
+        ruleset,
+        derived,
+        RunContext(as_of=as_of, settings=ruleset.settings),
+        "streaming" if streaming else "auto",
     )
     errors += summary_errors
     if notifier is not None:

@@ -128,7 +128,9 @@ class EvaluationResult:
         as_of: the run date.
         findings: see :data:`FINDINGS_SCHEMA`.
         outcomes: see :data:`OUTCOMES_SCHEMA`.
-        derived: per kind, the input rows with every derived column.
+        derived: per kind, the input rows with every derived column: a DataFrame, or the
+            ``LazyFrame`` plan computing them when evaluated with ``streaming=True`` (collect
+            or sink it to use it).
         summaries: per summary name, its table.
         errors: everything that could not be evaluated or loaded (any makes the status error).
         notices: warnings that do not change the status (expired waivers, policy entries
@@ -139,7 +141,9 @@ class EvaluationResult:
     as_of: dt.date
     findings: pl.DataFrame
     outcomes: pl.DataFrame
-    derived: Mapping[str, pl.DataFrame] = field(default_factory=lambda: MappingProxyType({}))
+    derived: Mapping[str, pl.DataFrame | pl.LazyFrame] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     summaries: Mapping[str, pl.DataFrame] = field(default_factory=lambda: MappingProxyType({}))
     errors: tuple[RunError, ...] = ()
     notices: tuple[str, ...] = ()
