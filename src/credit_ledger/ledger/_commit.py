@@ -106,17 +106,22 @@ class Commit:
         log.info("ledger: wrote %s version %d in %.2f s", name, at, time.perf_counter() - started)
         self._versions[name] = at
 
-    def upsert_records(self, kind: str, frame: pl.DataFrame, *, key: str) -> _delta.MergeStats:
+    def upsert_records(
+        self, kind: str, frame: pl.DataFrame | pl.LazyFrame, *, key: str
+    ) -> _delta.MergeStats:
         """Upsert validated records of ``kind`` by ``key``; ``frame`` holds each key once.
 
         Adds ``_batch`` (this run), ``_first_batch`` and ``_digest`` (of the canonical values,
         provenance excluded) so a redelivered record with the same content changes nothing.
+        A LazyFrame is streamed, never held in memory whole; it is evaluated more than once,
+        so it must give the same rows each time.
         """
         started = time.perf_counter()
+        columns = frame.collect_schema().names()
         frame = frame.with_columns(
             pl.lit(self.run_id).alias(BATCH),
             pl.lit(self.run_id).alias(FIRST_BATCH),
-            digest([c for c in frame.columns if not c.startswith("_")]).alias(DIGEST),
+            digest([c for c in columns if not c.startswith("_")]).alias(DIGEST),
         )
         name = records_table(kind)
         stats = _delta.merge_upsert(
@@ -125,15 +130,16 @@ class Commit:
             frame,
             key=key,
             digest=DIGEST,
-            provenance=tuple(c for c in frame.columns if c.startswith("_")),
+            provenance=tuple(c for c in frame.collect_schema() if c.startswith("_")),
             keep=(FIRST_BATCH,),
         )
         self._wrote(name, stats.version, started)
         self._pause_point()
         return stats
 
-    def append(self, table: str, frame: pl.DataFrame) -> None:
-        """Append this run's rows to a per-run table (``run_id`` is added first)."""
+    def append(self, table: str, frame: pl.DataFrame | pl.LazyFrame) -> None:
+        """Append this run's rows to a per-run table (``run_id`` is added first); a
+        LazyFrame is streamed to the table's data file, never held in memory whole."""
         started = time.perf_counter()
         frame = frame.select(pl.lit(self.run_id).alias(RUN_ID), pl.exclude(RUN_ID))
         self._wrote(table, _delta.write(self._root, table, frame), started)

@@ -88,15 +88,15 @@ def scan(root: Path, name: str, at: int) -> pl.LazyFrame:
     return pl.scan_delta(str(table_dir(root, name)), version=at)
 
 
-def _storable(frame: pl.DataFrame) -> pl.DataFrame:
+def _storable(frame: pl.LazyFrame) -> pl.LazyFrame:
     """Delta has no null or unsigned types: store them as String / Int64."""
     casts: dict[str, type[pl.DataType] | pl.DataType] = {}
-    for name, dtype in frame.schema.items():
+    for name, dtype in frame.collect_schema().items():
         if dtype == pl.Null:
             casts[name] = pl.String
         elif dtype.is_unsigned_integer():
             casts[name] = pl.Int64
-    return frame.cast(casts) if casts else frame  # type: ignore[arg-type]
+    return frame.cast(casts)  # type: ignore[arg-type]
 
 
 def _bound(value: object) -> str | int | None:
@@ -108,13 +108,12 @@ def _bound(value: object) -> str | int | None:
     return value if isinstance(value, str | int) else None
 
 
-def _stats(path: Path, columns: set[str]) -> str:
+def _stats(meta: pq.FileMetaData, columns: set[str]) -> str:
     """Delta file statistics, taken from the footer of the Parquet file Polars just wrote.
 
     Null counts of every flat column; min/max of strings (Polars truncates long ones to valid
     bounds), integers and dates. A reader skips files by these, so none is guessed.
     """
-    meta = pq.read_metadata(path)
     chunks: dict[str, list[Any]] = {}
     for g in range(meta.num_row_groups):
         for i in range(meta.num_columns):
@@ -136,59 +135,71 @@ def _stats(path: Path, columns: set[str]) -> str:
     return json.dumps(stats, ensure_ascii=False)
 
 
-def _write_file(directory: Path, frame: pl.DataFrame) -> AddAction:
-    """Write ``frame`` as one Parquet data file of the table in ``directory``."""
+def _write_file(directory: Path, frame: pl.LazyFrame) -> AddAction | None:
+    """Stream ``frame`` into one Parquet data file of the table in ``directory``; None (and
+    no file) when it has no rows. A failing ``frame`` leaves no file behind."""
     name = f"part-00000-{uuid.uuid4()}-c000.zstd.parquet"
     path = directory / name
-    frame.write_parquet(path, compression="zstd", compression_level=1)
-    flat = {c for c, t in frame.schema.items() if not t.is_nested()}
+    try:
+        frame.sink_parquet(path, compression="zstd", compression_level=1, engine="streaming")
+        meta = pq.read_metadata(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if meta.num_rows == 0:
+        path.unlink()
+        return None
+    flat = {c for c, t in frame.collect_schema().items() if not t.is_nested()}
     return AddAction(
         path=name,
         size=path.stat().st_size,
         partition_values={},
         modification_time=int(time.time() * 1000),
         data_change=True,
-        stats=_stats(path, flat),
+        stats=_stats(meta, flat),
     )
 
 
-def _delta_schema(frame: pl.DataFrame) -> DeltaSchema:
-    return DeltaSchema.from_arrow(frame.head(0).to_arrow().schema)
+def _delta_schema(schema: pl.Schema) -> DeltaSchema:
+    return DeltaSchema.from_arrow(pl.DataFrame(schema=schema).to_arrow().schema)
 
 
-def write(root: Path, name: str, frame: pl.DataFrame, *, replace: bool = False) -> int:
+def write(
+    root: Path, name: str, frame: pl.DataFrame | pl.LazyFrame, *, replace: bool = False
+) -> int:
     """Add ``frame`` to ``name`` as one Delta commit (created on first use); with ``replace``
     it becomes the table's whole content. Returns the table's version afterwards.
 
-    Polars writes the Parquet file and ``deltalake`` only commits it (an add action): its own
-    writer is about twice as slow. Columns new to the table are added first (a separate
-    commit, undone by a restore like any other); existing ones keep their type. An empty
-    frame creates the table (so readers see its schema) but adds no version to an existing one.
+    A LazyFrame is streamed to the data file, never held in memory whole. Polars writes the
+    Parquet file and ``deltalake`` only commits it (an add action): its own writer is about
+    twice as slow. Columns new to the table are added first (a separate commit, undone by a
+    restore like any other); existing ones keep their type. An empty frame creates the table
+    (so readers see its schema) but adds no version to an existing one. If ``frame`` fails
+    while being written, the table is left as it was.
     """
     directory = table_dir(root, name)
-    frame = _storable(frame)
     current = version(root, name)
+    lazy = _storable(frame.lazy())
+    schema = lazy.collect_schema()
+    known = schema if current is None else scan(root, name, current).collect_schema()
+    lazy = lazy.with_columns(
+        pl.col(c).cast(known[c]) for c, t in schema.items() if c in known and known[c] != t
+    )
+    directory.mkdir(parents=True, exist_ok=True)
+    add = _write_file(directory, lazy)
     if current is None:
-        directory.mkdir(parents=True, exist_ok=True)
-        adds = [_write_file(directory, frame)] if frame.height else []
         create_table_with_add_actions(
-            str(directory), _delta_schema(frame), adds, configuration=TABLE_CONFIG
+            str(directory), _delta_schema(schema), [add] if add else [], configuration=TABLE_CONFIG
         )
         return 0
-    if frame.height == 0 and not replace:
+    if add is None and not replace:
         return current
-    known = scan(root, name, current).collect_schema()
-    frame = frame.with_columns(
-        pl.col(c).cast(known[c]) for c, t in frame.schema.items() if c in known and known[c] != t
-    )
     table = DeltaTable(str(directory))
-    added = [c for c in frame.columns if c not in known]
+    added = pl.Schema({c: t for c, t in schema.items() if c not in known})
     if added:
-        table.alter.add_columns(list(_delta_schema(frame.select(added)).fields))
+        table.alter.add_columns(list(_delta_schema(added).fields))
     table.create_write_transaction(
-        [_write_file(directory, frame)],
-        mode="overwrite" if replace else "append",
-        schema=table.schema(),
+        [add] if add else [], mode="overwrite" if replace else "append", schema=table.schema()
     )
     return int(DeltaTable(str(directory)).version())
 
@@ -196,7 +207,7 @@ def write(root: Path, name: str, frame: pl.DataFrame, *, replace: bool = False) 
 def merge_upsert(
     root: Path,
     name: str,
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
     *,
     key: str,
     digest: str,
@@ -214,47 +225,52 @@ def merge_upsert(
     changed, the table's new content replaces the old in one commit (a Delta MERGE also
     rewrites every file holding a matched row, and more slowly). Rows of the table missing
     from ``frame`` are carried over. Nothing is written when nothing changed.
+
+    A LazyFrame is never held in memory whole: it is evaluated more than once (a streaming
+    aggregate for the counts, then streamed into the data file), so it must give the same
+    rows each time.
     """
-    frame = _storable(frame)
     current = version(root, name)
     if current is None:
         v = write(root, name, frame)
-        return MergeStats(version=v, inserted=frame.height, updated=0, unchanged=0)
+        inserted = scan(root, name, v).select(pl.len()).collect().item()
+        return MergeStats(version=v, inserted=inserted, updated=0, unchanged=0)
     old = scan(root, name, current)
     carried = [c for c in provenance if c in old.collect_schema() and c != key]
-    prior = old.select(key, *carried).collect()
-    # one row per row of frame, in its order: the table's provenance of the same key, if any
-    marks = frame.select(key).join(
-        prior.rename({c: f"__old{c}" for c in carried}), on=key, how="left", maintain_order="left"
-    )
+    new = _storable(frame.lazy())
+    columns = new.collect_schema().names()
+    prior = old.select(key, *(pl.col(c).alias(f"__old{c}") for c in carried))
+    state = new.join(prior, on=key, how="left", maintain_order="left")
+    if isinstance(frame, pl.DataFrame):
+        # in memory the join is computed once, and on the key alone (no column is copied)
+        marks = state.select(*(f"__old{c}" for c in carried)).collect()
+        state = pl.concat([new, marks.lazy()], how="horizontal")
     seen = pl.col(f"__old{digest}").is_not_null()
     same = (pl.col(f"__old{digest}") == pl.col(digest)).fill_null(False)
-    state = frame.hstack(marks.drop(key).get_columns()).with_columns(
-        seen.alias("__seen"), same.alias("__same")
+    counts, held = pl.collect_all(
+        [state.select(new=(~seen).sum(), same=same.sum(), all=pl.len()), old.select(pl.len())],
+        engine="streaming",
     )
-    fresh = ~state["__seen"]
-    inserted = int(fresh.sum())
-    unchanged = int(state["__same"].sum())
-    updated = frame.height - inserted - unchanged
+    inserted, unchanged, delivered = counts.row(0)
+    updated = delivered - inserted - unchanged
     if inserted + updated == 0:
         return MergeStats(version=current, inserted=0, updated=0, unchanged=unchanged)
-    own = set(frame.columns)
+    own = set(columns)
     state = state.with_columns(
         *(
-            pl.when("__same").then(f"__old{c}").otherwise(c if c in own else None).alias(c)
+            pl.when(same).then(f"__old{c}").otherwise(c if c in own else None).alias(c)
             for c in carried
             if c not in keep
         ),
         *(pl.coalesce(f"__old{c}", c).alias(c) for c in keep if c in carried),
-    ).select(*frame.columns, *(c for c in carried if c not in own))
-    if updated == 0:
-        v = write(root, name, state.filter(fresh))
-    else:
-        missing = prior.select(key).join(frame.select(key), on=key, how="anti")
-        if missing.height:
-            gone = old.join(missing.lazy(), on=key, how="semi").collect()
-            state = pl.concat([state, gone], how="diagonal_relaxed")
-        v = write(root, name, state, replace=True)
+    )
+    content = (state if updated else state.filter(~seen)).select(
+        *columns, *(c for c in carried if c not in own)
+    )
+    if updated and held.item() > delivered - inserted:  # rows of the table not delivered
+        gone = old.join(new.select(key), on=key, how="anti")
+        content = pl.concat([content, gone], how="diagonal_relaxed")
+    v = write(root, name, content, replace=bool(updated))
     return MergeStats(version=v, inserted=inserted, updated=updated, unchanged=unchanged)
 
 
