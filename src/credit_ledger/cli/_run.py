@@ -55,6 +55,12 @@ def register(sub: Any) -> None:
     p.add_argument("--log-format", choices=("text", "json"), help="stderr log format")
     p.add_argument("--ledger", type=Path, metavar="PATH", help="ledger directory")
     p.add_argument("--output-dir", type=Path, metavar="DIR", help="output directory")
+    p.add_argument(
+        "--batch-rows",
+        type=int,
+        metavar="N",
+        help="stream inputs larger than memory, N rows at a time (same results)",
+    )
     p.add_argument("--json", action="store_true", help="print the result summary as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
     g = p.add_argument_group("plugins", "CLI > CREDIT_LEDGER_PLUGINS_* > the job's [plugins]")
@@ -135,6 +141,7 @@ def _run(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         log_format=args.log_format,
         output_dir=args.output_dir,
+        batch_rows=args.batch_rows,
         plugins=cli,
     )
     if args.settings:

@@ -40,6 +40,7 @@ ENV_AS_OF = "CREDIT_LEDGER_AS_OF"
 ENV_FAIL_ON = "CREDIT_LEDGER_FAIL_ON"
 ENV_LOG_FORMAT = "CREDIT_LEDGER_LOG_FORMAT"
 ENV_OUTPUT_DIR = "CREDIT_LEDGER_OUTPUT_DIR"
+ENV_BATCH_ROWS = "CREDIT_LEDGER_BATCH_ROWS"
 
 OUTPUT_NAMES = ("summary", "findings", "quarantine", "zeroing", "manifest")
 """Outputs the host writes: ``summary.json``, ``findings.parquet``, ``quarantine.parquet``,
@@ -49,6 +50,7 @@ _KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"version", "job", "sources", "plugins", "rules", "outputs", "history"}),
     "[job]": frozenset(
         {"name", "ledger", "as_of", "fail_on", "log_format", "kinds", "evaluate_on"}
+        | {"batch_rows"}
     ),
     "[[sources]]": frozenset(
         {"name", "kind", "path", "uri", "uri_env", "table", "query", "encoding", "sheet"}
@@ -183,6 +185,8 @@ class Job:
             ``batch`` (rules see only this batch's records).
         kinds: record kinds of the job: every source's kind plus any kind listed in the file
             (evaluated on the ledger state even on a day without a delivery).
+        batch_rows: stream the run, validating this many rows at a time, for inputs larger
+            than memory (same results as in memory); None runs in memory.
         sources: where records come from.
         plugins: plugin selection, settings and extra modules.
         policy: severity overrides and waivers.
@@ -201,6 +205,7 @@ class Job:
     log_format: Literal["text", "json"]
     evaluate_on: Literal["state", "batch"]
     kinds: tuple[str, ...]
+    batch_rows: int | None
     sources: tuple[SourceConfig, ...]
     plugins: PluginConfig
     policy: RulePolicy
@@ -214,6 +219,7 @@ class Job:
             "name": self.name,
             "fail_on": self.fail_on.value,
             "evaluate_on": self.evaluate_on,
+            "batch_rows": self.batch_rows,
             "kinds": list(self.kinds),
             "sources": [s.to_dict() for s in self.sources],
             "plugins": {
@@ -267,6 +273,16 @@ def _severity(where: str, value: object) -> Severity:
     except ValueError:
         choices = ", ".join(s.value for s in Severity)
         raise ConfigError(f"{where}: {value!r} is not one of {choices}") from None
+
+
+def _batch_rows(where: str, value: object) -> int:
+    try:
+        rows = int(str(value).strip()) if not isinstance(value, bool) else 0
+    except ValueError:
+        rows = 0
+    if rows < 1:
+        raise ConfigError(f"{where}: {value!r} is not a positive number of rows")
+    return rows
 
 
 def _source(raw: object, index: int, origin: str) -> SourceConfig:
@@ -333,6 +349,7 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
     fail_on: str | None = None,
     log_format: str | None = None,
     output_dir: str | PathLike[str] | None = None,
+    batch_rows: int | None = None,
     plugins: PluginSelection | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Job:
@@ -340,7 +357,7 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
 
     Keyword overrides are the CLI layer; ``environ`` (default ``os.environ``) the environment
     layer (``CREDIT_LEDGER_LEDGER``, ``_AS_OF``, ``_FAIL_ON``, ``_LOG_FORMAT``,
-    ``_OUTPUT_DIR``, ``_PLUGINS_ALLOW``/``_DENY``/``_REQUIRED``).
+    ``_OUTPUT_DIR``, ``_BATCH_ROWS``, ``_PLUGINS_ALLOW``/``_DENY``/``_REQUIRED``).
 
     Raises:
         ConfigError: unknown keys (naming the closest valid one), wrong types, missing values.
@@ -389,6 +406,9 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
     evaluate_on = job_t.get("evaluate_on", "state")
     if evaluate_on not in ("state", "batch"):
         raise ConfigError(f"{origin}: [job] evaluate_on {evaluate_on!r} is not 'state' or 'batch'")
+    batch_v, origins["batch_rows"] = _pick(
+        batch_rows, ENV_BATCH_ROWS, env, job_t.get("batch_rows"), None
+    )
     out_v, origins["output_dir"] = _pick(output_dir, ENV_OUTPUT_DIR, env, out_t.get("dir"), None)
     write = _str_list("[outputs] write", out_t.get("write", list(OUTPUT_NAMES)))
     for w in write:
@@ -425,6 +445,7 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
         log_format="json" if log_v == "json" else "text",
         evaluate_on="batch" if evaluate_on == "batch" else "state",
         kinds=tuple(kinds),
+        batch_rows=None if batch_v is None else _batch_rows(f"{origin}: batch_rows", batch_v),
         sources=sources,
         plugins=plugin_cfg,
         policy=RulePolicy.from_mapping(rules_t),

@@ -10,6 +10,7 @@ import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,12 +122,19 @@ def publish(staged: StagedOutputs, manifest_json: str | None) -> list[Path]:
     return done
 
 
+def _write_parquet(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
+    if isinstance(frame, pl.LazyFrame):
+        frame.sink_parquet(path, engine="streaming")
+    else:
+        frame.write_parquet(path)
+
+
 def writers(
     config: OutputConfig,
     *,
     summary: Mapping[str, Any],
     findings: pl.DataFrame,
-    quarantine: pl.DataFrame,
+    quarantine: pl.DataFrame | pl.LazyFrame,
     zeroing: pl.DataFrame | None,
     evaluation: EvaluationResult,
     reporters: Sequence[Reporter],
@@ -145,7 +153,7 @@ def writers(
     if "findings" in want:
         out["findings.parquet"] = findings.write_parquet
     if "quarantine" in want:
-        out["quarantine.parquet"] = quarantine.write_parquet
+        out["quarantine.parquet"] = partial(_write_parquet, quarantine)
     if "zeroing" in want and zeroing is not None:
         out["zeroing.csv"] = zeroing.write_csv
     for r in reporters:

@@ -80,6 +80,9 @@ def read_inputs(
         for item in read_source(
             source, job=job, kind=kinds[source.kind], as_of=day, scratch=scratch
         ):
+            if job.batch_rows is not None:  # streamed: read batch by batch while validating
+                inputs.append(item)
+                continue
             try:
                 frame = item.frame.collect() if isinstance(item.frame, pl.LazyFrame) else item.frame
             except CreditLedgerError:
@@ -116,7 +119,7 @@ class Evaluated:
     batches: dict[str, _stages.Batch]
     evaluation: EvaluationResult
     findings: pl.DataFrame
-    quarantine: pl.DataFrame
+    quarantine: pl.DataFrame | pl.LazyFrame
     zeroing: pl.DataFrame | None
     by_severity: dict[str, int]
     errors: tuple[str, ...]
@@ -150,11 +153,18 @@ def evaluate(
     base: LedgerState,
     run_id: str,
     key: str,
+    scratch: Path,
     clock: Clock,
     report: Progress,
 ) -> Evaluated:
     with clock.stage("validate"):
-        summaries, batches, quarantined = _stages.validate_inputs(inputs, kinds)
+        summaries, batches, quarantined = (
+            _stages.validate_inputs(inputs, kinds)
+            if job.batch_rows is None
+            else _stages.stream_inputs(
+                inputs, kinds, scratch=scratch / "stream", batch_rows=job.batch_rows
+            )
+        )
         report("validate", 1, 1)
     with clock.stage("rules"):
         frames = _stages.state_frames(
@@ -167,6 +177,7 @@ def evaluate(
             policy=job.policy,
             fail_on=job.fail_on,
             kinds=list(kinds.values()),
+            streaming=job.batch_rows is not None,
         )
         findings = pl.concat(
             [evaluation.findings, _stages.expired_waiver_findings(job.policy, ruleset, day)],

@@ -89,7 +89,8 @@ class RunResult:
         manifest: the run manifest (empty for a dry run).
         message: one line for people.
         recovered: what was undone of an interrupted earlier run.
-        evaluation: the rules engine's result (None unless ``completed``).
+        evaluation: the rules engine's result (None unless ``completed``); after a streamed
+            run (``batch_rows``) its ``derived`` is empty: the records are in the ledger.
     """
 
     status: RunStatus

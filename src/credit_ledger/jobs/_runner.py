@@ -6,12 +6,14 @@ library's tree (each carrying its exit code), and the CLI maps either to an exit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import tempfile
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from credit_ledger.errors import ConfigError
@@ -71,6 +73,7 @@ def _resolve_as_of(job: Job, as_of: dt.date | str | None) -> dt.date:
 def _key_config(job: Job) -> dict[str, Any]:
     config = job.to_dict()
     config.pop("fail_on", None)  # changes the exit code, not the result
+    config.pop("batch_rows", None)  # changes how the run holds its data, not the result
     return config
 
 
@@ -246,6 +249,7 @@ def _locked_run(
         base=base,
         run_id=run_id,
         key=key,
+        scratch=scratch,
         clock=clock,
         report=report,
     )
@@ -338,5 +342,8 @@ def _locked_run(
         manifest=record.manifest,
         message=message,
         recovered=tuple(recovered),
-        evaluation=done.evaluation,
+        # A streamed run's derived frames scan scratch files that are gone once it returns.
+        evaluation=done.evaluation
+        if job.batch_rows is None
+        else dataclasses.replace(done.evaluation, derived=MappingProxyType({})),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -17,7 +18,8 @@ from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import LedgerState
 from credit_ledger.ledger._schema import BATCH, DIGEST, FIRST_BATCH, ZEROING_COLUMNS
 from credit_ledger.rules import FINDINGS_SCHEMA, EvaluationResult, RulePolicy, RuleSet, Severity
-from credit_ledger.validate import REASONS, validate
+from credit_ledger.streaming import validate_frames_to_parquet
+from credit_ledger.validate import REASONS, ValidationSummary, validate
 
 __all__ = [
     "Batch",
@@ -25,6 +27,7 @@ __all__ = [
     "expired_waiver_findings",
     "quarantine_rows",
     "state_frames",
+    "stream_inputs",
     "validate_inputs",
     "zeroing_rows",
 ]
@@ -39,18 +42,38 @@ class Batch:
     Attributes:
         kind: the record kind.
         records: valid rows, each record id once (the last delivery wins), with the kind's
-            columns, ``subject_kind``, ``_source`` and ``_row``.
+            columns, ``subject_kind``, ``_source`` and ``_row``; in a streamed run a lazy
+            scan of the validated parts.
         duplicates: rows dropped because a later input of the batch held the same record id.
     """
 
     kind: RecordKind
-    records: pl.DataFrame
+    records: pl.DataFrame | pl.LazyFrame
     duplicates: int
 
 
-def _ledger_columns(kind: RecordKind, frame: pl.DataFrame) -> list[str]:
+def _ledger_columns(kind: RecordKind, frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
     keep = [*kind.columns, SUBJECT_KIND, SOURCE, ROW]
-    return [c for c in keep if c in frame.columns]
+    names = frame.collect_schema().names()
+    return [c for c in keep if c in names]
+
+
+def _read_failed(item: Input, exc: Exception) -> InputError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputError(f"source {item.source!r}: {item.location} failed while reading: {first}")
+
+
+def _summary(item: Input, s: ValidationSummary) -> InputSummary:
+    return InputSummary(
+        source=item.source,
+        kind=item.kind,
+        location=item.location,
+        sha256=item.sha256,
+        bytes=item.bytes,
+        rows_in=s.rows_in,
+        rows_valid=s.rows_valid,
+        rows_quarantined=s.rows_quarantined,
+    )
 
 
 def validate_inputs(
@@ -73,23 +96,8 @@ def validate_inputs(
         except CreditLedgerError:
             raise
         except Exception as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError(
-                f"source {item.source!r}: {item.location} failed while reading: {first}"
-            ) from None
-        s = result.summary
-        summaries.append(
-            InputSummary(
-                source=item.source,
-                kind=item.kind,
-                location=item.location,
-                sha256=item.sha256,
-                bytes=item.bytes,
-                rows_in=s.rows_in,
-                rows_valid=s.rows_valid,
-                rows_quarantined=s.rows_quarantined,
-            )
-        )
+            raise _read_failed(item, exc) from None
+        summaries.append(_summary(item, result.summary))
         valid.setdefault(item.kind, []).append(
             result.valid.select(_ledger_columns(kind, result.valid))
         )
@@ -101,6 +109,55 @@ def validate_inputs(
         together = pl.concat(frames, how="diagonal_relaxed")
         unique = together.unique(subset=[kind.key], keep="last", maintain_order=True)
         batches[name] = Batch(kind=kind, records=unique, duplicates=together.height - unique.height)
+    return summaries, batches, quarantined
+
+
+def stream_inputs(
+    inputs: Sequence[Input], kinds: Mapping[str, RecordKind], *, scratch: Path, batch_rows: int
+) -> tuple[list[InputSummary], dict[str, Batch], list[tuple[str, pl.LazyFrame]]]:
+    """:func:`validate_inputs` for inputs larger than memory: each input is validated
+    ``batch_rows`` at a time into Parquet parts under ``scratch``, and the batches and
+    quarantined rows are lazy scans of those parts (the same rows, counts and verdicts).
+
+    Raises:
+        InputError: an input fails while being read; the message names the source.
+    """
+    summaries: list[InputSummary] = []
+    valid: dict[str, list[pl.LazyFrame]] = {}
+    quarantined: list[tuple[str, pl.LazyFrame]] = []
+    for i, item in enumerate(inputs):
+        kind = kinds[item.kind]
+        parts = scratch / "validated" / f"{i:05d}"
+        try:
+            summary = validate_frames_to_parquet(
+                [item.frame.lazy()], kind=kind, out_dir=parts, batch_rows=batch_rows
+            )
+        except CreditLedgerError:
+            raise
+        except Exception as exc:
+            raise _read_failed(item, exc) from None
+        summaries.append(_summary(item, summary))
+        rows = pl.scan_parquet(parts / "valid" / "*.parquet")
+        valid.setdefault(item.kind, []).append(rows.select(_ledger_columns(kind, rows)))
+        if summary.rows_quarantined:
+            quarantined.append((item.kind, pl.scan_parquet(parts / "quarantine" / "*.parquet")))
+    batches: dict[str, Batch] = {}
+    for name, frames in valid.items():
+        key = kinds[name].key
+        # Within one input a record id is unique (validation quarantines every copy), so the
+        # last delivery wins when each input drops the ids a later input of the kind holds.
+        latest = [
+            lf.join(pl.concat([f.select(key) for f in frames[i + 1 :]]), on=key, how="anti")
+            if i + 1 < len(frames)
+            else lf
+            for i, lf in enumerate(frames)
+        ]
+        records = pl.concat(latest, how="diagonal_relaxed")
+        delivered = sum(s.rows_valid for s in summaries if s.kind == name)
+        kept = delivered
+        if len(frames) > 1:
+            kept = int(records.select(pl.len()).collect(engine="streaming").item())
+        batches[name] = Batch(kind=kinds[name], records=records, duplicates=delivered - kept)
     return summaries, batches, quarantined
 
 
@@ -118,10 +175,11 @@ def state_frames(
     base: LedgerState,
     *,
     evaluate_on: str,
-) -> dict[str, pl.DataFrame]:
+) -> dict[str, pl.DataFrame | pl.LazyFrame]:
     """The frame the rules see per kind: this batch only, or (``state``) the ledger's records
-    with this batch applied, as the ledger will hold them after the commit."""
-    frames: dict[str, pl.DataFrame] = {}
+    with this batch applied, as the ledger will hold them after the commit. Lazy when the
+    batches are (a streamed run), else in memory."""
+    frames: dict[str, pl.DataFrame | pl.LazyFrame] = {}
     have = set(base.kinds())
     for kind in kinds:
         batch = batches.get(kind.name)
@@ -130,19 +188,26 @@ def state_frames(
             previous = base.records(kind.name).drop(BATCH, FIRST_BATCH, DIGEST, strict=False)
             if batch is not None:
                 previous = previous.join(records.lazy().select(kind.key), on=kind.key, how="anti")
-            records = pl.concat([previous.collect(), records], how="diagonal_relaxed")
+            if isinstance(records, pl.LazyFrame):
+                records = pl.concat([previous, records], how="diagonal_relaxed")
+            else:
+                records = pl.concat([previous.collect(), records], how="diagonal_relaxed")
         frames[kind.name] = records
     return frames
 
 
-def quarantine_rows(quarantined: Sequence[tuple[str, pl.DataFrame]]) -> pl.DataFrame:
-    """Quarantined rows in the ledger's one schema: the original values as JSON."""
-    parts: list[pl.DataFrame] = []
+def quarantine_rows(
+    quarantined: Sequence[tuple[str, pl.DataFrame | pl.LazyFrame]],
+) -> pl.DataFrame | pl.LazyFrame:
+    """Quarantined rows in the ledger's one schema: the original values as JSON (lazy when
+    the quarantined rows are)."""
+    parts: list[pl.DataFrame | pl.LazyFrame] = []
     for kind, frame in quarantined:
-        value_cols = [c for c in frame.columns if c not in (SOURCE, ROW, REASONS)]
+        columns = frame.collect_schema().names()
+        value_cols = [c for c in columns if c not in (SOURCE, ROW, REASONS)]
         record_id = (
             pl.col("record_id").cast(pl.String)
-            if "record_id" in frame.columns
+            if "record_id" in columns
             else pl.lit(None, pl.String)
         )
         parts.append(
@@ -166,7 +231,7 @@ def quarantine_rows(quarantined: Sequence[tuple[str, pl.DataFrame]]) -> pl.DataF
                 "values": pl.String,
             }
         )
-    return pl.concat(parts, how="vertical")
+    return pl.concat(parts, how="vertical")  # type: ignore[type-var]
 
 
 def expired_waiver_findings(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date) -> pl.DataFrame:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Final
 
 import pandera.polars as pa
+import polars as pl
 
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
@@ -25,7 +27,12 @@ from credit_ledger.streaming._parts import SUMMARY_FILE, PartWriter
 from credit_ledger.streaming._sources import Source, batches, source_files
 from credit_ledger.validate import ValidationSummary, validate
 
-__all__ = ["DEFAULT_BATCH_ROWS", "SUMMARY_FILE", "validate_to_parquet"]
+__all__ = [
+    "DEFAULT_BATCH_ROWS",
+    "SUMMARY_FILE",
+    "validate_frames_to_parquet",
+    "validate_to_parquet",
+]
 
 log = logging.getLogger("credit_ledger.streaming")
 
@@ -112,9 +119,33 @@ def validate_to_parquet(
     if batch_rows < 1:
         raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
     record_kind = get_kind(kind)
-    schema = schema if schema is not None else record_kind.cached_schema()
     paths = source_files(source)
     frames = [read(path, kind=record_kind, encoding=encoding, sheet=sheet) for path in paths]
+    return validate_frames_to_parquet(
+        frames,
+        kind=record_kind,
+        out_dir=out_dir,
+        batch_rows=batch_rows,
+        schema=schema,
+        described={"files": [str(path) for path in paths]},
+    )
+
+
+def validate_frames_to_parquet(
+    frames: Sequence[pl.LazyFrame],
+    *,
+    kind: RecordKind,
+    out_dir: str | PathLike[str],
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    schema: pa.DataFrameSchema | None = None,
+    described: Mapping[str, object] | None = None,
+) -> ValidationSummary:
+    """:func:`validate_to_parquet` of frames already read (e.g. by :func:`credit_ledger.read`
+    or a job's source); ``described`` is added to ``summary.json``."""
+    if batch_rows < 1:
+        raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
+    record_kind = kind
+    schema = schema if schema is not None else record_kind.cached_schema()
     # On no rows first: bad input (a missing column, validation disabled) fails before any
     # work, and the columns of an output that gets no rows are known. Once per set of columns.
     columns = [list(lf.collect_schema().items()) for lf in frames]
@@ -163,7 +194,7 @@ def validate_to_parquet(
         writer.publish(
             {
                 **summary.to_dict(),
-                "files": [str(path) for path in paths],
+                **(described or {}),
                 "batches": number,
                 "batch_rows": batch_rows,
                 "seconds": round(time.perf_counter() - started, 3),
