@@ -194,8 +194,9 @@ def _check(ctx: Context) -> Prepared:
     return Prepared(run=run)
 
 
-def _job_toml(files: dict[str, Path]) -> str:
-    lines = ["[job]", 'name = "bench"', 'ledger = "ledger"', ""]
+def _job_toml(files: dict[str, Path], batch_rows: int | None = None) -> str:
+    lines = ["[job]", 'name = "bench"', 'ledger = "ledger"']
+    lines += [f"batch_rows = {batch_rows}", ""] if batch_rows else [""]
     for kind, path in files.items():
         lines += [
             "[[sources]]",
@@ -208,11 +209,21 @@ def _job_toml(files: dict[str, Path]) -> str:
     return "\n".join(lines)
 
 
-def _run(ctx: Context) -> Prepared:
-    """``credit_ledger.jobs.run`` from the UTF-8 CSV files into a fresh ledger each time."""
-    from credit_ledger.jobs import run  # noqa: PLC0415
+def _run(inputs: Format, *, streamed: bool) -> Callable[[Context], Prepared]:
+    """``credit_ledger.jobs.run`` from the files of ``inputs`` (for ``chunks``, each kind's
+    folder of Parquet parts) into a fresh ledger each time; ``streamed``: with the default
+    ``batch_rows``."""
+    return lambda ctx: _run_job(ctx, inputs, streamed=streamed)
 
-    toml = _job_toml(ctx.data.files("csv-utf8"))
+
+def _run_job(ctx: Context, inputs: Format, *, streamed: bool) -> Prepared:
+    from credit_ledger.jobs import run  # noqa: PLC0415
+    from credit_ledger.streaming import DEFAULT_BATCH_ROWS  # noqa: PLC0415
+
+    files = ctx.data.files(inputs)
+    if inputs == "chunks":
+        files = {kind: folder / "*.parquet" for kind, folder in files.items()}
+    toml = _job_toml(files, DEFAULT_BATCH_ROWS if streamed else None)
     state: dict[str, Path] = {}
 
     def before() -> None:
@@ -350,18 +361,34 @@ def own_cases() -> list[Case]:
             name="run.csv_utf8",
             title="`jobs.run`: CSV → validate → rules → ledger → outputs",
             group="credit_ledger",
-            prepare=_run,
+            prepare=_run("csv-utf8", streamed=False),
+            inputs="csv-utf8",
+        ),
+        Case(
+            name="run.stream_csv_utf8",
+            title="`jobs.run` streamed (`batch_rows` 100,000): CSV → … → outputs",
+            group="credit_ledger",
+            prepare=_run("csv-utf8", streamed=True),
             inputs="csv-utf8",
         ),
     ]
 
 
-def stream_case() -> Case:
-    """The 57M-row case (``--huge``)."""
-    return Case(
-        name="stream.validate_quarantine",
-        title="`validate_to_parquet`: streamed batches to Parquet parts, global uniqueness",
-        group="huge",
-        prepare=_stream,
-        inputs="chunks",
-    )
+def stream_cases() -> list[Case]:
+    """The 57M-row cases (``--huge``)."""
+    return [
+        Case(
+            name="stream.validate_quarantine",
+            title="`validate_to_parquet`: streamed batches to Parquet parts, global uniqueness",
+            group="huge",
+            prepare=_stream,
+            inputs="chunks",
+        ),
+        Case(
+            name="stream.run",
+            title="`jobs.run` streamed (`batch_rows` 100,000): Parquet parts → … → outputs",
+            group="huge",
+            prepare=_run("chunks", streamed=True),
+            inputs="chunks",
+        ),
+    ]

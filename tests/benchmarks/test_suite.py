@@ -26,6 +26,7 @@ CASES = {
     "rules.all_packs",
     "check.parquet",
     "run.csv_utf8",
+    "run.stream_csv_utf8",
     "pandera.full",
     "pandera.scan",
     "subset.credit_ledger",
@@ -86,7 +87,9 @@ def test_quick_suite_writes_json_and_markdown(tmp_path: Path) -> None:
     # Bytes read are measured: the floor reads its files once.
     assert cases["floor.read_csv"]["reads"] == pytest.approx(1.0, abs=0.05)
     assert cases["run.csv_utf8"]["info"]["status"] == "completed"
+    assert cases["run.stream_csv_utf8"]["info"]["status"] == "completed"
     assert result["huge"]["status"] == "not run"
+    assert [h["name"] for h in result["huge_more"]] == ["stream.run"]
     assert {"target", "rows", "value", "limit", "met"} <= set(result["targets"][0])
 
     md = (tmp_path / "results.md").read_text(encoding="utf-8")
