@@ -12,6 +12,7 @@ import pytest
 
 from credit_ledger.errors import InputError
 from credit_ledger.jobs import RunResult, load_job, run
+from credit_ledger.jobs._stages import _last_deliveries
 from credit_ledger.ledger import Ledger
 from credit_ledger.synth import generate
 from tests.jobs.conftest import job_text
@@ -163,3 +164,22 @@ def test_the_cli_streams_with_batch_rows(deliveries: Path, tmp_path: Path) -> No
     assert bad.returncode == 2
     assert "batch_rows" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_the_last_delivery_of_a_record_wins_across_many_inputs(tmp_path: Path) -> None:
+    deliveries = [
+        {"record_id": ["a", "b", "c"], "v": [1, 1, 1]},
+        {"record_id": ["b", "d"], "v": [2, 2]},
+        {"record_id": ["e"], "v": [3]},
+        {"record_id": ["b", "c", "f"], "v": [4, 4, 4]},
+    ]
+    frames = []
+    for i, rows in enumerate(deliveries):
+        pl.DataFrame(rows).write_parquet(tmp_path / f"{i}.parquet")
+        frames.append(pl.scan_parquet(tmp_path / f"{i}.parquet"))
+    records, dropped = _last_deliveries(frames, key="record_id", batch_rows=2)
+    in_memory = pl.concat([f.collect() for f in frames]).unique("record_id", keep="last")
+    assert records.collect().sort("record_id").equals(in_memory.sort("record_id"))
+    assert dict(records.collect().iter_rows()) == {"a": 1, "b": 4, "c": 4, "d": 2, "e": 3, "f": 4}
+    assert dropped == 3
+    assert _last_deliveries(frames[1:3], key="record_id", batch_rows=2)[1] == 0

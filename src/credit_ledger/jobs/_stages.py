@@ -19,6 +19,7 @@ from credit_ledger.ledger import LedgerState
 from credit_ledger.ledger._schema import BATCH, DIGEST, FIRST_BATCH, ZEROING_COLUMNS
 from credit_ledger.rules import FINDINGS_SCHEMA, EvaluationResult, RulePolicy, RuleSet, Severity
 from credit_ledger.streaming import validate_frames_to_parquet
+from credit_ledger.streaming._duplicates import repeated_hashes
 from credit_ledger.validate import REASONS, ValidationSummary, validate
 
 __all__ = [
@@ -112,6 +113,39 @@ def validate_inputs(
     return summaries, batches, quarantined
 
 
+def _last_deliveries(
+    frames: Sequence[pl.LazyFrame], *, key: str, batch_rows: int
+) -> tuple[pl.LazyFrame, int]:
+    """The rows of ``frames`` (inputs in delivery order, each holding a record id once, as
+    validation leaves them) with each id once, from the last input holding it; and how many
+    rows that drops. Ids in several inputs are found by their hashes first (8 bytes a row),
+    so only those are joined."""
+    together = pl.concat(frames, how="diagonal_relaxed")
+    if len(frames) < 2:
+        return together, 0
+    suspects = repeated_hashes(frames, column=key, batch_rows=batch_rows).implode()
+    if suspects.list.len().item() == 0:
+        return together, 0
+    holders = pl.concat(
+        lf.select(key, pl.lit(i).alias("__input")).filter(pl.col(key).hash(seed=0).is_in(suspects))
+        for i, lf in enumerate(frames)
+    )
+    repeated = (
+        holders.group_by(key)
+        .agg(pl.col("__input").max(), pl.len().alias("__copies"))
+        .filter(pl.col("__copies") > 1)
+        .collect(engine="streaming")
+    )
+    if not repeated.height:
+        return together, 0
+    latest = [
+        lf.join(repeated.lazy().filter(pl.col("__input") != i).select(key), on=key, how="anti")
+        for i, lf in enumerate(frames)
+    ]
+    dropped = int(repeated["__copies"].sum()) - repeated.height
+    return pl.concat(latest, how="diagonal_relaxed"), dropped
+
+
 def stream_inputs(
     inputs: Sequence[Input], kinds: Mapping[str, RecordKind], *, scratch: Path, batch_rows: int
 ) -> tuple[list[InputSummary], dict[str, Batch], list[tuple[str, pl.LazyFrame]]]:
@@ -143,21 +177,8 @@ def stream_inputs(
             quarantined.append((item.kind, pl.scan_parquet(parts / "quarantine" / "*.parquet")))
     batches: dict[str, Batch] = {}
     for name, frames in valid.items():
-        key = kinds[name].key
-        # Within one input a record id is unique (validation quarantines every copy), so the
-        # last delivery wins when each input drops the ids a later input of the kind holds.
-        latest = [
-            lf.join(pl.concat([f.select(key) for f in frames[i + 1 :]]), on=key, how="anti")
-            if i + 1 < len(frames)
-            else lf
-            for i, lf in enumerate(frames)
-        ]
-        records = pl.concat(latest, how="diagonal_relaxed")
-        delivered = sum(s.rows_valid for s in summaries if s.kind == name)
-        kept = delivered
-        if len(frames) > 1:
-            kept = int(records.select(pl.len()).collect(engine="streaming").item())
-        batches[name] = Batch(kind=kinds[name], records=records, duplicates=delivered - kept)
+        records, dropped = _last_deliveries(frames, key=kinds[name].key, batch_rows=batch_rows)
+        batches[name] = Batch(kind=kinds[name], records=records, duplicates=dropped)
     return summaries, batches, quarantined
 
 

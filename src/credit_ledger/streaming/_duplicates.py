@@ -20,7 +20,7 @@ from credit_ledger._parse import normalized_text, parsed
 from credit_ledger.kinds import RecordKind
 from credit_ledger.validate import _content_id, _field_for
 
-__all__ = ["duplicated_values", "unique_columns"]
+__all__ = ["duplicated_values", "repeated_hashes", "unique_columns"]
 
 _BITS = 4  # 16 partitions: the sort of one holds 1/16 of the hashes on top of them all
 _SHIFT = np.uint64(64 - _BITS)
@@ -79,6 +79,18 @@ class _Hashes:
             found.append(np.unique(repeated))
         merged = np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
         return pl.Series("hash", merged, dtype=pl.UInt64)
+
+
+def repeated_hashes(frames: Iterable[pl.LazyFrame], *, column: str, batch_rows: int) -> pl.Series:
+    """The hashes (``hash(seed=0)``) of the non-null values of ``column`` occurring more than
+    once over all ``frames``, each once: a superset of the repeated values' hashes, found with
+    8 bytes a row."""
+    hashes = _Hashes()
+    for lf in frames:
+        query = lf.select(pl.col(column).drop_nulls().hash(seed=0))
+        for batch in query.collect_batches(chunk_size=batch_rows):
+            hashes.add(batch.to_series())
+    return hashes.duplicated()
 
 
 def duplicated_values(
