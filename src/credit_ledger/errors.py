@@ -24,6 +24,8 @@ Messages never contain personal data (names, ID numbers) unless the caller asked
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "ConfigError",
     "CreditLedgerError",
@@ -41,6 +43,7 @@ __all__ = [
     "UnknownKindError",
     "UsageError",
     "ValidationDisabledError",
+    "describe",
 ]
 
 
@@ -129,3 +132,18 @@ class OutputError(CreditLedgerError):
     """An output (file, ledger table) could not be written."""
 
     exit_code = 4
+
+
+# Polars lists the offending values ("... for 1 out of 2 values: ["张三"]"): data, perhaps a name.
+_VALUE_LIST = re.compile(r"(values?|value\(s\)): \[.*\]")
+
+
+def describe(exc: BaseException, *, typed: bool = False) -> str:
+    """The first line of ``exc``'s message for an error message of ours, with any list of data
+    values a library put in it elided (they may be personal data); the exception's type name
+    when the message is empty. ``typed`` prefixes the type name."""
+    text = str(exc).strip()
+    head = _VALUE_LIST.sub(r"\1: […]", text.splitlines()[0]) if text else ""
+    if not head:
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {head}" if typed else head

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import polars as pl
@@ -300,6 +301,18 @@ def test_message_expressions_and_personal_columns() -> None:
 
 
 # -- severity overrides and waivers ----------------------------------------------------------------
+
+
+def test_values_polars_puts_in_an_error_stay_out_of_the_rule_error() -> None:
+    # Polars names the values a strict cast failed on; here they are a person's name and ID.
+    frame = toy([{"name": "张三丰"}, {"name": "110101199003074477"}])
+    res = run(frame, rule("cast_name", pl.col("name").cast(pl.Int64, strict=True) > 0))
+    error = str(outcome(res, "cast_name")["error"])
+    assert "conversion from `str` to `i64` failed in column 'name'" in error
+    assert "values: […]" in error
+    assert "张三丰" not in error
+    assert "110101199003074477" not in error
+    assert "张三丰" not in json.dumps(res.to_dict(), ensure_ascii=False)
 
 
 def test_severity_overrides_and_waivers_from_policy() -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from credit_ledger.cli import _commands
 from credit_ledger.cli._exit import exit_code_for
+from credit_ledger.errors import CreditLedgerError, describe
 
 __all__ = ["main"]
 
@@ -50,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         code = exit_code_for(exc)
-        print(f"credit-ledger: error: {exc}", file=sys.stderr)
+        text = str(exc) if isinstance(exc, CreditLedgerError) else describe(exc, typed=True)
+        print(f"credit-ledger: error: {text}", file=sys.stderr)
         return code
     return result

@@ -11,7 +11,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from credit_ledger.errors import FormatError
+from credit_ledger.errors import FormatError, describe
 from credit_ledger.ingest._encoding import (
     canonical_encoding,
     detect_encoding,
@@ -73,8 +73,7 @@ def _checked(lf: pl.LazyFrame, path: Path, what: str) -> pl.LazyFrame:
     try:
         lf.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise FormatError(f"{path.name}: not a readable {what} file ({first})") from None
+        raise FormatError(f"{path.name}: not a readable {what} file ({describe(exc)})") from None
     return lf
 
 
@@ -98,8 +97,7 @@ def read_ndjson(path: Path, encoding: str | None, sheet: str | None) -> pl.LazyF
     try:
         df = pl.read_ndjson(path, infer_schema_length=None)
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise FormatError(f"{path.name}: not a readable NDJSON file ({first})") from None
+        raise FormatError(f"{path.name}: not a readable NDJSON file ({describe(exc)})") from None
     text = df.select(pl.all().cast(pl.String))
     return text.lazy().with_row_index(ROW, offset=1)
 
@@ -113,8 +111,7 @@ def read_excel(path: Path, encoding: str | None, sheet: str | None) -> pl.LazyFr
     try:
         book = fastexcel.read_excel(path)
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise FormatError(f"{path.name}: not a readable .xlsx file ({first})") from None
+        raise FormatError(f"{path.name}: not a readable .xlsx file ({describe(exc)})") from None
     names = list(book.sheet_names)
     if sheet is None:
         filled = [n for n in names if book.load_sheet(n, n_rows=1).height > 0 or len(names) == 1]

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from credit_ledger.errors import CreditLedgerError, InputError, OutputError
+from credit_ledger.errors import CreditLedgerError, InputError, OutputError, describe
 from credit_ledger.jobs import _stages
 from credit_ledger.jobs._config import Job
 from credit_ledger.jobs._result import InputSummary
@@ -88,9 +88,8 @@ def read_inputs(
             except CreditLedgerError:
                 raise
             except Exception as exc:
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else "read error"
                 raise InputError(
-                    f"source {source.name!r}: {item.location} failed while reading: {first}"
+                    f"source {source.name!r}: {item.location} failed while reading: {describe(exc)}"
                 ) from None
             inputs.append(dataclasses.replace(item, frame=frame.lazy()))
         progress("read", i + 1, total)
@@ -263,8 +262,7 @@ def commit_run(
             log.error("rollback failed (%s); the next run will recover the ledger", abort_exc)
         if isinstance(exc, CreditLedgerError) or not isinstance(exc, Exception):
             raise
-        first = str(exc).splitlines()[0] if str(exc) else repr(exc)
         raise OutputError(
-            f"ledger {ledger.path}: commit failed ({first}); the ledger is unchanged"
+            f"ledger {ledger.path}: commit failed ({describe(exc)}); the ledger is unchanged"
         ) from exc
     return record, records

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import polars as pl
 
-from credit_ledger.errors import ConfigError, CreditLedgerError, InputError, SourceNotFoundError
+from credit_ledger.errors import (
+    ConfigError,
+    CreditLedgerError,
+    InputError,
+    SourceNotFoundError,
+    describe,
+)
 from credit_ledger.ingest import SOURCE, read
 from credit_ledger.jobs._config import Job, SourceConfig, mask_uri
 from credit_ledger.kinds import RecordKind
@@ -110,11 +116,6 @@ def _query(source: SourceConfig) -> str:
     return f"SELECT * FROM {quoted}"
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def _read_database(
     source: SourceConfig, kind: RecordKind, scratch: Path, environ: dict[str, str]
 ) -> Input:
@@ -131,7 +132,7 @@ def _read_database(
         raise
     except Exception as exc:
         raise InputError(
-            f"source {source.name!r}: cannot read from {where}: {_first_line(exc)}"
+            f"source {source.name!r}: cannot read from {where}: {describe(exc)}"
         ) from None
     text = frame.select(pl.all().cast(pl.String))
     content = text.write_csv().encode("utf-8")
@@ -177,7 +178,7 @@ def read_source(
             raise
         except Exception as exc:
             raise InputError(
-                f"source {source.name!r}: cannot read {path}: {_first_line(exc)}"
+                f"source {source.name!r}: cannot read {path}: {describe(exc)}"
             ) from None
         inputs.append(
             Input(

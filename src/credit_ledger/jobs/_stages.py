@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from credit_ledger.errors import CreditLedgerError, InputError
+from credit_ledger.errors import CreditLedgerError, InputError, describe
 from credit_ledger.ingest import ROW, SOURCE
 from credit_ledger.jobs._result import InputSummary
 from credit_ledger.jobs._sources import Input
@@ -60,8 +60,9 @@ def _ledger_columns(kind: RecordKind, frame: pl.DataFrame | pl.LazyFrame) -> lis
 
 
 def _read_failed(item: Input, exc: Exception) -> InputError:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return InputError(f"source {item.source!r}: {item.location} failed while reading: {first}")
+    return InputError(
+        f"source {item.source!r}: {item.location} failed while reading: {describe(exc)}"
+    )
 
 
 def _summary(item: Input, s: ValidationSummary) -> InputSummary:

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from credit_ledger.errors import LedgerError
+from credit_ledger.errors import LedgerError, describe
 from credit_ledger.ledger import _delta
 from credit_ledger.ledger._schema import (
     FINDINGS,
@@ -157,7 +157,7 @@ class LedgerState:
         except Exception as exc:  # deltalake raises its own untyped errors
             raise LedgerError(
                 f"ledger {self.path}: cannot read table {name!r} at version {at} "
-                f"(run {self.run.run_id if self.run else '-'}): {str(exc).splitlines()[0]}"
+                f"(run {self.run.run_id if self.run else '-'}): {describe(exc)}"
             ) from exc
 
     def records(self, kind: str) -> pl.LazyFrame:

@@ -22,7 +22,7 @@ from types import MappingProxyType, ModuleType
 
 import pluggy
 
-from credit_ledger.errors import ConfigError, PluginError, UnknownKindError
+from credit_ledger.errors import ConfigError, PluginError, UnknownKindError, describe
 from credit_ledger.kinds._model import RecordKind
 from credit_ledger.plugins import hookspecs
 from credit_ledger.plugins._builtin import BUILTIN_PLUGINS
@@ -53,11 +53,6 @@ _EXPECTED: dict[str, type] = {
     "credit_ledger_source_formats": SourceFormat,
     "credit_ledger_reporters": Reporter,
 }
-
-
-def _exc_text(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _main_distribution() -> tuple[str, str | None]:
@@ -257,7 +252,7 @@ class PluginManager:
         try:
             obj = slot.loader()
         except (Exception, SystemExit) as exc:
-            slot.fail(f"import of {slot.target or slot.name} failed: {_exc_text(exc)}")
+            slot.fail(f"import of {slot.target or slot.name} failed: {describe(exc, typed=True)}")
             return
         if slot.origin != "builtin" and self._pm.is_registered(obj):
             # The same module under a second name (an entry point aliasing a built-in, a module
@@ -267,7 +262,7 @@ class PluginManager:
         try:
             self._pm.register(obj, name=slot.name)
         except Exception as exc:
-            slot.fail(f"registration failed: {_exc_text(exc)}")
+            slot.fail(f"registration failed: {describe(exc, typed=True)}")
             return
         slot.obj = obj
         callers = self._pm.get_hookcallers(obj) or []
@@ -303,7 +298,7 @@ class PluginManager:
             try:
                 result = impl.function(*[kwargs[a] for a in impl.argnames])
             except Exception as exc:
-                slot.fail(f"hook {hook} raised {_exc_text(exc)}")
+                slot.fail(f"hook {hook} raised {describe(exc, typed=True)}")
                 continue
             if result is None:
                 items: tuple[object, ...] = ()
@@ -605,7 +600,8 @@ class PluginManager:
             try:
                 impl.function(*[kwargs[a] for a in impl.argnames])
             except Exception as exc:
-                errors.append(f"plugin {impl.plugin_name}: {hook} raised {_exc_text(exc)}")
+                why = describe(exc, typed=True)
+                errors.append(f"plugin {impl.plugin_name}: {hook} raised {why}")
         return errors
 
 

@@ -26,11 +26,13 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
+from credit_ledger.errors import describe
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.rules._model import (
     DerivedColumn,
@@ -58,18 +60,13 @@ if TYPE_CHECKING:
 __all__ = ["evaluate", "evaluate_many"]
 
 Frame = pl.DataFrame | pl.LazyFrame
+_first_line = partial(describe, typed=True)
 Engine = Literal["auto", "streaming"]
 _OUT = "__out__"
 _CHECK = r"^__r\d+$"  # the check columns of a pass (see _pass_exprs), not their messages
 _ENTITY = "__entity__"
 SOURCE = "_source"
 ROW = "_row"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    head = text[0] if text else ""
-    return f"{type(exc).__name__}: {head}" if head else type(exc).__name__
 
 
 @dataclass(kw_only=True)
