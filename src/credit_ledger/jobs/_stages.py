@@ -124,7 +124,8 @@ def _last_deliveries(
     together = pl.concat(frames, how="diagonal_relaxed")
     if len(frames) < 2:
         return together, 0
-    suspects = repeated_hashes(frames, column=key, batch_rows=batch_rows).implode()
+    keys = (lf.select(key) for lf in frames)
+    suspects = repeated_hashes(keys, columns=[key], batch_rows=batch_rows)[key].implode()
     if suspects.list.len().item() == 0:
         return together, 0
     holders = pl.concat(
@@ -210,10 +211,8 @@ def state_frames(
             previous = base.records(kind.name).drop(BATCH, FIRST_BATCH, DIGEST, strict=False)
             if batch is not None:
                 previous = previous.join(records.lazy().select(kind.key), on=kind.key, how="anti")
-            if isinstance(records, pl.LazyFrame):
-                records = pl.concat([previous, records], how="diagonal_relaxed")
-            else:
-                records = pl.concat([previous.collect(), records], how="diagonal_relaxed")
+            state = pl.concat([previous, records.lazy()], how="diagonal_relaxed")
+            records = state if isinstance(records, pl.LazyFrame) else state.collect()
         frames[kind.name] = records
     return frames
 

@@ -102,7 +102,7 @@ class _KindRun:
         ruleset: RuleSet,
         ctx: RuleContext,
         policy: RulePolicy,
-        streaming: bool,
+        engine: Engine,
     ) -> None:
         self.kind = kind
         self.frame = frame
@@ -114,8 +114,11 @@ class _KindRun:
         self.findings: list[tuple[str, pl.LazyFrame]] = []
         self.derived_failed: dict[str, str] = {}
         self.personal = set(kind.personal_columns)
-        self.streaming = streaming
-        self.engine: Engine = "streaming" if streaming else "auto"
+        self.engine = engine
+
+    @property
+    def streaming(self) -> bool:
+        return self.engine == "streaming"
 
     # -- derived columns ---------------------------------------------------------------------
 
@@ -745,6 +748,7 @@ def evaluate_many(
     notices = notifier.run_started(info) if notifier is not None else []
     notices += _policy_notices(policy, ruleset, as_of)
 
+    engine: Engine = "streaming" if streaming else "auto"
     outcomes: list[_Outcome] = []
     findings: list[pl.DataFrame] = []
     derived: dict[str, Frame] = {}
@@ -757,7 +761,7 @@ def evaluate_many(
             ruleset=ruleset,
             ctx=ctx,
             policy=policy,
-            streaming=streaming,
+            engine=engine,
         )
         derived[name] = run.run()
         findings.append(run.finish_findings())
@@ -767,7 +771,7 @@ def evaluate_many(
         ruleset,
         derived,
         RunContext(as_of=as_of, settings=ruleset.settings),
-        "streaming" if streaming else "auto",
+        engine,
     )
     errors += summary_errors
     if notifier is not None:

@@ -81,16 +81,22 @@ class _Hashes:
         return pl.Series("hash", merged, dtype=pl.UInt64)
 
 
-def repeated_hashes(frames: Iterable[pl.LazyFrame], *, column: str, batch_rows: int) -> pl.Series:
-    """The hashes (``hash(seed=0)``) of the non-null values of ``column`` occurring more than
-    once over all ``frames``, each once: a superset of the repeated values' hashes, found with
-    8 bytes a row."""
-    hashes = _Hashes()
-    for lf in frames:
-        query = lf.select(pl.col(column).drop_nulls().hash(seed=0))
-        for batch in query.collect_batches(chunk_size=batch_rows):
-            hashes.add(batch.to_series())
-    return hashes.duplicated()
+def repeated_hashes(
+    queries: Iterable[pl.LazyFrame], *, columns: list[str], batch_rows: int
+) -> dict[str, pl.Series]:
+    """Per column of ``columns`` (which every query selects), the hashes (``hash(seed=0)``) of
+    its non-null values occurring more than once over all ``queries``, each once: a superset
+    of the repeated values' hashes, found with 8 bytes a row. Each query is scanned in batches
+    of ``batch_rows``."""
+    hashes = {name: _Hashes() for name in columns}
+    for query in queries:
+        hashed = query.select(
+            pl.when(pl.col(n).is_not_null()).then(pl.col(n).hash(seed=0)).alias(n) for n in columns
+        )
+        for batch in hashed.collect_batches(chunk_size=batch_rows):
+            for name in columns:
+                hashes[name].add(batch[name])
+    return {name: h.duplicated() for name, h in hashes.items()}
 
 
 def duplicated_values(
@@ -107,16 +113,10 @@ def duplicated_values(
     """
     names = unique_columns(schema)
     lazy = list(frames)
-    hashes = {name: _Hashes() for name in names}
-    for lf in lazy:
-        present = lf.collect_schema()
-        query = lf.select(typed_value(kind, schema, n, present) for n in names).select(
-            pl.when(pl.col(n).is_not_null()).then(pl.col(n).hash(seed=0)).alias(n) for n in names
-        )
-        for batch in query.collect_batches(chunk_size=batch_rows):
-            for name in names:
-                hashes[name].add(batch[name])
-    suspects = {name: h.duplicated() for name, h in hashes.items()}
+    typed = (
+        lf.select(typed_value(kind, schema, n, lf.collect_schema()) for n in names) for lf in lazy
+    )
+    suspects = repeated_hashes(typed, columns=names, batch_rows=batch_rows)
     return {
         name: _confirmed(lazy, kind=kind, schema=schema, name=name, suspects=suspects[name])
         for name in names
