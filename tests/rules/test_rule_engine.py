@@ -131,7 +131,7 @@ def test_row_rules_findings_and_outcomes() -> None:
         "r2",
         "toy.csv",
         2,
-        "nonneg",
+        "not met: nonneg",  # no violation text: the title marked as not met
         "row",
     )
     assert res.status() == "findings"

@@ -494,9 +494,9 @@ class _KindRun:
         rule = p.rule
         severity = self.policy.effective_severity(rule.id, rule.severity)
         if isinstance(rule.message, pl.Expr):
-            message = pl.col(f"{p.col}_msg").fill_null(rule.title)
+            message = pl.col(f"{p.col}_msg").fill_null(rule.default_message)
         else:
-            message = pl.lit(rule.message or rule.title, pl.String)
+            message = pl.lit(rule.message or rule.default_message, pl.String)
         ident = [
             pl.col("record_id") if entity is None and "record_id" in result.columns else None,
             pl.col(_ENTITY) if entity is not None else None,
