@@ -23,6 +23,8 @@ from deltalake import DeltaTable
 from deltalake import Schema as DeltaSchema
 from deltalake.transaction import AddAction, create_table_with_add_actions
 
+from credit_ledger._files import make_dirs, private
+
 __all__ = [
     "TABLE_CONFIG",
     "MergeStats",
@@ -171,6 +173,7 @@ def _write_file(directory: Path, frame: pl.LazyFrame, bounded: set[str] | None) 
     path = directory / name
     try:
         frame.sink_parquet(path, compression="zstd", compression_level=1, engine="streaming")
+        private(path)
         meta = pq.read_metadata(path)
     except BaseException:
         path.unlink(missing_ok=True)
@@ -214,7 +217,7 @@ def write(
     lazy = lazy.with_columns(
         pl.col(c).cast(known[c]) for c, t in schema.items() if c in known and known[c] != t
     )
-    directory.mkdir(parents=True, exist_ok=True)
+    make_dirs(directory)
     add = _write_file(directory, lazy, _bounded(name, lazy.collect_schema()))
     if current is None:
         create_table_with_add_actions(
@@ -223,6 +226,7 @@ def write(
             [add] if add else [],
             configuration=_config(name, schema),
         )
+        private(directory / "_delta_log")
         return 0
     if add is None and not replace:
         return current
@@ -233,6 +237,7 @@ def write(
     table.create_write_transaction(
         [add] if add else [], mode="overwrite" if replace else "append", schema=table.schema()
     )
+    private(directory / "_delta_log")
     return int(DeltaTable(str(directory)).version())
 
 
