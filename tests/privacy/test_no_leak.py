@@ -17,7 +17,13 @@ from tests.privacy._truth import found, persons, text_of
 
 ROWS, SEED, AS_OF = 3000, 0, "2025-01-31"
 REPO = Path(__file__).resolve().parents[2]
-KINDS = ("admin_license", "admin_penalty", "dishonest_debtor", "judgment_debtor_case", "arrears_case")
+KINDS = (
+    "admin_license",
+    "admin_penalty",
+    "dishonest_debtor",
+    "judgment_debtor_case",
+    "arrears_case",
+)
 JOB = """version = 1
 [job]
 name = "privacy"
@@ -61,7 +67,8 @@ def _demo(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def truth() -> tuple[set[str], set[str]]:
     names, numbers = persons(ROWS, SEED)
-    assert len(names) > 100 and len(numbers) > 100
+    assert len(names) > 100
+    assert len(numbers) > 100
     return names, numbers
 
 
@@ -133,9 +140,7 @@ def test_every_file_written_is_private(demo: tuple[Path, list[str]]) -> None:
         for p in root.rglob("*")
         if p.relative_to(root).parts[0] in {"ledger", "reports"}
     }
-    wrong = {
-        p: m for p, m in modes.items() if m != ("0o700" if (root / p).is_dir() else "0o600")
-    }
+    wrong = {p: m for p, m in modes.items() if m != ("0o700" if (root / p).is_dir() else "0o600")}
     assert len(modes) > 20
     assert wrong == {}
 
