@@ -338,6 +338,7 @@ def restore(root: Path, name: str, to: int) -> bool:
     if same_as(root, name, to):
         return False
     DeltaTable(str(table_dir(root, name))).restore(to)
+    private(table_dir(root, name) / "_delta_log")
     return True
 
 
