@@ -15,6 +15,8 @@ import pytest
 
 from tests.privacy._truth import found, persons, text_of
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
 ROWS, SEED, AS_OF = 3000, 0, "2025-01-31"
 REPO = Path(__file__).resolve().parents[2]
 KINDS = (
