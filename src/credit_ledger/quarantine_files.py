@@ -115,6 +115,8 @@ def for_people(
             .rename({OVERFLOW: OVERFLOW_ZH}, strict=False)
             .collect()
         )
+    if OVERFLOW_ZH in body.columns and body[OVERFLOW_ZH].null_count() == body.height:
+        body = body.drop(OVERFLOW_ZH)  # no ragged row: no empty column to puzzle over
     return (
         reasons.join(body, on=ROW, how="left")
         .sort(ROW)
