@@ -23,6 +23,7 @@ from credit_ledger.cli._exit import OK, RUNTIME
 from credit_ledger.ingest import read
 from credit_ledger.rules import EvaluationResult, Severity, evaluate_many
 from credit_ledger.synth import generate, generator_fingerprint
+from credit_ledger.synth._write import TRUTH_FILE
 from credit_ledger.validate import ValidationResult, validate
 
 DEMO_ROWS = 570_000
@@ -64,12 +65,12 @@ def _demo_data(directory: Path, rows: int, seed: int) -> tuple[dict[str, Path], 
         # match the records' reasons, so generate again.
         marker.unlink(missing_ok=True)
         directory.mkdir(parents=True, exist_ok=True)
-        for old in directory.glob("*.csv"):
-            old.unlink()
+        for old in [*directory.glob("*.csv"), directory / TRUTH_FILE]:
+            old.unlink(missing_ok=True)
         generate(directory, rows=rows, seed=seed)
         marker.write_text(fingerprint + "\n")
-    files = {p.stem: p for p in sorted(directory.glob("*.csv")) if p.stem != "ground_truth"}
-    return files, directory / "ground_truth.csv", time.perf_counter() - start
+    files = {p.stem: p for p in sorted(directory.glob("*.csv"))}
+    return files, directory / TRUTH_FILE, time.perf_counter() - start
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -89,7 +90,7 @@ def _run(args: argparse.Namespace) -> int:
     evaluation = evaluate_many({k: r.valid for k, r in results.items()}, as_of=args.as_of)
     t_rules = time.perf_counter() - t0
 
-    truth = pl.read_csv(truth_path, infer_schema=False)
+    truth = pl.read_csv(truth_path, separator="\t", infer_schema=False)
     expected = truth.group_by("kind", "reason").len()
     found = (
         pl.concat(
