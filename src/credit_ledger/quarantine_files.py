@@ -13,7 +13,6 @@ database), the quarantine's columns are written under their Chinese headers.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import tempfile
 from collections.abc import Iterable
@@ -58,11 +57,13 @@ def check_path(path: Path) -> None:
 
 def require_xlsxwriter() -> None:
     """Raise a clear error when the optional .xlsx writer is not installed."""
-    if importlib.util.find_spec("xlsxwriter") is None:
+    try:
+        import xlsxwriter  # noqa: F401, PLC0415 - only to learn whether the extra is there
+    except ImportError:
         raise UsageError(
             f"writing .xlsx needs the {XLSX_EXTRA!r} extra: "
             f"pip install 'credit-ledger[{XLSX_EXTRA}]' (or write .csv)"
-        )
+        ) from None
 
 
 def _reason_columns(quarantine: pl.DataFrame, kinds: Iterable[RecordKind]) -> pl.DataFrame:

@@ -95,6 +95,11 @@ def _summary(args: argparse.Namespace) -> ValidationSummary:
         )
     if args.batch_rows is not None:
         raise UsageError("--batch-rows needs --out DIR")
+    if args.file.is_dir():
+        raise UsageError(
+            f"{args.file} is a directory: give one file, or add --out DIR to validate every "
+            "file in it (or a glob such as 'dir/*.csv')"
+        )
     if args.quarantine is not None:
         check_path(args.quarantine)  # before reading: a wrong suffix costs no work
     frame = read(args.file, kind=args.kind, encoding=args.encoding, sheet=args.sheet)
