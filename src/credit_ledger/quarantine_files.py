@@ -14,8 +14,10 @@ database), the quarantine's columns are written under their Chinese headers.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -27,7 +29,18 @@ from credit_ledger.kinds import RecordKind
 from credit_ledger.reasons import explain, label_zh
 from credit_ledger.validate import REASONS
 
-__all__ = ["FOR_PEOPLE", "SUFFIXES", "check_path", "for_people", "write_quarantine"]
+__all__ = [
+    "FOR_PEOPLE",
+    "RUN_OUTPUTS",
+    "SUFFIXES",
+    "Delivered",
+    "check_path",
+    "for_people",
+    "require_xlsxwriter",
+    "run_for_people",
+    "write_quarantine",
+    "write_run_quarantine",
+]
 
 FOR_PEOPLE = (".csv", ".xlsx")
 SUFFIXES = (".parquet", *FOR_PEOPLE)
@@ -37,6 +50,8 @@ REASONS_ZH = "原因说明"
 OVERFLOW_ZH = "多出的字段"
 SOURCE_ZH = "来源"
 XLSX_EXTRA = "xlsx-write"
+RUN_OUTPUTS = ("quarantine.csv", "quarantine.xlsx")
+"""Names a job's ``[outputs] write`` may list besides ``quarantine`` (Parquet)."""
 
 
 def check_path(path: Path) -> None:
@@ -145,23 +160,113 @@ def write_quarantine(
     """
     path = Path(path)
     check_path(path)
-    suffix = path.suffix.lower()
-    frame = (
-        quarantine
-        if suffix == ".parquet"
-        else for_people(quarantine, kind, source=source, encoding=encoding, sheet=sheet)
-    )
+    if path.suffix.lower() == ".parquet":
+        _atomic(path, quarantine.write_parquet)
+        return
+    frame = for_people(quarantine, kind, source=source, encoding=encoding, sheet=sheet)
+    _atomic(path, lambda tmp: _write_people([(source.name if source else kind.name, frame)], tmp))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Delivered:
+    """One input of a run as the quarantine for people needs it.
+
+    Attributes:
+        name: its ``_source`` value (a file's name; a database source's name).
+        kind: its record kind.
+        path: the file read, or None (a database result).
+        encoding, sheet: as the job's source declares them.
+    """
+
+    name: str
+    kind: RecordKind
+    path: Path | None
+    encoding: str | None = None
+    sheet: str | None = None
+
+
+def run_for_people(
+    quarantine: pl.DataFrame | pl.LazyFrame, delivered: Sequence[Delivered]
+) -> list[tuple[str, pl.DataFrame]]:
+    """A run's quarantine (the ledger's schema: ``kind``, ``_source``, ``_row``, ``_reasons``,
+    ``values`` as JSON) for people, one table per input: original headers and values read
+    again from the input's file; for a database result or two files of one name, the values
+    the ledger kept, under Chinese headers."""
+    rows = quarantine.collect() if isinstance(quarantine, pl.LazyFrame) else quarantine
+    by_name: dict[str, list[Delivered]] = {}
+    for d in delivered:
+        by_name.setdefault(d.name, []).append(d)
+    tables: list[tuple[str, pl.DataFrame]] = []
+    for (name,), part in rows.sort(SOURCE, ROW).partition_by(SOURCE, as_dict=True).items():
+        found = by_name.get(str(name), [])
+        kind = found[0].kind if found else None
+        if kind is None:
+            continue  # every input of the run is delivered; a stray name has no kind
+        if len(found) == 1 and found[0].path is not None:
+            d = found[0]
+            table = for_people(
+                part.select(ROW, REASONS), kind, source=d.path, encoding=d.encoding, sheet=d.sheet
+            )
+        else:
+            values = part.select(pl.col("values").str.json_decode()).unnest("values")
+            kept = pl.concat([part.select(ROW, REASONS), values], how="horizontal")
+            table = for_people(kept, kind)
+        tables.append((str(name), table))
+    return tables
+
+
+def write_run_quarantine(
+    quarantine: pl.DataFrame | pl.LazyFrame, path: Path, delivered: Sequence[Delivered]
+) -> None:
+    """Write a run's quarantine for people to ``path`` (``.csv``: one table with a ``来源``
+    column; ``.xlsx``: one sheet per input), 0600."""
+    tables = run_for_people(quarantine, delivered)
+    if path.suffix.lower() == ".csv":
+        tables = [
+            (
+                "quarantine",
+                pl.concat(
+                    [t.select(pl.lit(n).alias(SOURCE_ZH), pl.all()) for n, t in tables],
+                    how="diagonal",
+                )
+                if tables
+                else pl.DataFrame(
+                    schema=dict.fromkeys([SOURCE_ZH, ROW_ZH, CODES_ZH, REASONS_ZH], pl.String)
+                ),
+            )
+        ]
+    _atomic(path, lambda tmp: _write_people(tables, tmp))
+
+
+_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _write_people(tables: Sequence[tuple[str, pl.DataFrame]], path: Path) -> None:
+    if path.suffix.lower() == ".csv":
+        (frame,) = (t for _, t in tables)
+        frame.write_csv(path, include_bom=True)
+        return
+    import xlsxwriter  # noqa: PLC0415 - an optional extra, checked by require_xlsxwriter
+
+    with xlsxwriter.Workbook(path) as book:
+        if not tables:
+            book.add_worksheet("quarantine")
+        used: set[str] = set()
+        for name, table in tables:
+            sheet = _SHEET_CHARS.sub("_", name)[:28] or "quarantine"
+            while sheet in used:
+                sheet = f"{sheet[:26]}_{len(used)}"
+            used.add(sheet)
+            table.write_excel(book, worksheet=sheet, autofit=True)
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
         os.close(fd)
         try:
-            if suffix == ".parquet":
-                frame.write_parquet(tmp)
-            elif suffix == ".csv":
-                frame.write_csv(tmp, include_bom=True)
-            else:
-                frame.write_excel(tmp, worksheet="quarantine", autofit=True)
+            write(Path(tmp))
             os.chmod(tmp, 0o600)  # a writer may have created the file anew
             Path(tmp).replace(path)
         finally:

@@ -1,8 +1,9 @@
 """What a quarantine reason code means, in Chinese and in English.
 
-A reason is ``"<column>:<check>"`` or ``"row:<check>"`` (see :data:`credit_ledger.validate.REASONS`).
-:func:`explain` describes any of them for a clerk: the column under its Chinese header, what the
-check asks, and the check's own description from the record kind's schema.
+A reason is ``"<column>:<check>"`` or ``"row:<check>"`` (see
+:data:`credit_ledger.validate.REASONS`). :func:`explain` describes any of them for a clerk: the
+column under its Chinese header, what the check asks, and the check's own description from the
+record kind's schema.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """``credit-ledger generate``: write a synthetic record set with injected defects.
 
-One file per record kind (``<kind>.<format>``) plus ``ground_truth.tsv`` (tab-separated) listing every injected
-defect and the reason the validator must report for it. Prints one line per file written: its
-path and its number of data rows.
+One file per record kind (``<kind>.<format>``) plus ``ground_truth.tsv`` (tab-separated)
+listing every injected defect and the reason the validator must report for it. Prints one line
+per file written: its path and its number of data rows.
 
 Example::
 
