@@ -151,3 +151,47 @@ def test_kinds_lists_kinds_and_headers() -> None:
     columns = {c["column"]: c for c in json.loads(one.stdout)["columns"]}
     assert "罚款金额（万元）" in columns["fine_yuan"]["headers_wan"]
     assert _cli("kinds", "penalty").returncode == 2
+
+
+@pytest.mark.integration
+def test_run_writes_the_quarantine_for_people_per_input(
+    debtor_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    (tmp_path / "in").mkdir()
+    debtor_csv([debtor(), debtor(filed_on="2024-13-01")], name="in/a.csv", encoding="gbk")
+    debtor_csv([debtor(case_no="(2024)冀0105执9号", published_on="")], name="in/b.csv")
+    job = tmp_path / "job.toml"
+    job.write_text(
+        'version = 1\n[job]\nname = "t"\nledger = "ledger"\n'
+        '[[sources]]\nname = "d"\nkind = "dishonest_debtor"\npath = "in/*.csv"\n'
+        '[plugins]\nallow = ["packs"]\n'
+        '[outputs]\ndir = "out"\nwrite = ["quarantine", "quarantine.csv", "quarantine.xlsx"]\n',
+        encoding="utf-8",
+    )
+    proc = _cli("run", job, "--as-of", "2025-01-31")
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    out = tmp_path / "out"
+    book = openpyxl.load_workbook(out / "quarantine.xlsx", read_only=True)
+    assert book.sheetnames == ["a.csv", "b.csv"]
+    a = [list(r) for r in book["a.csv"].iter_rows(values_only=True)]
+    assert a[0] == ["行号", "原因代码", "原因说明", *HEADERS]
+    assert (a[1][0], a[1][1], a[1][a[0].index("立案时间")]) == ("2", "filed_on:date", "2024-13-01")
+    b = [list(r) for r in book["b.csv"].iter_rows(values_only=True)]
+    assert (b[1][0], b[1][1]) == ("1", "published_on:not_null")
+    table = pl.read_csv((out / "quarantine.csv").read_bytes()[3:], infer_schema=False)
+    assert table.columns[:4] == ["来源", "行号", "原因代码", "原因说明"]
+    assert table.select("来源", "行号").rows() == [("a.csv", "2"), ("b.csv", "1")]
+    assert (out / "quarantine.csv").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_unknown_run_output_names_the_quarantine_forms(tmp_path: Path) -> None:
+    job = tmp_path / "job.toml"
+    job.write_text(
+        'version = 1\n[job]\nledger = "l"\n[[sources]]\nkind = "dishonest_debtor"\n'
+        'path = "x.csv"\n[outputs]\ndir = "o"\nwrite = ["quarantine.ods"]\n',
+        encoding="utf-8",
+    )
+    proc = _cli("run", job, "--as-of", "2025-01-31")
+    assert proc.returncode == 2
+    assert "quarantine.csv" in proc.stderr
+    assert "quarantine.xlsx" in proc.stderr
