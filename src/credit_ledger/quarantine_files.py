@@ -13,6 +13,7 @@ database), the quarantine's columns are written under their Chinese headers.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -73,7 +74,7 @@ def check_path(path: Path) -> None:
 def require_xlsxwriter() -> None:
     """Raise a clear error when the optional .xlsx writer is not installed."""
     try:
-        import xlsxwriter  # noqa: F401, PLC0415 - only to learn whether the extra is there
+        import xlsxwriter  # type: ignore[import-untyped]  # noqa: F401, PLC0415 - is it there?
     except ImportError:
         raise UsageError(
             f"writing .xlsx needs the {XLSX_EXTRA!r} extra: "
@@ -115,12 +116,14 @@ def for_people(
     """
     reasons = _reason_columns(quarantine, [kind])
     if source is None:
+        # The rows themselves: side by side, without matching row numbers (which repeat when
+        # rows of several inputs are kept together).
         shown = [c for c in quarantine.columns if c not in (ROW, REASONS, OVERFLOW, SOURCE)]
         body = quarantine.select(
-            pl.col(ROW),
             *(pl.col(c).cast(pl.String).alias(label_zh(kind, c)) for c in shown),
             *([pl.col(OVERFLOW).alias(OVERFLOW_ZH)] if OVERFLOW in quarantine.columns else []),
         )
+        table = pl.concat([reasons, _without_empty_overflow(body)], how="horizontal")
     else:
         raw = READERS[source.suffix.lower()](source, encoding, sheet)
         wanted = quarantine.select(pl.col(ROW).cast(pl.Int64)).lazy()
@@ -131,14 +134,14 @@ def for_people(
             .rename({OVERFLOW: OVERFLOW_ZH}, strict=False)
             .collect()
         )
+        table = reasons.join(_without_empty_overflow(body), on=ROW, how="left").sort(ROW)
+    return table.rename({ROW: ROW_ZH}).with_columns(pl.col(ROW_ZH).cast(pl.String))
+
+
+def _without_empty_overflow(body: pl.DataFrame) -> pl.DataFrame:
     if OVERFLOW_ZH in body.columns and body[OVERFLOW_ZH].null_count() == body.height:
-        body = body.drop(OVERFLOW_ZH)  # no ragged row: no empty column to puzzle over
-    return (
-        reasons.join(body, on=ROW, how="left")
-        .sort(ROW)
-        .rename({ROW: ROW_ZH})
-        .with_columns(pl.col(ROW_ZH).cast(pl.String))
-    )
+        return body.drop(OVERFLOW_ZH)  # no ragged row: no empty column to puzzle over
+    return body
 
 
 def write_quarantine(
@@ -208,7 +211,10 @@ def run_for_people(
                 part.select(ROW, REASONS), kind, source=d.path, encoding=d.encoding, sheet=d.sheet
             )
         else:
-            values = part.select(pl.col("values").str.json_decode()).unnest("values")
+            # One input's rows share one set of columns: the first row names them.
+            names = json.loads(part["values"][0])
+            as_text = pl.Struct(dict.fromkeys(names, pl.String))
+            values = part.select(pl.col("values").str.json_decode(as_text)).unnest("values")
             kept = pl.concat([part.select(ROW, REASONS), values], how="horizontal")
             table = for_people(kept, kind)
         tables.append((str(name), table))

@@ -195,3 +195,27 @@ def test_an_unknown_run_output_names_the_quarantine_forms(tmp_path: Path) -> Non
     assert proc.returncode == 2
     assert "quarantine.csv" in proc.stderr
     assert "quarantine.xlsx" in proc.stderr
+
+
+def test_run_inputs_of_one_name_keep_the_ledgers_values(
+    debtor_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    # Two deliveries called d.csv: a row number does not say which file it is from, so the
+    # values the ledger kept are written, under Chinese headers, rather than guessed ones.
+    for day, row in (("1", debtor(filed_on="2024-13-01")), ("2", debtor(published_on=""))):
+        (tmp_path / "in" / day).mkdir(parents=True)
+        debtor_csv([row], name=f"in/{day}/d.csv")
+    job = tmp_path / "job.toml"
+    job.write_text(
+        'version = 1\n[job]\nname = "t"\nledger = "ledger"\n'
+        '[[sources]]\nname = "d"\nkind = "dishonest_debtor"\npath = "in/*/d.csv"\n'
+        '[plugins]\nallow = ["packs"]\n'
+        '[outputs]\ndir = "out"\nwrite = ["quarantine.csv"]\n',
+        encoding="utf-8",
+    )
+    proc = _cli("run", job, "--as-of", "2025-01-31")
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    table = pl.read_csv((tmp_path / "out" / "quarantine.csv").read_bytes()[3:], infer_schema=False)
+    assert table.height == 2
+    assert sorted(table["原因代码"].to_list()) == ["filed_on:date", "published_on:not_null"]
+    assert "2024-13-01" in table["立案时间"].to_list()

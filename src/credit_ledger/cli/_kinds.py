@@ -56,8 +56,8 @@ def _run(args: argparse.Namespace) -> int:
         return OK
     kind = manager.kind(args.kind)  # unknown kind: exit 2 with the close names
     if args.json:
-        out = {"kind": kind.name, "columns": _columns(kind)}
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        shown = {"kind": kind.name, "columns": _columns(kind)}
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
         return OK
     print(f"{kind.name} v{kind.version}: {kind.title}")
     for f in kind.fields:
