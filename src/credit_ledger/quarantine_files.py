@@ -115,7 +115,8 @@ def for_people(
         encoding, sheet: as given to :func:`credit_ledger.read` for ``source``.
     """
     reasons = _reason_columns(quarantine, [kind])
-    if source is None:
+    reader = READERS.get(source.suffix.lower()) if source is not None else None
+    if reader is None or source is None:  # no file, or a format a plugin reads
         # The rows themselves: side by side, without matching row numbers (which repeat when
         # rows of several inputs are kept together).
         shown = [c for c in quarantine.columns if c not in (ROW, REASONS, OVERFLOW, SOURCE)]
@@ -125,7 +126,7 @@ def for_people(
         )
         table = pl.concat([reasons, _without_empty_overflow(body)], how="horizontal")
     else:
-        raw = READERS[source.suffix.lower()](source, encoding, sheet)
+        raw = reader(source, encoding, sheet)
         wanted = quarantine.select(pl.col(ROW).cast(pl.Int64)).lazy()
         body = (
             raw.with_columns(pl.col(ROW).cast(pl.Int64))
