@@ -1,7 +1,8 @@
 """``credit-ledger run JOB.toml``: the scheduled batch job (read → validate → rules → ledger
 commit → outputs).
 
-Exit codes: 0 ok (or nothing to do: this run key was already committed); 1 unwaived findings
+Exit codes: 0 ok (or nothing to do: this run key was already committed, and that run's
+findings were reported then; a repeat of a run with rule errors exits 3); 1 unwaived findings
 at or above ``--fail-on``; 2 usage or configuration error (invalid job file, unknown key,
 missing source, required plugin missing); 3 runtime or rule error (a rule could not be
 evaluated, the ledger is locked by another run); 4 outputs or the ledger not written (the

@@ -18,13 +18,16 @@ import polars as pl
 
 from credit_ledger._files import make_dirs, private
 from credit_ledger.errors import OutputError
+from credit_ledger.quarantine_files import RUN_OUTPUTS, Delivered, write_run_quarantine
 
 if TYPE_CHECKING:
-    from credit_ledger.jobs._config import OutputConfig
+    from credit_ledger.jobs._config import Job, OutputConfig
+    from credit_ledger.jobs._sources import Input
+    from credit_ledger.kinds import RecordKind
     from credit_ledger.plugins import Reporter
     from credit_ledger.rules import EvaluationResult
 
-__all__ = ["StagedOutputs", "publish", "stage", "writers"]
+__all__ = ["StagedOutputs", "delivered", "publish", "stage", "writers"]
 
 Writer = Callable[[Path], None]
 
@@ -132,6 +135,28 @@ def _write_parquet(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
         frame.write_parquet(path)
 
 
+def delivered(
+    job: Job, inputs: Sequence[Input], kinds: Mapping[str, RecordKind]
+) -> list[Delivered]:
+    """The run's inputs as the quarantine for people finds them again: a file by its name
+    (its rows' ``_source``), a database result by its source's name."""
+    sources = {s.name: s for s in job.sources}
+    out: list[Delivered] = []
+    for item in inputs:
+        source = sources[item.source]
+        path = None if source.is_database else Path(item.location)
+        out.append(
+            Delivered(
+                name=item.source if path is None else path.name,
+                kind=kinds[item.kind],
+                path=path,
+                encoding=source.encoding,
+                sheet=source.sheet,
+            )
+        )
+    return out
+
+
 def writers(
     config: OutputConfig,
     *,
@@ -141,9 +166,11 @@ def writers(
     zeroing: pl.DataFrame | None,
     evaluation: EvaluationResult,
     reporters: Sequence[Reporter],
+    delivered: Sequence[Delivered] = (),
 ) -> dict[str, Writer]:
     """The writers of the outputs ``config`` asks for (file name → writer); the manifest is
-    not among them: :func:`publish` writes it last."""
+    not among them: :func:`publish` writes it last. ``delivered`` (the run's inputs) lets the
+    quarantine for people read each input's original headers and values again."""
     want = set(config.write)
     out: dict[str, Writer] = {}
     if "summary" in want:
@@ -157,6 +184,9 @@ def writers(
         out["findings.parquet"] = findings.write_parquet
     if "quarantine" in want:
         out["quarantine.parquet"] = partial(_write_parquet, quarantine)
+    for name in RUN_OUTPUTS:
+        if name in want:
+            out[name] = partial(write_run_quarantine, quarantine, delivered=delivered)
     if "zeroing" in want and zeroing is not None:
         out["zeroing.csv"] = zeroing.write_csv
     for r in reporters:

@@ -21,7 +21,7 @@ from credit_ledger.errors import ConfigError
 from credit_ledger.jobs import _pipeline, _stages
 from credit_ledger.jobs._config import Job, load_job
 from credit_ledger.jobs._manifest import build_manifest, run_key
-from credit_ledger.jobs._outputs import StagedOutputs, publish, stage, writers
+from credit_ledger.jobs._outputs import StagedOutputs, delivered, publish, stage, writers
 from credit_ledger.jobs._pipeline import Progress
 from credit_ledger.jobs._result import InputSummary, RunResult
 from credit_ledger.jobs._sources import check_sources
@@ -287,6 +287,7 @@ def _locked_run(
                     zeroing=done.zeroing,
                     evaluation=done.evaluation,
                     reporters=reporters,
+                    delivered=delivered(job, inputs, kinds),
                 ),
             )
     forced = prior is not None

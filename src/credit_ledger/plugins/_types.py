@@ -105,6 +105,15 @@ class PluginInfo:
 
 
 _SETTING_TYPES = (bool, int, float, str, dt.date, Decimal, tuple)
+_TYPE_NAMES: dict[type, str] = {
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    Decimal: "a decimal number (e.g. 0.0005)",
+    dt.date: "a date (YYYY-MM-DD)",
+    str: "text",
+    tuple: "a comma-separated list",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,7 +152,12 @@ class Setting:
         Raises:
             ValueError: the value does not fit.
         """
-        out = _coerce(self.default, value)
+        try:
+            out = _coerce(self.default, value)
+        except (ValueError, ArithmeticError):
+            # decimal's own message is "[<class 'decimal.ConversionSyntax'>]": name the type.
+            expected = _TYPE_NAMES.get(type(self.default), type(self.default).__name__)
+            raise ValueError(f"{value!r} is not {expected}") from None
         if self.choices is not None and out not in self.choices:
             raise ValueError(f"{out!r} is not one of {list(self.choices)}")
         return out

@@ -55,13 +55,14 @@ def check(
     kind: str | RecordKind,
     as_of: dt.date,
     encoding: str | None = None,
+    sheet: str | None = None,
     rules: RuleSet | Iterable[Rule] | None = None,
     policy: RulePolicy | None = None,
     fail_on: Severity = Severity.ERROR,
     plugins: PluginManager | None = None,
 ) -> CheckResult:
     """Read ``source`` as records of ``kind``, validate them, and evaluate the rules on the
-    valid rows.
+    valid rows. ``encoding`` and ``sheet`` are passed to :func:`credit_ledger.read`.
 
     Raises:
         ConfigError: a required plugin is missing or failed, or the allowlist is wrong.
@@ -81,7 +82,7 @@ def check(
         manager.ensure_ready()
     with activate(manager):
         record_kind = manager.kind(kind) if isinstance(kind, str) else kind
-        frame = read(source, kind=record_kind, encoding=encoding)
+        frame = read(source, kind=record_kind, encoding=encoding, sheet=sheet)
         validation = validate(frame, kind=record_kind)
         evaluation = evaluate(
             validation.valid,
