@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from credit_ledger.errors import ConfigError
-from credit_ledger.jobs import _pipeline, _stages
+from credit_ledger.jobs import _pipeline, _signals, _stages
 from credit_ledger.jobs._config import Job, load_job
 from credit_ledger.jobs._manifest import build_manifest, run_key
 from credit_ledger.jobs._outputs import StagedOutputs, publish, stage, writers
@@ -25,10 +25,7 @@ from credit_ledger.jobs._pipeline import Progress
 from credit_ledger.jobs._result import InputSummary, RunResult
 from credit_ledger.jobs._sources import check_sources
 from credit_ledger.kinds import RecordKind
-from credit_ledger.ledger import (
-    Ledger,
-    RunRecord,
-)
+from credit_ledger.ledger import HeldLock, Ledger, RunRecord
 from credit_ledger.plugins import PluginManager, Reporter
 from credit_ledger.rules import Severity, evaluate_many
 
@@ -149,6 +146,7 @@ def run(
     force: bool = False,
     plugins: PluginManager | None = None,
     progress: Progress | None = None,
+    wait: float = 0.0,
 ) -> RunResult:
     """Run a batch job: read → validate → rules → ledger commit → outputs.
 
@@ -160,6 +158,7 @@ def run(
         force: recompute even if a run with the same run key was committed.
         plugins: the plugin manager to use (default: one built from the job's ``[plugins]``).
         progress: ``progress(stage, done, total)`` callback.
+        wait: seconds to wait for another run holding the ledger's lock (0: fail at once).
 
     Returns:
         A :class:`RunResult`: ``completed``, ``unchanged`` (same run key already committed;
@@ -168,7 +167,7 @@ def run(
     Raises:
         ConfigError: bad configuration, a required plugin missing (exit 2).
         InputError: a source missing or unreadable (exit 2).
-        LedgerLockedError: another run holds the ledger (exit 3).
+        LedgerLockedError: another run holds the ledger (after ``wait`` seconds; exit 3).
         OutputError: outputs or the ledger could not be written; the ledger is unchanged
             (exit 4).
 
@@ -186,7 +185,7 @@ def run(
     if dry_run:
         return _dry_run(job, day, kinds, pm)
     ledger = Ledger(job.ledger)
-    with ledger.lock(job=job.name):
+    with ledger.lock(job=job.name, wait=wait) as held:
         recovered = ledger.recover()
         with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
             return _locked_run(
@@ -196,6 +195,7 @@ def run(
                 pm=pm,
                 reporters=reporters,
                 ledger=ledger,
+                held=held,
                 recovered=recovered,
                 scratch=Path(scratch),
                 force=force,
@@ -211,6 +211,7 @@ def _locked_run(
     pm: PluginManager,
     reporters: list[Reporter],
     ledger: Ledger,
+    held: HeldLock,
     recovered: list[str],
     scratch: Path,
     force: bool,
@@ -240,6 +241,7 @@ def _locked_run(
             job, day, prior, status="unchanged", message=message, recovered=recovered
         )
     run_id = f"r{base.ledger_version + 1:05d}-{day:%Y%m%d}-{key[:8]}"
+    held.note_run(run_id)
     done = _pipeline.evaluate(
         job,
         day=day,
@@ -303,25 +305,28 @@ def _locked_run(
         outputs=list(staged.files.values()) if staged else [],
     )
     row = done.row(job, day, started, forced)
-    try:
-        record, records = _pipeline.commit_run(
-            ledger, done, row=row, manifest=manifest, clock=clock, report=report
-        )
-    except BaseException:
-        if staged is not None:
-            staged.discard()
-        raise
     outputs: list[Path] = []
-    with clock.stage("outputs"):
-        if staged is not None:
-            want_manifest = "manifest" in job.outputs.write
-            outputs = publish(staged, record.manifest_json if want_manifest else None)
-    message = (
-        f"run {run_id} committed: ledger version {record.ledger_version}, "
-        f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
-        f"{row['records_inserted']} records new, {row['records_updated']} changed"
-    )
-    log.info(message)
+    # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
+    # holds it whole and its outputs are in place; before here, the run stops at once.
+    with _signals.deferred():
+        try:
+            record, records = _pipeline.commit_run(
+                ledger, done, row=row, manifest=manifest, clock=clock, report=report
+            )
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
+        with clock.stage("outputs"):
+            if staged is not None:
+                want_manifest = "manifest" in job.outputs.write
+                outputs = publish(staged, record.manifest_json if want_manifest else None)
+        message = (
+            f"run {run_id} committed: ledger version {record.ledger_version}, "
+            f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
+            f"{row['records_inserted']} records new, {row['records_updated']} changed"
+        )
+        log.info(message)
     return RunResult(
         status="completed",
         job=job.name,

@@ -19,9 +19,10 @@ Example:
 from __future__ import annotations
 
 from credit_ledger.errors import LedgerError, LedgerLockedError, RunNotFoundError
-from credit_ledger.ledger._commit import PAUSE_ENV, Commit
+from credit_ledger.ledger._commit import Commit
 from credit_ledger.ledger._delta import MergeStats
 from credit_ledger.ledger._history import History, history
+from credit_ledger.ledger._lock import HeldLock
 from credit_ledger.ledger._maintenance import Maintenance, compact
 from credit_ledger.ledger._schema import (
     FINDINGS,
@@ -38,12 +39,12 @@ from credit_ledger.ledger._store import Ledger
 __all__ = [
     "FINDINGS",
     "INPUTS",
-    "PAUSE_ENV",
     "QUARANTINE",
     "RULE_OUTCOMES",
     "RUNS",
     "ZEROING",
     "Commit",
+    "HeldLock",
     "History",
     "Ledger",
     "LedgerError",
