@@ -33,6 +33,7 @@ import polars as pl
 import pytest
 
 from credit_ledger.jobs import load_job, run
+from credit_ledger.ledger import Ledger
 from tests.jobs.conftest import (
     AS_OF,
     closed,
@@ -60,11 +61,11 @@ def _env() -> dict[str, str]:
     }
 
 
-def _victim(work: Path, streamed: bool) -> tuple[subprocess.Popen[bytes], Path]:
+def _victim(work: Path, streamed: bool, *extra: str) -> tuple[subprocess.Popen[bytes], Path]:
     """``credit-ledger run`` of day 2 in ``work``, its JSON logs going to a file."""
     err = work / "victim.log"
     argv = [sys.executable, "-m", "credit_ledger", "run", str(work / "job.toml")]
-    argv += ["--as-of", DAY2, "--log-format", "json"]
+    argv += ["--as-of", DAY2, "--log-format", "json", *extra]
     argv += ["--batch-rows", str(BATCH_ROWS)] if streamed else []
     with err.open("wb") as fh:
         proc = subprocess.Popen(argv, env=_env(), stdout=subprocess.DEVNULL, stderr=fh)
@@ -264,3 +265,79 @@ def test_kill_9_at_random_moments(
     monkeypatch.setenv("CREDIT_LEDGER_ORPHAN_GRACE_HOURS", "0")  # reruns remove stray files
     for trial in range(TRIALS):
         _trial(base, expected, tmp_path, trial, streamed)
+
+
+def _until_logged(proc: subprocess.Popen[bytes], err: Path, text: str) -> None:
+    deadline = time.monotonic() + 120
+    while text not in err.read_text(encoding="utf-8", errors="replace"):
+        assert proc.poll() is None, err.read_text()
+        assert time.monotonic() < deadline, f"never logged {text!r}"
+        time.sleep(0.002)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["sigint", "sigterm"]
+)
+def test_signal_before_the_commit_stops_the_run(
+    base: Path, expected: dict[str, Any], tmp_path: Path, sig: int, code: int
+) -> None:
+    work = _copy(base, tmp_path / "w")
+    proc, err = _victim(work, streamed=True)
+    _until_logged(proc, err, "stage validate: started")
+    proc.send_signal(sig)
+    assert proc.wait(timeout=60) == code, err.read_text()
+    assert _canonical(_read_plain(work / "ledger"), work, base) == expected["prev"]
+    assert not (work / "out" / DAY2).exists() or not any((work / "out" / DAY2).iterdir())
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["sigint", "sigterm"]
+)
+def test_signal_during_the_commit_lets_the_run_finish(
+    base: Path, expected: dict[str, Any], tmp_path: Path, sig: int, code: int
+) -> None:
+    work = _copy(base, tmp_path / "w")
+    proc, err = _victim(work, streamed=False)
+    _until_logged(proc, err, "stage commit: started")
+    proc.send_signal(sig)
+    assert proc.wait(timeout=60) == code, err.read_text()
+    assert _canonical(_read_plain(work / "ledger"), work, base) == expected["new"]
+    assert (work / "out" / DAY2 / "manifest.json").is_file()  # its outputs are in place
+
+
+@pytest.mark.integration
+def test_second_run_waits_for_the_lock_and_readers_see_whole_runs(
+    base: Path, expected: dict[str, Any], tmp_path: Path
+) -> None:
+    work = _copy(base, tmp_path / "w")
+    ledger = Ledger(work / "ledger")
+    with ledger.lock(job="nightly") as held:
+        held.note_run("r-holder")
+        refused = subprocess.run(
+            [sys.executable, "-m", "credit_ledger", "run", str(work / "job.toml")]
+            + ["--as-of", DAY2],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert refused.returncode == 3, refused.stderr
+        assert f"is locked by pid {os.getpid()}" in refused.stderr
+        assert "(job nightly, run r-holder) since 20" in refused.stderr
+        proc, err = _victim(work, False, "--wait", "60")
+        deadline = time.monotonic() + 120
+        while "waiting up to" not in err.read_text(encoding="utf-8"):
+            assert proc.poll() is None, err.read_text()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert _canonical(_read_plain(work / "ledger"), work, base) == expected["prev"]
+    seen = []
+    while proc.poll() is None:  # a plain Delta reader while the run commits
+        seen.append(_canonical(_read_plain(work / "ledger"), work, base))
+    assert proc.returncode == 0, err.read_text()
+    seen.append(_canonical(_read_plain(work / "ledger"), work, base))
+    assert all(s in (expected["prev"], expected["new"]) for s in seen)
+    assert seen[-1] == expected["new"]

@@ -3,8 +3,9 @@ the ledger's commit point and the outputs that go with it.
 
 Before its commit a run stops at once on a signal (nothing of it is in the ledger; its staged
 outputs are discarded). From the start of its ledger commit to the last output, the signal
-waits: the run finishes, then the signal takes effect (KeyboardInterrupt, or whatever the
-process's SIGTERM handler does). A ``kill -9`` cannot be held back; recovery covers it.
+waits: the run finishes, then the signal takes effect as it would have (KeyboardInterrupt, or
+whatever the process's SIGTERM handler does). A ``kill -9`` cannot be held back; the next
+run's recovery covers it.
 """
 
 from __future__ import annotations
@@ -13,22 +14,33 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+from types import FrameType
 
 __all__ = ["deferred"]
 
-_HELD = {signal.SIGINT, signal.SIGTERM}
+_HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
-    """Block SIGINT and SIGTERM for the ``with`` block; one that arrived meanwhile is
-    delivered when it ends. Only the main thread receives Python's signal handlers, so in any
-    other thread this does nothing."""
+    """Hold SIGINT and SIGTERM for the ``with`` block; the first that arrived meanwhile is
+    raised again when it ends. Python runs signal handlers in the main thread only (whichever
+    thread the kernel interrupts), so handlers are swapped rather than the thread's signal mask
+    changed; in any other thread this does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    pending: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        del frame
+        pending.append(signum)
+
+    previous = {s: signal.signal(s, hold) for s in _HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for s, handler in previous.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
+        if pending:
+            signal.raise_signal(pending[0])
