@@ -316,8 +316,7 @@ def test_second_run_waits_for_the_lock_and_readers_see_whole_runs(
     with ledger.lock(job="nightly") as held:
         held.note_run("r-holder")
         refused = subprocess.run(
-            [sys.executable, "-m", "credit_ledger", "run", str(work / "job.toml")]
-            + ["--as-of", DAY2],
+            [sys.executable, "-m", "credit_ledger", "run", str(work / "job.toml"), "--as-of", DAY2],
             env=_env(),
             capture_output=True,
             text=True,

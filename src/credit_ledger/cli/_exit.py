@@ -19,7 +19,7 @@ INTERRUPTED = 130
 TERMINATED = 143
 
 
-class Terminated(BaseException):  # noqa: N818 - named like KeyboardInterrupt, its sibling
+class Terminated(BaseException):
     """SIGTERM reached a command that turns it into an exception (``credit-ledger run``):
     like KeyboardInterrupt, not an Exception, so no ``except Exception`` swallows it."""
 

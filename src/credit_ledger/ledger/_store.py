@@ -50,7 +50,9 @@ class Ledger:
         >>> first.records("dishonest_debtor").collect()  # doctest: +SKIP
     """
 
-    def __init__(self, path: str | PathLike[str], *, orphan_grace_hours: float | None = None) -> None:
+    def __init__(
+        self, path: str | PathLike[str], *, orphan_grace_hours: float | None = None
+    ) -> None:
         self.path = Path(path)
         self.orphan_grace_hours = orphan_grace_hours_setting(orphan_grace_hours)
 
@@ -134,7 +136,9 @@ class Ledger:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def lock(self, *, job: str = "", wait: float = 0.0) -> contextlib.AbstractContextManager[HeldLock]:
+    def lock(
+        self, *, job: str = "", wait: float = 0.0
+    ) -> contextlib.AbstractContextManager[HeldLock]:
         """The exclusive lock against overlapping runs (a context manager).
 
         Args:
