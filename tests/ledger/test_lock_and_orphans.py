@@ -4,6 +4,7 @@ references (a run killed while writing one): deleted after the grace period, nev
 from __future__ import annotations
 
 import errno
+import json
 import fcntl
 import os
 import threading
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from credit_ledger.cli import main
 from credit_ledger.errors import ConfigError
 from credit_ledger.ledger import Ledger, LedgerLockedError, _delta, records_table
 from tests.ledger.test_ledger import _commit, _records
@@ -87,3 +89,17 @@ def test_compact_spares_young_unreferenced_files(tmp_path: Path) -> None:
     assert not young.exists()
     assert young.name in done.deleted[KIND]
     assert ledger.state().records("toy").collect()["record_id"].to_list() == ["a"]
+
+
+def test_compact_command_takes_the_grace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = Ledger(tmp_path / "ledger")
+    _commit(ledger, "run1", _records(["a"], ["open"]))
+    young = _stray(tmp_path / "ledger", 0.5)
+    assert main(["compact", "--ledger", str(tmp_path / "ledger"), "--json"]) == 0
+    assert young.exists()  # the default grace is an hour
+    argv = ["compact", "--ledger", str(tmp_path / "ledger"), "--orphan-grace-hours", "0.25"]
+    assert main([*argv, "--json"]) == 0
+    assert not young.exists()
+    assert young.name in json.loads(capsys.readouterr().out.splitlines()[-1])["deleted"][KIND]
