@@ -89,7 +89,7 @@ def _active(err: Path) -> float:
 
 
 def _phase(err: Path) -> str:
-    """The victim's last logged message, shortened to its phase."""
+    """The stage the victim was in when killed, from its last logged message."""
     lines = [ln for ln in err.read_text(encoding="utf-8", errors="replace").splitlines() if ln]
     if not lines:
         return "startup"
@@ -97,8 +97,14 @@ def _phase(err: Path) -> str:
         message = str(json.loads(lines[-1]).get("message", ""))
     except ValueError:
         return "logging"
-    words = message.split()
-    return " ".join(words[:3]) if words else "?"
+    if message.startswith("stage "):
+        stage, _, rest = message[len("stage ") :].partition(":")
+        return stage if "started" in rest else f"after {stage}"
+    if message.startswith("ledger: wrote"):
+        return "commit"
+    if message.startswith("run ") and "committed" in message:
+        return "after commit"
+    return "streamed batches"
 
 
 def _read_plain(ledger: Path) -> dict[str, Any]:
