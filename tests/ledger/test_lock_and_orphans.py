@@ -4,8 +4,8 @@ references (a run killed while writing one): deleted after the grace period, nev
 from __future__ import annotations
 
 import errno
-import json
 import fcntl
+import json
 import os
 import threading
 import time
@@ -29,7 +29,7 @@ def test_lock_refused_where_the_filesystem_cannot_lock(
 
     monkeypatch.setattr(fcntl, "flock", unsupported)
     with (
-        pytest.raises(ConfigError, match="does not support file locks.*local or POSIX-locking"),
+        pytest.raises(ConfigError, match=r"does not support file locks.*local or POSIX-locking"),
         Ledger(tmp_path / "ledger").lock(job="x"),
     ):
         pytest.fail("the ledger was locked on a filesystem without locks")
@@ -46,9 +46,11 @@ def test_wait_takes_the_lock_once_released(tmp_path: Path) -> None:
     holder = threading.Thread(target=hold)
     holder.start()
     time.sleep(0.2)
-    with pytest.raises(LedgerLockedError, match=r"\(job first\) since .* after waiting 0.3 s"):
-        with ledger.lock(job="second", wait=0.3):
-            pass
+    with (
+        pytest.raises(LedgerLockedError, match=r"\(job first\) since .* after waiting 0.3 s"),
+        ledger.lock(job="second", wait=0.3),
+    ):
+        pytest.fail("the lock was taken while held")
     threading.Timer(0.3, release.set).start()
     started = time.monotonic()
     with ledger.lock(job="second", wait=10):
