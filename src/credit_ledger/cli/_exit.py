@@ -16,12 +16,20 @@ USAGE = 2
 RUNTIME = 3
 OUTPUT = 4
 INTERRUPTED = 130
+TERMINATED = 143
+
+
+class Terminated(BaseException):
+    """SIGTERM reached a command that turns it into an exception (``credit-ledger run``):
+    like KeyboardInterrupt, not an Exception, so no ``except Exception`` swallows it."""
 
 
 def exit_code_for(exc: BaseException) -> int:
     """The exit code for an exception that ended a command."""
     if isinstance(exc, KeyboardInterrupt):
         return INTERRUPTED
+    if isinstance(exc, Terminated):
+        return TERMINATED
     if isinstance(exc, CreditLedgerError):
         return exc.exit_code
     if isinstance(exc, OSError):

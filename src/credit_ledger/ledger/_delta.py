@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -32,6 +33,8 @@ __all__ = [
     "empty_trash",
     "exists",
     "merge_upsert",
+    "orphans",
+    "referenced_files",
     "restore",
     "same_as",
     "scan",
@@ -362,3 +365,32 @@ def empty_trash(root: Path) -> None:
         if parent.is_dir():
             for trash in parent.glob(".trash-*"):
                 shutil.rmtree(trash, ignore_errors=True)
+
+
+def referenced_files(root: Path, name: str) -> frozenset[str] | None:
+    """Every data file that some version of ``name`` adds, read from its JSON commits (the
+    ledger never cleans its Delta logs); None when a commit file is missing, so that nothing
+    is then taken for unreferenced."""
+    commits = sorted((table_dir(root, name) / "_delta_log").glob("*.json"))
+    if [int(p.stem) for p in commits if p.stem.isdigit()] != list(range(len(commits))):
+        return None
+    paths: set[str] = set()
+    for commit in commits:
+        for line in commit.read_text(encoding="utf-8").splitlines():
+            if '"add"' in line and (add := json.loads(line).get("add")):
+                paths.add(unquote(str(add["path"])))
+    return frozenset(paths)
+
+
+def orphans(root: Path, name: str, *, older_than: float) -> list[Path]:
+    """Data files of ``name`` that no version references (left by a run killed while it
+    wrote them) and last modified more than ``older_than`` seconds ago."""
+    known = referenced_files(root, name)
+    if known is None:
+        return []
+    cutoff = time.time() - older_than
+    return sorted(
+        p
+        for p in table_dir(root, name).glob("*.parquet")
+        if p.name not in known and p.stat().st_mtime <= cutoff
+    )
