@@ -68,6 +68,18 @@ ZEROING: tuple[Setting, ...] = (
         " within this many days (DOMAIN.md §4.1 [A])",
     ),
     Setting(
+        name="zeroing.closed_case_statuses",
+        default=("已结案", "执行完毕", "终结执行", "不予执行"),
+        description="judgment-debtor case statuses that close a case at closed_on; a case"
+        " with another status stays open whatever its closed_on [A]",
+    ),
+    Setting(
+        name="zeroing.on_hold_case_statuses",
+        default=("终本",),
+        description="statuses that end the procedure but not the debt (终结本次执行程序:"
+        " enforcement can resume): open, and counted in closing_on_hold (DOMAIN.md §4.1 [P])",
+    ),
+    Setting(
         name="zeroing.aging_days",
         default=90,
         description="outstanding government-body cases older than this are alerts [A]",

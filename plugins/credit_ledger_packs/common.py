@@ -21,9 +21,9 @@ import polars as pl
 from credit_ledger import ids
 from credit_ledger_packs import _settings
 from credit_ledger_packs._api import DerivedColumn, Rule, RuleContext, Setting, Severity, hookimpl
-from credit_ledger_packs._exprs import gov_code_expr
+from credit_ledger_packs._exprs import gov_code_expr, optional_text
 
-__all__ = ["GOV_KINDS", "SUBJECT_CODE", "is_gov_body_expr"]
+__all__ = ["GOV_KINDS", "SUBJECT_CODE", "is_gov_body_expr", "raw_gov_body_expr"]
 
 SUBJECT_CODE = {
     "dishonest_debtor": "id_or_uscc",
@@ -58,6 +58,52 @@ def is_gov_body_expr(kind: str, source: _settings.SettingsSource = None) -> pl.E
     elif kind == "arrears_case":
         gov = gov | pl.col("debtor_kind").is_in(["organ", "public_institution"]).fill_null(False)
     return gov
+
+
+_RAW_PERSON = ("natural_person", "0", "自然人")
+_RAW_GOV_KIND = ("organ", "public_institution", "机关", "事业单位")
+
+
+def _raw_text(column: str) -> pl.Expr:
+    # Quarantined values are as given: fold full-width characters and spacing the cheap way.
+    return optional_text(column).str.normalize("NFKC").str.replace_all(r"[\s\-]", "")
+
+
+def raw_gov_body_expr(kind: str, source: _settings.SettingsSource = None) -> pl.Expr:
+    """Boolean expression over *quarantined* rows (values as given, text): the subject is a
+    government body by its identifier, as :func:`is_gov_body_expr` reads valid rows.
+
+    The code is read after NFKC folding, removing spaces and hyphens and upper-casing; a
+    masked code keeps its prefix, so it counts by prefix whatever its length. A row whose
+    party type says natural person is never in scope.
+
+    Example:
+        >>> q = pl.DataFrame({"id_or_uscc": [" １１140800558745220k", "91110000600037341L"],
+        ...                   "party_type": ["法人或其他组织", None]})
+        >>> q.select(raw_gov_body_expr("dishonest_debtor"))["id_or_uscc"].to_list()
+        [True, False]
+    """
+    code = _raw_text(SUBJECT_CODE[kind]).str.to_uppercase()
+    readable = (code.str.len_chars() == 18) | code.str.contains("*", literal=True)
+    prefixes = [str(p) for p in _settings.get(source, "packs.gov_prefixes", tuple)]
+    gov = (readable & code.str.slice(0, 2).is_in(prefixes)).fill_null(False)
+    # The extra codes and prefixes: the same reading as for valid rows.
+    gov = gov | gov_code_expr(code, {**_only_extras(source)}).fill_null(False)
+    if kind == "dishonest_debtor":
+        gov = gov & ~_raw_text("party_type").is_in(_RAW_PERSON).fill_null(False)
+    elif kind in ("admin_penalty", "admin_license"):
+        gov = gov & ~(_raw_text("subject_category") == "自然人").fill_null(False)
+    elif kind == "arrears_case":
+        gov = gov | _raw_text("debtor_kind").is_in(_RAW_GOV_KIND).fill_null(False)
+    return gov.alias(SUBJECT_CODE[kind])
+
+
+def _only_extras(source: _settings.SettingsSource) -> dict[str, tuple[str, ...]]:
+    return {
+        "packs.gov_prefixes": (),
+        "packs.extra_gov_codes": _settings.get(source, "packs.extra_gov_codes", tuple),
+        "packs.extra_gov_prefixes": _settings.get(source, "packs.extra_gov_prefixes", tuple),
+    }
 
 
 @hookimpl

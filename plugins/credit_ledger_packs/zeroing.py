@@ -26,6 +26,7 @@ import polars as pl
 
 from credit_ledger_packs import _arrears, _settings
 from credit_ledger_packs._api import (
+    DerivedColumn,
     Rule,
     RuleContext,
     RunContext,
@@ -34,14 +35,22 @@ from credit_ledger_packs._api import (
     Severity,
     Summary,
     hookimpl,
+    quarantine_key,
 )
 from credit_ledger_packs._calendar import add_months
-from credit_ledger_packs._exprs import MONEY, as_of_lit, calendar, normalized_name, yuan
+from credit_ledger_packs._exprs import (
+    MONEY,
+    as_of_lit,
+    calendar,
+    normalized_name,
+    optional_text,
+    yuan,
+)
 from credit_ledger_packs._ledger import LEDGER_SCHEMA, LedgerSpec, ledger_table
 from credit_ledger_packs._periods import Period
-from credit_ledger_packs.common import is_gov_body_expr
+from credit_ledger_packs.common import SUBJECT_CODE, is_gov_body_expr, raw_gov_body_expr
 
-__all__ = ["RULES", "ledger_spec", "zeroing_table"]
+__all__ = ["RULES", "case_key", "ledger_spec", "unplaced_rows", "zeroing_table"]
 
 Check = Callable[[RuleContext], pl.Expr]
 DISHONEST = "dishonest_debtor"
@@ -55,6 +64,44 @@ ZEROING_POLICY = (
     " 机关、事业单位拒不履行司法裁判纳入信用记录",
     "国家发展改革委 关于完善政府诚信履约机制 (2023): 被列入失信被执行人纳入政务信用记录",
 )
+
+
+_BRACKETS = str.maketrans("【〔［[】〕］]", "((((" + "))))")
+
+
+def _fold_case_no(values: pl.Series) -> pl.Series:
+    folded = values.str.normalize("NFKC").str.replace_all(r"\s+", "")
+    return folded.str.replace_all("[【〔［\\[]", "(").str.replace_all("[】〕］\\]]", ")")
+
+
+def case_key() -> pl.Expr:
+    """What makes two rows one case: the case number (NFKC, brackets folded to ``()``, no
+    spaces) and the court (NFKC, no spaces); null without a case number.
+
+    Example:
+        >>> df = pl.DataFrame({"case_no": ["（2024）冀0105执 123号", "〔2024〕冀0105执123号"],
+        ...                    "court": ["某法院", "某法院 "]})
+        >>> df.select(case_key())["case_no"].n_unique()
+        1
+    """
+    number = pl.col("case_no").cast(pl.String)
+    folded = number.map_batches(_fold_case_no, return_dtype=pl.String, is_elementwise=True)
+    court = normalized_name(optional_text("court"))
+    return pl.when(number.is_not_null()).then(pl.concat_str(folded, pl.lit("@"), court.fill_null("")))
+
+
+def _case_closed(source: _settings.SettingsSource) -> pl.Expr:
+    closing = list(_settings.get(source, "zeroing.closed_case_statuses", tuple))
+    return pl.col("case_status").is_in(closing).fill_null(False)
+
+
+def _case_on_hold(source: _settings.SettingsSource) -> pl.Expr:
+    held = list(_settings.get(source, "zeroing.on_hold_case_statuses", tuple))
+    return pl.col("case_status").is_in(held).fill_null(False)
+
+
+def _case_end(source: _settings.SettingsSource) -> pl.Expr:
+    return pl.when(_case_closed(source)).then(pl.col("closed_on"))
 
 
 def _active(ctx: RuleContext | RunContext, start: str, end: str) -> pl.Expr:
@@ -73,7 +120,34 @@ def _gov_listing_cleared(ctx: RuleContext) -> pl.Expr:
 
 
 def _gov_case_cleared(ctx: RuleContext) -> pl.Expr:
-    return ~(is_gov_body_expr(CASES, ctx) & _active(ctx, "filed_on", "closed_on"))
+    t = as_of_lit(ctx.as_of)
+    end = _case_end(ctx)
+    active = (pl.col("filed_on") <= t) & (end.is_null() | (end > t))
+    return ~(is_gov_body_expr(CASES, ctx) & active)
+
+
+def _status_agrees_with_closing(ctx: RuleContext) -> pl.Expr:
+    return pl.col("closed_on").is_null() | _case_closed(ctx) | _case_on_hold(ctx)
+
+
+def _one_date_per_case(start: str) -> Check:
+    def check(ctx: RuleContext) -> pl.Expr:
+        return pl.col(start).n_unique() <= 1
+
+    return check
+
+
+_GOV_NAME = r"(人民政府|办事处|局|委员会|管理委员会|中心|学校|医院)$"
+"""Name endings of government bodies (DOMAIN.md §4.1): a hint, never a decision."""
+
+
+def _gov_name_has_gov_code(kind: str) -> Check:
+    def check(ctx: RuleContext) -> pl.Expr:
+        name = normalized_name(pl.col("debtor_name"))
+        looks_gov = name.str.contains(_GOV_NAME).fill_null(False)
+        return ~(looks_gov & ~is_gov_body_expr(kind, ctx))
+
+    return check
 
 
 def removal_due_by(ctx: RuleContext | RunContext) -> pl.Expr:
@@ -264,6 +338,58 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         tags=("zeroing", "bad_input"),
     ),
+    Rule(
+        id="zeroing.case_closed_on_with_open_status",
+        title="a case with a closing date has a closing (or on-hold) status",
+        kind=CASES,
+        check=_status_agrees_with_closing,
+        severity=Severity.WARNING,
+        message=pl.format("closed on {} but status {}", "closed_on", "case_status"),
+        tags=("zeroing", "bad_input"),
+        description="The status decides (zeroing.closed_case_statuses): such a case stays open"
+        " in the ledger until its status says it is closed.",
+    ),
+    Rule(
+        id="zeroing.listing_one_date_per_case",
+        title="a case listed twice (same case number and court) has one publication date",
+        kind=DISHONEST,
+        check=_one_date_per_case("published_on"),
+        scope=Scope.ENTITY,
+        entity_key="case_key",
+        severity=Severity.WARNING,
+        message=pl.format("{} deliveries with different publication dates", pl.len()),
+        tags=("zeroing", "bad_input"),
+        description="The ledger counts the case once, from its earliest publication date to"
+        " its latest removal; the finding names every row of the case.",
+    ),
+    Rule(
+        id="zeroing.case_one_filing_date",
+        title="a case delivered twice (same case number and court) has one filing date",
+        kind=CASES,
+        check=_one_date_per_case("filed_on"),
+        scope=Scope.ENTITY,
+        entity_key="case_key",
+        severity=Severity.WARNING,
+        message=pl.format("{} deliveries with different filing dates", pl.len()),
+        tags=("zeroing", "bad_input"),
+        description="The ledger counts the case once, from its earliest filing date.",
+    ),
+    *(
+        Rule(
+            id=f"zeroing.gov_name_without_gov_code.{kind}",
+            title="a debtor named like a government body has a government-body code (warning)",
+            kind=kind,
+            check=_gov_name_has_gov_code(kind),
+            severity=Severity.WARNING,
+            message="named like a government body, but its code is not a government body's",
+            tags=("zeroing", "gov_body"),
+            description="A name ending in 人民政府, 办事处, 局, 委员会, 管理委员会, 中心, 学校"
+            " or 医院 with a code outside packs.gov_prefixes and the extra codes: a hint to"
+            " check the code or add it to packs.extra_gov_codes; the scope is not changed"
+            " (DOMAIN.md §4.1).",
+        )
+        for kind in (DISHONEST, CASES)
+    ),
 )
 """The zeroing rules; ids are API."""
 
@@ -281,6 +407,8 @@ def ledger_spec(kind: str, source: _settings.SettingsSource = None) -> LedgerSpe
             scope=is_gov_body_expr(DISHONEST, source),
             start=pl.col("published_on"),
             end=pl.col("removed_on"),
+            key=case_key(),
+            body=pl.col(SUBJECT_CODE[DISHONEST]),
         )
     if kind == CASES:
         performed = pl.col("performed_amount").fill_null(yuan(0))
@@ -288,9 +416,12 @@ def ledger_spec(kind: str, source: _settings.SettingsSource = None) -> LedgerSpe
             name=CASES,
             scope=is_gov_body_expr(CASES, source),
             start=pl.col("filed_on"),
-            end=pl.col("closed_on"),
+            end=_case_end(source),
             amount=pl.col("subject_amount").fill_null(yuan(0)),
             unpaid=pl.max_horizontal(pl.col("subject_amount") - performed, yuan(0)).cast(MONEY),
+            key=case_key(),
+            body=pl.col(SUBJECT_CODE[CASES]),
+            on_hold=_case_on_hold(source),
         )
     raise ValueError(f"no zeroing ledger for kind {kind!r}")
 
@@ -303,12 +434,18 @@ def zeroing_table(
     start: dt.date | None = None,
     by: str | None = None,
     settings: _settings.SettingsSource = None,
+    quarantine: Mapping[str, pl.DataFrame | pl.LazyFrame] | None = None,
 ) -> pl.DataFrame:
     """The zeroing table of every ledger in ``frames`` (dishonest debtors, judgment cases, and
     arrears via :func:`credit_ledger_packs.arrears.ledger_spec`).
 
+    Rows of ``quarantine`` whose identifier says government body count as ``unplaced`` (with
+    their quarantine reasons), and a ledger with any unplaced row is not ``zeroed``.
+
     Args:
         frames: valid records by kind name; kinds without a ledger are ignored.
+        quarantine: quarantined rows by kind name (``validate(...).quarantine``: values as
+            given, ``_reasons``).
         as_of: run date; the last period ends on it.
         period: ``month``, ``quarter`` or ``year``.
         start: first day reported (default: 1 January of ``as_of``'s year).
@@ -345,6 +482,7 @@ def zeroing_table(
         )
         frame = frames[kind].lazy()
         has_by = by is not None and by in frame.collect_schema().names()
+        rejected = (quarantine or {}).get(kind)
         tables.append(
             ledger_table(
                 frame,
@@ -354,11 +492,38 @@ def zeroing_table(
                 start=start,
                 by=by if has_by else None,
                 max_days_to_close=max_days,
+                unplaced=None
+                if rejected is None
+                else unplaced_rows(rejected, kind, by if has_by else None, settings),
             )
         )
     if not tables:
         return pl.DataFrame(schema=LEDGER_SCHEMA)
     return pl.concat(tables, how="vertical")
+
+
+def unplaced_rows(
+    quarantine: pl.DataFrame | pl.LazyFrame,
+    kind: str,
+    by: str | None = None,
+    settings: _settings.SettingsSource = None,
+) -> pl.LazyFrame:
+    """The quarantined rows of ``kind`` in a government-body ledger's scope, read from their
+    values as given: ``group`` (the ``by`` value, or null) and ``reasons``.
+
+    Example:
+        >>> q = pl.DataFrame({"id_or_uscc": ["11140800558745220K", "91110000600037341L"],
+        ...                   "_reasons": [["case_no:case_no"], ["duty:not_null"]]})
+        >>> unplaced_rows(q, "dishonest_debtor").collect()["reasons"].to_list()
+        [['case_no:case_no']]
+    """
+    group = optional_text(by).str.strip_chars() if by is not None else pl.lit(None, pl.String)
+    reasons = pl.col("_reasons").cast(pl.List(pl.String)).fill_null([])
+    return (
+        quarantine.lazy()
+        .filter(raw_gov_body_expr(kind, settings))
+        .select(group.alias("group"), reasons.alias("reasons"))
+    )
 
 
 def _summary(kind: str, by: str | None) -> Summary:
@@ -370,6 +535,7 @@ def _summary(kind: str, by: str | None) -> Summary:
             period=period,  # type: ignore[arg-type]
             by=by,
             settings=ctx,
+            quarantine={kind: frames[quarantine_key(kind)]},
         )
 
     suffix = f"_by_{by}" if by else ""
@@ -377,7 +543,9 @@ def _summary(kind: str, by: str | None) -> Summary:
         name=f"zeroing.{kind}{suffix}",
         kinds=(kind,),
         compute=compute,
-        description=f"zeroing ledger of {kind} per period" + (f", by {by}" if by else ""),
+        description=f"zeroing ledger of {kind} per period" + (f", by {by}" if by else "")
+        + "; quarantined government-body rows count as unplaced",
+        quarantine=True,
     )
 
 
@@ -391,6 +559,20 @@ def credit_ledger_settings() -> Sequence[Setting]:
 def credit_ledger_rules() -> Sequence[Rule]:
     """The zeroing alerts (see :data:`RULES`)."""
     return RULES
+
+
+@hookimpl
+def credit_ledger_derived_columns() -> Sequence[DerivedColumn]:
+    """``case_key`` on listings and cases: the rows of one case share it."""
+    return [
+        DerivedColumn(
+            name="case_key",
+            kind=kind,
+            expr=case_key(),
+            description="normalised case number @ court: rows with one key are one case",
+        )
+        for kind in (DISHONEST, CASES)
+    ]
 
 
 @hookimpl

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from credit_ledger_packs.common import is_gov_body_expr
 from tests.packs._data import AS_OF, ENTERPRISE, INSTITUTION, ORGAN, rule
 
 D = dt.date
+_NUMBERS = itertools.count(1)  # one case per row unless a test says otherwise
 
 
 def listing(**over: Any) -> dict[str, Any]:
@@ -25,7 +27,7 @@ def listing(**over: Any) -> dict[str, Any]:
         "debtor_name": "某镇人民政府",
         "party_type": "legal_entity",
         "id_or_uscc": ORGAN,
-        "case_no": "(2024)冀0105执1号",
+        "case_no": f"(2024)冀0105执{next(_NUMBERS)}号",
         "court": "石家庄市新华区人民法院",
         "province": "河北",
         "basis_doc_no": "(2023)冀0105民初88号",
@@ -43,7 +45,7 @@ def listing(**over: Any) -> dict[str, Any]:
 
 def case(**over: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "case_no": "(2024)冀0105执2号",
+        "case_no": f"(2024)冀0105执{next(_NUMBERS)}号",
         "court": "石家庄市新华区人民法院",
         "debtor_name": "某事业单位",
         "debtor_uscc": INSTITUTION,

@@ -30,6 +30,7 @@ __all__ = [
     "state_frames",
     "stream_inputs",
     "validate_inputs",
+    "quarantine_by_kind",
     "zeroing_rows",
 ]
 
@@ -253,6 +254,17 @@ def quarantine_rows(
             }
         )
     return pl.concat(parts, how="vertical")  # type: ignore[type-var]
+
+
+def quarantine_by_kind(
+    quarantined: Sequence[tuple[str, pl.DataFrame | pl.LazyFrame]],
+) -> dict[str, pl.LazyFrame]:
+    """The quarantined rows of this run by kind (for summaries that count them, such as the
+    zeroing ledgers: a rejected government-body row must not make a ledger look zeroed)."""
+    parts: dict[str, list[pl.LazyFrame]] = {}
+    for kind, frame in quarantined:
+        parts.setdefault(kind, []).append(frame.lazy())
+    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in parts.items()}
 
 
 def expired_waiver_findings(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date) -> pl.DataFrame:
