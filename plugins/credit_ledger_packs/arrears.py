@@ -46,6 +46,7 @@ from credit_ledger_packs._api import (
     Severity,
     Summary,
     hookimpl,
+    quarantine_key,
 )
 from credit_ledger_packs._arrears import (
     BUCKETS,
@@ -64,6 +65,7 @@ from credit_ledger_packs._arrears import (
 from credit_ledger_packs._exprs import as_of_lit, normalized_name, yes
 from credit_ledger_packs._ledger import ledger_table
 from credit_ledger_packs.common import is_gov_body_expr
+from credit_ledger_packs.zeroing import unplaced_rows
 
 __all__ = [
     "BUCKETS",
@@ -263,6 +265,7 @@ def _ledger(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame
         as_of=ctx.as_of,
         period=_settings.get(ctx, "zeroing.period", str),  # type: ignore[arg-type]
         max_days_to_close=_settings.get(ctx, "zeroing.max_days_to_close", int),
+        unplaced=unplaced_rows(frames[quarantine_key(KIND)], KIND, settings=ctx),
     )
 
 
@@ -303,7 +306,9 @@ def credit_ledger_summaries() -> Sequence[Summary]:
             name="arrears.gov_body_ledger",
             kinds=(KIND,),
             compute=_ledger,
-            description="zeroing ledger of arrears owed by government bodies, count and amount",
+            description="zeroing ledger of arrears owed by government bodies, count and amount;"
+            " quarantined government-body rows count as unplaced",
+            quarantine=True,
         ),
         Summary(
             name="arrears.aging",

@@ -50,7 +50,15 @@ from credit_ledger_packs._ledger import LEDGER_SCHEMA, LedgerSpec, ledger_table
 from credit_ledger_packs._periods import Period
 from credit_ledger_packs.common import SUBJECT_CODE, is_gov_body_expr, raw_gov_body_expr
 
-__all__ = ["RULES", "case_key", "ledger_spec", "unplaced_rows", "zeroing_table"]
+__all__ = [
+    "BODIES_SCHEMA",
+    "RULES",
+    "bodies_table",
+    "case_key",
+    "ledger_spec",
+    "unplaced_rows",
+    "zeroing_table",
+]
 
 Check = Callable[[RuleContext], pl.Expr]
 DISHONEST = "dishonest_debtor"
@@ -84,7 +92,7 @@ def case_key() -> pl.Expr:
         >>> df.select(case_key())["case_no"].n_unique()
         1
     """
-    number = pl.col("case_no").cast(pl.String)
+    number = optional_text("case_no")
     folded = number.map_batches(_fold_case_no, return_dtype=pl.String, is_elementwise=True)
     court = normalized_name(optional_text("court"))
     return pl.when(number.is_not_null()).then(pl.concat_str(folded, pl.lit("@"), court.fill_null("")))
@@ -526,6 +534,155 @@ def unplaced_rows(
     )
 
 
+BODIES_SCHEMA = pl.Schema(
+    {
+        "ledger": pl.String(),
+        "department": pl.String(),
+        "code": pl.String(),
+        "name": pl.String(),
+        "cases": pl.Int64(),
+        "unplaced": pl.Int64(),
+        "oldest": pl.Date(),
+        "amount": MONEY,
+    }
+)
+"""Columns of :func:`bodies_table`: one row per ledger, department and body."""
+
+_NAME = {DISHONEST: "debtor_name", CASES: "debtor_name", _arrears.KIND: "debtor_name"}
+_DEPARTMENT = "source_org"
+
+
+def _open_cases(
+    frame: pl.LazyFrame, spec: LedgerSpec, as_of: dt.date, department: pl.Expr
+) -> pl.LazyFrame:
+    t = as_of_lit(as_of)
+    start, end = spec.start, spec.end
+    open_at = (start <= t) & (end.is_null() | (end > t))
+    amount = spec.amount if spec.amount is not None else pl.lit(None, dtype=MONEY)
+    key = _or_row(spec.key)
+    return (
+        frame.filter(spec.scope.fill_null(False) & open_at.fill_null(False))
+        .with_row_index("_i")
+        .select(
+            department.alias("department"),
+            spec.body.cast(pl.String).alias("code") if spec.body is not None else pl.lit(None),
+            normalized_name(pl.col("debtor_name")).alias("name"),
+            pl.coalesce(key.cast(pl.String), pl.format("#{}", "_i")).alias("key"),
+            start.alias("oldest"),
+            amount.cast(MONEY).alias("amount"),
+        )
+        .unique("key", keep="first")  # one case once, whichever delivery
+        .group_by("department", "code")
+        .agg(
+            pl.col("name").first(),
+            pl.len().cast(pl.Int64).alias("cases"),
+            pl.lit(0, dtype=pl.Int64).alias("unplaced"),
+            pl.col("oldest").min(),
+            pl.col("amount").sum().cast(MONEY),
+        )
+    )
+
+
+def _or_row(key: pl.Expr | None) -> pl.Expr:
+    return key if key is not None else pl.lit(None, dtype=pl.String)
+
+
+def _unplaced_bodies(
+    quarantine: pl.DataFrame | pl.LazyFrame, kind: str, settings: _settings.SettingsSource
+) -> pl.LazyFrame:
+    code = optional_text(SUBJECT_CODE[kind]).str.normalize("NFKC").str.replace_all(r"\s", "")
+    return (
+        quarantine.lazy()
+        .filter(raw_gov_body_expr(kind, settings))
+        .select(
+            optional_text(_DEPARTMENT).alias("department"),
+            code.str.to_uppercase().alias("code"),
+            optional_text(_NAME[kind]).alias("name"),
+        )
+        .group_by("department", "code")
+        .agg(
+            pl.col("name").first(),
+            pl.lit(0, dtype=pl.Int64).alias("cases"),
+            pl.len().cast(pl.Int64).alias("unplaced"),
+            pl.lit(None, dtype=pl.Date).alias("oldest"),
+            pl.lit(None, dtype=MONEY).alias("amount"),
+        )
+    )
+
+
+def bodies_table(
+    frames: Mapping[str, pl.DataFrame | pl.LazyFrame],
+    *,
+    as_of: dt.date,
+    settings: _settings.SettingsSource = None,
+    quarantine: Mapping[str, pl.DataFrame | pl.LazyFrame] | None = None,
+) -> pl.DataFrame:
+    """The government bodies still listed at ``as_of``, per ledger and responsible department
+    (``source_org``, where the data has it): credit code, name, open cases (each case once),
+    the oldest start date and the amount; and the bodies of in-scope quarantined rows, with
+    their ``unplaced`` row count (their dates are not read).
+
+    Example:
+        >>> df = pl.DataFrame(
+        ...     {"id_or_uscc": ["11140800558745220K"], "party_type": ["legal_entity"],
+        ...      "debtor_name": ["某镇人民政府"], "case_no": ["(2024)冀0105执1号"],
+        ...      "published_on": [dt.date(2024, 2, 1)], "removed_on": [None]}
+        ... )
+        >>> bodies_table({"dishonest_debtor": df}, as_of=dt.date(2024, 3, 31)).select(
+        ...     "code", "cases", "oldest").row(0)
+        ('11140800558745220K', 1, datetime.date(2024, 2, 1))
+    """
+    parts: list[pl.LazyFrame] = []
+    for kind in (DISHONEST, CASES, _arrears.KIND):
+        if kind not in frames:
+            continue
+        spec = (
+            _arrears.ledger_spec(settings) if kind == _arrears.KIND else ledger_spec(kind, settings)
+        )
+        found = [_open_cases(frames[kind].lazy(), spec, as_of, optional_text(_DEPARTMENT))]
+        rejected = (quarantine or {}).get(kind)
+        if rejected is not None:
+            found.append(_unplaced_bodies(rejected, kind, settings))
+        merged = (
+            pl.concat(found, how="vertical")
+            .group_by("department", "code")
+            .agg(
+                pl.col("name").drop_nulls().first(),
+                pl.col("cases").sum(),
+                pl.col("unplaced").sum(),
+                pl.col("oldest").min(),
+                pl.col("amount").sum().cast(MONEY),
+            )
+            .with_columns(pl.lit(kind).alias("ledger"))
+        )
+        if spec.amount is None:
+            merged = merged.with_columns(pl.lit(None, dtype=MONEY).alias("amount"))
+        parts.append(merged.select(BODIES_SCHEMA.names()))
+    if not parts:
+        return pl.DataFrame(schema=BODIES_SCHEMA)
+    out = pl.concat(parts, how="vertical").sort("ledger", "department", "code", nulls_last=False)
+    return out.collect().cast(dict(BODIES_SCHEMA))  # type: ignore[arg-type]
+
+
+def _bodies_summary(kind: str) -> Summary:
+    def compute(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
+        return bodies_table(
+            {kind: frames[kind]},
+            as_of=ctx.as_of,
+            settings=ctx,
+            quarantine={kind: frames[quarantine_key(kind)]},
+        )
+
+    return Summary(
+        name=f"zeroing.{kind}_bodies",
+        kinds=(kind,),
+        compute=compute,
+        description=f"government bodies still listed in the {kind} ledger at as_of, per"
+        " department (with the bodies of quarantined rows)",
+        quarantine=True,
+    )
+
+
 def _summary(kind: str, by: str | None) -> Summary:
     def compute(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
         period = _settings.get(ctx, "zeroing.period", str)
@@ -579,5 +736,6 @@ def credit_ledger_derived_columns() -> Sequence[DerivedColumn]:
 def credit_ledger_summaries() -> Sequence[Summary]:
     """The two ledgers per period, whole and by court and by source department."""
     return [
-        _summary(kind, by) for kind in (DISHONEST, CASES) for by in (None, "court", "source_org")
+        *(_summary(kind, by) for kind in (DISHONEST, CASES) for by in (None, "court", "source_org")),
+        *(_bodies_summary(kind) for kind in (DISHONEST, CASES)),
     ]

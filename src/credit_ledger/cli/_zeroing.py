@@ -33,7 +33,7 @@ from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
 from credit_ledger.kinds import record_kinds
 from credit_ledger.validate import validate
-from credit_ledger_packs.zeroing import zeroing_table  # the built-in zeroing pack
+from credit_ledger_packs.zeroing import bodies_table, zeroing_table  # the built-in pack
 
 __all__ = ["register"]
 
@@ -64,6 +64,12 @@ def register(sub: Any) -> None:
     p.add_argument("--by", choices=("court", "source_org"), help="break the figures down")
     p.add_argument("--encoding", help="text encoding of CSV files (default: detected)")
     p.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    p.add_argument(
+        "--bodies",
+        action="store_true",
+        help="print the government bodies still listed at --as-of (code, name, cases, oldest"
+        " listing, amount, per department) instead of the table",
+    )
     add_plugin_options(p)
     p.set_defaults(handler=_run)
 
@@ -192,9 +198,31 @@ def _run(args: argparse.Namespace) -> int:
         settings=manager.settings(),
         quarantine=quarantine,
     )
+    shown = table
+    if args.bodies:
+        shown = bodies_table(
+            frames, as_of=args.as_of, settings=manager.settings(), quarantine=quarantine
+        )
     if args.json:
-        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.iter_rows(named=True)]
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in shown.iter_rows(named=True)]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.bodies:
+        _print_bodies(shown, args)
     else:
         _print_text(table, args)
     return OK
+
+
+def _print_bodies(bodies: pl.DataFrame, args: argparse.Namespace) -> None:
+    print(f"government bodies still listed as of {args.as_of.isoformat()}")
+    if bodies.is_empty():
+        print("  none")
+    for r in bodies.iter_rows(named=True):
+        dept = f" [{r['department']}]" if r["department"] else ""
+        oldest = r["oldest"].isoformat() if r["oldest"] else "-"
+        amount = f"  ¥{r['amount']:,}" if r["amount"] is not None else ""
+        unplaced = f"  {r['unplaced']} unplaced row(s)" if r["unplaced"] else ""
+        print(
+            f"  {r['ledger']}{dept} {r['code'] or '(no code)'} {r['name'] or ''}: "
+            f"{r['cases']} case(s) since {oldest}{amount}{unplaced}"
+        )
