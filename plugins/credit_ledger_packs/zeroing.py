@@ -26,7 +26,6 @@ import polars as pl
 
 from credit_ledger_packs import _arrears, _settings
 from credit_ledger_packs._api import (
-    DerivedColumn,
     Rule,
     RuleContext,
     RunContext,
@@ -139,8 +138,10 @@ def _status_agrees_with_closing(ctx: RuleContext) -> pl.Expr:
 
 
 def _one_date_per_case(start: str) -> Check:
+    # Grouped by the (normalised) case number; one start date per court within it.
     def check(ctx: RuleContext) -> pl.Expr:
-        return pl.col(start).n_unique() <= 1
+        court = normalized_name(pl.col("court"))
+        return pl.struct(court.alias("c"), pl.col(start)).n_unique() <= court.n_unique()
 
     return check
 
@@ -363,9 +364,12 @@ RULES: tuple[Rule, ...] = (
         kind=DISHONEST,
         check=_one_date_per_case("published_on"),
         scope=Scope.ENTITY,
-        entity_key="case_key",
+        entity_key="case_no",
         severity=Severity.WARNING,
-        message=pl.format("{} deliveries with different publication dates", pl.len()),
+        message=pl.format(
+            "deliveries with different publication dates: records {}",
+            pl.col("record_id").cast(pl.String).str.join(", "),
+        ),
         tags=("zeroing", "bad_input"),
         description="The ledger counts the case once, from its earliest publication date to"
         " its latest removal; the finding names every row of the case.",
@@ -376,9 +380,12 @@ RULES: tuple[Rule, ...] = (
         kind=CASES,
         check=_one_date_per_case("filed_on"),
         scope=Scope.ENTITY,
-        entity_key="case_key",
+        entity_key="case_no",
         severity=Severity.WARNING,
-        message=pl.format("{} deliveries with different filing dates", pl.len()),
+        message=pl.format(
+            "deliveries with different filing dates: records {}",
+            pl.col("record_id").cast(pl.String).str.join(", "),
+        ),
         tags=("zeroing", "bad_input"),
         description="The ledger counts the case once, from its earliest filing date.",
     ),
@@ -716,20 +723,6 @@ def credit_ledger_settings() -> Sequence[Setting]:
 def credit_ledger_rules() -> Sequence[Rule]:
     """The zeroing alerts (see :data:`RULES`)."""
     return RULES
-
-
-@hookimpl
-def credit_ledger_derived_columns() -> Sequence[DerivedColumn]:
-    """``case_key`` on listings and cases: the rows of one case share it."""
-    return [
-        DerivedColumn(
-            name="case_key",
-            kind=kind,
-            expr=case_key(),
-            description="normalised case number @ court: rows with one key are one case",
-        )
-        for kind in (DISHONEST, CASES)
-    ]
 
 
 @hookimpl
