@@ -15,7 +15,15 @@ import polars as pl
 
 from credit_ledger_packs import _settings
 from credit_ledger_packs._api import RunContext
-from credit_ledger_packs._exprs import MONEY, as_of_lit, div_half_up, fen, from_fen, yuan
+from credit_ledger_packs._exprs import (
+    MONEY,
+    as_of_lit,
+    div_half_up,
+    fen,
+    from_fen,
+    roll_forward,
+    yuan,
+)
 from credit_ledger_packs._ledger import LedgerSpec
 from credit_ledger_packs.common import is_gov_body_expr
 
@@ -57,15 +65,10 @@ def regime(source: Source) -> pl.Expr:
     )
 
 
-def is_public_payer() -> pl.Expr:
-    """Organ or public institution: by ``debtor_kind``, else by credit-code prefix 11/12."""
-    by_code = pl.col("debtor_uscc").str.slice(0, 2).is_in(["11", "12"])
-    return (
-        pl.when(pl.col("debtor_kind").is_not_null())
-        .then(pl.col("debtor_kind").is_in(["organ", "public_institution"]))
-        .otherwise(by_code)
-        .fill_null(False)
-    )
+def is_public_payer(source: Source = None) -> pl.Expr:
+    """Organ or public institution: the one definition of government body the zeroing scope
+    uses too (:func:`credit_ledger_packs.common.is_gov_body_expr`, ``packs.*`` settings)."""
+    return is_gov_body_expr(KIND, source)
 
 
 def term_start() -> pl.Expr:
@@ -86,12 +89,13 @@ def term_days(source: Source) -> pl.Expr:
         pl.when(regime(source) == 2025).then(LARGE_TERM_2025_DAYS).otherwise(no_term),
     )
     public = pl.min_horizontal(agreed.fill_null(ORGAN_TERM_DAYS), pl.lit(TERM_CAP_DAYS))
-    return pl.when(is_public_payer()).then(public).otherwise(large).cast(pl.Int64)
+    return pl.when(is_public_payer(source)).then(public).otherwise(large).cast(pl.Int64)
 
 
 def due_date(source: Source) -> pl.Expr:
-    """``term_start() + term_days`` (null while delivery or acceptance is awaited)."""
-    return term_start() + pl.duration(days=term_days(source))
+    """``term_start() + term_days``, on the next working day if that is a rest day (Civil
+    Code Art. 203, ``packs.roll_forward``); null while delivery or acceptance is awaited."""
+    return roll_forward(term_start() + pl.duration(days=term_days(source)), source)
 
 
 def _closed_at(ctx: RunContext) -> pl.Expr:

@@ -42,15 +42,28 @@ COMMON: tuple[Setting, ...] = (
         description="further credit-code prefixes counted as government bodies [A]",
     ),
     Setting(
+        name="packs.official_calendar",
+        default=True,
+        description="use the shipped State Council holiday calendars (2024-2026, DOMAIN.md §9"
+        " [V]); dates in other years count weekends only, with a warning",
+    ),
+    Setting(
         name="packs.holidays",
         default=(),
-        description="public holidays on weekdays, ISO dates or ranges 'A..B'; the default counts"
-        " weekends only [A]. credit_ledger_packs._calendar.CN_HOLIDAYS_2024_2025 is a preset",
+        description="further public holidays on weekdays, ISO dates or ranges 'A..B' (a year"
+        " not shipped, or a local arrangement)",
     ),
     Setting(
         name="packs.makeup_workdays",
         default=(),
-        description="weekend days that are working days (调休), ISO dates or ranges [A]",
+        description="further weekend days that are working days (调休), ISO dates or ranges",
+    ),
+    Setting(
+        name="packs.roll_forward",
+        default=True,
+        description="a period (payment term, removal or publication deadline) ending on a rest"
+        " day ends on the next working day (Civil Code Art. 203 [V]); false where the parties"
+        " or a law agree otherwise (Art. 204)",
     ),
 )
 

@@ -80,18 +80,18 @@ __all__ = [
 Check = Callable[[RuleContext], pl.Expr]
 
 
-def _term_compliant(_: RuleContext) -> pl.Expr:
-    return ~(is_public_payer() & (pl.col("agreed_term_days") > TERM_CAP_DAYS))
+def _term_compliant(ctx: RuleContext) -> pl.Expr:
+    return ~(is_public_payer(ctx) & (pl.col("agreed_term_days") > TERM_CAP_DAYS))
 
 
 def _term_agreed(ctx: RuleContext) -> pl.Expr:
     missing = pl.col("agreed_term_days").is_null() & (regime(ctx) == 2020)
-    return ~(~is_public_payer() & missing)
+    return ~(~is_public_payer(ctx) & missing)
 
 
 def _no_back_to_back(ctx: RuleContext) -> pl.Expr:
     column = _settings.get(ctx, "arrears.back_to_back_column", str)
-    return ~(yes(pl.col(column)) & ~is_public_payer() & (regime(ctx) == 2025))
+    return ~(yes(pl.col(column)) & ~is_public_payer(ctx) & (regime(ctx) == 2025))
 
 
 # These rules read the derived columns of this plugin (computed once per run).

@@ -14,14 +14,22 @@ number may start with 11 or 12: Beijing and Tianjin).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
 from credit_ledger import ids
 from credit_ledger_packs import _settings
-from credit_ledger_packs._api import DerivedColumn, Rule, RuleContext, Setting, Severity, hookimpl
-from credit_ledger_packs._exprs import gov_code_expr, optional_text
+from credit_ledger_packs._api import (
+    DerivedColumn,
+    Rule,
+    RuleContext,
+    Scope,
+    Setting,
+    Severity,
+    hookimpl,
+)
+from credit_ledger_packs._exprs import covered_years, gov_code_expr, optional_text
 
 __all__ = ["GOV_KINDS", "SUBJECT_CODE", "is_gov_body_expr", "raw_gov_body_expr"]
 
@@ -138,10 +146,56 @@ REGION_RULES = tuple(
 )
 
 
+DEADLINE_FROM = {
+    "dishonest_debtor": pl.col("removal_ground_on"),
+    "arrears_case": pl.coalesce(pl.col("accepted_on"), pl.col("delivered_on")),
+    "admin_penalty": pl.col("decision_date"),
+    "admin_license": pl.col("decision_date"),
+}
+"""Per kind, the date its deadlines are counted from (working days, or a term that may end on
+a rest day)."""
+
+
+def _calendar_covers(start: pl.Expr) -> Callable[[RuleContext], pl.Expr]:
+    def check(ctx: RuleContext) -> pl.Expr:
+        years = covered_years(ctx)
+        # A deadline may run into the next year (a term of up to 60 days, 7 working days).
+        year = start.dt.year()
+        uncovered = start.is_not_null() & ~(year.is_in(years) & (year + 1).is_in(years))
+        return ~uncovered.any()
+
+    return check
+
+
+CALENDAR_RULES = tuple(
+    Rule(
+        id=f"packs.calendar_year_covered.{kind}",
+        title="deadlines fall in years the holiday calendar covers (warning)",
+        kind=kind,
+        check=_calendar_covers(start),
+        scope=Scope.DATASET,
+        severity=Severity.WARNING,
+        message=pl.format(
+            "deadlines counted from dates in {}..{}; a year without a holiday calendar counts"
+            " weekends only (packs.holidays)",
+            start.dt.year().min(),
+            start.dt.year().max(),
+        ),
+        references=("国务院办公厅 holiday notices (DOMAIN.md §9)",),
+        tags=("calendar",),
+        description="Working days and the roll-forward of a period ending on a rest day (Civil"
+        " Code Art. 203) need the year's official calendar: 2024-2026 are shipped"
+        " (packs.official_calendar), other years count weekends only until their holidays are"
+        " added to packs.holidays / packs.makeup_workdays.",
+    )
+    for kind, start in DEADLINE_FROM.items()
+)
+
+
 @hookimpl
 def credit_ledger_rules() -> Sequence[Rule]:
-    """Warning-level region-code rules on every built-in kind."""
-    return REGION_RULES
+    """Warning-level region-code and calendar-coverage rules on every built-in kind."""
+    return (*REGION_RULES, *CALENDAR_RULES)
 
 
 @hookimpl

@@ -247,7 +247,8 @@ RULES: tuple[Rule, ...] = (
         tags=("zeroing", "alert"),
         description="Fails when removal_ground_on is set and, at as_of, the listing is not"
         " removed more than 3 working days later, or was removed later than that. Working days"
-        " use packs.holidays and packs.makeup_workdays [A: calendar is configuration].",
+        " use the shipped official calendars (DOMAIN.md §9 [V]) plus packs.holidays and"
+        " packs.makeup_workdays.",
     ),
     Rule(
         id="zeroing.term_expired_not_removed",

@@ -245,22 +245,22 @@ def test_rule_overdue_removal(pm: PluginManager) -> None:
 
 def test_rule_overdue_removal_uses_the_holiday_calendar(pm: PluginManager) -> None:
     ground = {"removal_ground_on": "2024-09-30", "removal_reason": "performed"}
-    holidays = {"packs.holidays": ("2024-10-01..2024-10-07",)}
-    # weekends only: due 2024-10-03; with National Day off: due 2024-10-10
+    # weekends only: due 2024-10-03; with the shipped 2024 calendar (National Day off, on by
+    # default): due 2024-10-10
     check(
         pm,
         "zeroing.overdue_removal",
         [],
         [listing(**ground, removed_on="2024-10-08")],
         as_of=D(2024, 10, 31),
+        settings={"packs.official_calendar": False},
     )
     check(
         pm,
         "zeroing.overdue_removal",
-        [listing(**ground, removed_on="2024-10-08")],
-        [],
+        [listing(**ground, removed_on="2024-10-10")],
+        [listing(**ground, removed_on="2024-10-11")],
         as_of=D(2024, 10, 31),
-        settings=holidays,
     )
 
 
