@@ -213,7 +213,7 @@ def _aggregate(spec: LedgerSpec) -> list[pl.Expr]:
     return [*counts, *amounts, unpaid, bodies.alias("distinct_bodies")]
 
 
-def ledger_table(  # noqa: PLR0913 - the table's dimensions, all keyword-only
+def ledger_table(
     frame: pl.LazyFrame | pl.DataFrame,
     spec: LedgerSpec,
     *,

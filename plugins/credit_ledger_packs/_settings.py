@@ -166,6 +166,14 @@ ARREARS: tuple[Setting, ...] = (
 )
 
 CLASSES: tuple[Setting, ...] = (
+    Setting(
+        name="classes.graded_prefixes",
+        default=("91",),
+        description="credit-code prefixes of the subjects graded: 91 enterprises (GB 32100,"
+        " DOMAIN.md §1.1 [V]; SAMR grades enterprises, 国市监信发〔2022〕6号 [V]); add 92"
+        " (individual businesses) or 93 (farmers' co-operatives) to grade them [A]. Organs (11)"
+        " and public institutions (12) are not graded",
+    ),
     Setting(name="classes.weight_general_penalty", default=15, description="[A]"),
     Setting(name="classes.weight_minor_penalty", default=5, description="[A]"),
     Setting(name="classes.weight_tax_arrears", default=10, description="[A]"),

@@ -94,7 +94,9 @@ def case_key() -> pl.Expr:
     number = optional_text("case_no")
     folded = number.map_batches(_fold_case_no, return_dtype=pl.String, is_elementwise=True)
     court = normalized_name(optional_text("court"))
-    return pl.when(number.is_not_null()).then(pl.concat_str(folded, pl.lit("@"), court.fill_null("")))
+    return pl.when(number.is_not_null()).then(
+        pl.concat_str(folded, pl.lit("@"), court.fill_null(""))
+    )
 
 
 def _case_closed(source: _settings.SettingsSource) -> pl.Expr:
@@ -137,13 +139,10 @@ def _status_agrees_with_closing(ctx: RuleContext) -> pl.Expr:
     return pl.col("closed_on").is_null() | _case_closed(ctx) | _case_on_hold(ctx)
 
 
-def _one_date_per_case(start: str) -> Check:
+def _one_date_per_case(start: str) -> pl.Expr:
     # Grouped by the (normalised) case number; one start date per court within it.
-    def check(ctx: RuleContext) -> pl.Expr:
-        court = normalized_name(pl.col("court"))
-        return pl.struct(court.alias("c"), pl.col(start)).n_unique() <= court.n_unique()
-
-    return check
+    court = normalized_name(pl.col("court"))
+    return pl.struct(court.alias("c"), pl.col(start)).n_unique() <= court.n_unique()
 
 
 _GOV_NAME = r"(人民政府|办事处|局|委员会|管理委员会|中心|学校|医院)$"
@@ -708,7 +707,8 @@ def _summary(kind: str, by: str | None) -> Summary:
         name=f"zeroing.{kind}{suffix}",
         kinds=(kind,),
         compute=compute,
-        description=f"zeroing ledger of {kind} per period" + (f", by {by}" if by else "")
+        description=f"zeroing ledger of {kind} per period"
+        + (f", by {by}" if by else "")
         + "; quarantined government-body rows count as unplaced",
         quarantine=True,
     )
@@ -730,6 +730,10 @@ def credit_ledger_rules() -> Sequence[Rule]:
 def credit_ledger_summaries() -> Sequence[Summary]:
     """The two ledgers per period, whole and by court and by source department."""
     return [
-        *(_summary(kind, by) for kind in (DISHONEST, CASES) for by in (None, "court", "source_org")),
+        *(
+            _summary(kind, by)
+            for kind in (DISHONEST, CASES)
+            for by in (None, "court", "source_org")
+        ),
         *(_bodies_summary(kind) for kind in (DISHONEST, CASES)),
     ]

@@ -335,7 +335,11 @@ def test_art_203_worked_example_with_no_settings() -> None:
     2024-10-01, a holiday, so payment is due 2024-10-08 (the shipped 2024 calendar)."""
     frame = make_frame(
         "arrears_case",
-        [case(accepted_on="2024-09-01", delivered_on="2024-08-20", contract_signed_on="2024-08-01")],
+        [
+            case(
+                accepted_on="2024-09-01", delivered_on="2024-08-20", contract_signed_on="2024-08-01"
+            )
+        ],
     )
     on_due = arrears.with_arrears_columns(frame, as_of=D(2024, 10, 8))
     assert on_due.select("due_date", "overdue_days", "aging_bucket").row(0) == (

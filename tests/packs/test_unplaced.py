@@ -27,10 +27,24 @@ D = dt.date
 AS_OF = D(2024, 12, 31)
 # Valid codes (check characters computed): two organs and a public institution.
 GOV = ("11130105MB03123467", "12130105MB0456788K", "11130105558745220K")
-HEADER = (
-    "record_id,source_org,region_code,debtor_name,party_type,id_or_uscc,case_no,court,province,"
-    "basis_doc_no,basis_issuer,duty,performance,dishonest_conduct,filed_on,published_on"
-).split(",")
+HEADER = [
+    "record_id",
+    "source_org",
+    "region_code",
+    "debtor_name",
+    "party_type",
+    "id_or_uscc",
+    "case_no",
+    "court",
+    "province",
+    "basis_doc_no",
+    "basis_issuer",
+    "duty",
+    "performance",
+    "dishonest_conduct",
+    "filed_on",
+    "published_on",
+]
 CONDUCT = "有履行能力而拒不履行生效法律文书确定义务"
 COURT = "石家庄市新华区人民法院"
 

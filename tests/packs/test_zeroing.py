@@ -431,7 +431,7 @@ def test_a_case_delivered_twice_is_one_case() -> None:
         "dishonest_debtor",
         [
             listing(**same, record_id="A"),
-            listing(**{"case_no": "（2024）冀0105执 900号"}, record_id="B"),  # same case, spelled
+            listing(case_no="（2024）冀0105执 900号", record_id="B"),  # same case, spelled
             listing(id_or_uscc=INSTITUTION),
         ],
     )
@@ -471,7 +471,10 @@ def test_zhongben_is_open_and_reported_on_its_own() -> None:
     table = zeroing.zeroing_table({"judgment_debtor_case": frame}, as_of=D(2024, 2, 29))
     feb = table.filter(pl.col("period") == "2024-02").to_dicts()[0]
     assert (feb["closed"], feb["closing"], feb["closing_on_hold"]) == (1, 1, 1)
-    closes = {"zeroing.closed_case_statuses": ("执行完毕", "终本"), "zeroing.on_hold_case_statuses": ()}
+    closes = {
+        "zeroing.closed_case_statuses": ("执行完毕", "终本"),
+        "zeroing.on_hold_case_statuses": (),
+    }
     table = zeroing.zeroing_table(
         {"judgment_debtor_case": frame}, as_of=D(2024, 2, 29), settings=closes
     )

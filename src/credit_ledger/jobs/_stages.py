@@ -26,11 +26,11 @@ __all__ = [
     "Batch",
     "empty_frame",
     "expired_waiver_findings",
+    "quarantine_by_kind",
     "quarantine_rows",
     "state_frames",
     "stream_inputs",
     "validate_inputs",
-    "quarantine_by_kind",
     "zeroing_rows",
 ]
 

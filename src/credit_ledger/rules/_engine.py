@@ -36,9 +36,9 @@ import polars as pl
 from credit_ledger.errors import ConfigError, describe
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.rules._model import (
+    QUARANTINE_SCHEMA,
     DerivedColumn,
     Rule,
-    QUARANTINE_SCHEMA,
     RuleContext,
     RunContext,
     Scope,
