@@ -60,10 +60,14 @@ LEDGER_SCHEMA = pl.Schema(
         "closed_amount": MONEY,
         "closing_amount": MONEY,
         "closing_unpaid": MONEY,
+        "closing_disputed": MONEY,
+        "unpaid_basis": pl.String(),
         "closing_overdue": pl.Int64(),
     }
 )
-"""Columns of a zeroing table; ``group`` is the breakdown value (null without breakdown)."""
+"""Columns of a zeroing table; ``group`` is the breakdown value (null without breakdown).
+``closing_unpaid`` (undisputed) and ``closing_disputed`` are the amounts of the run's data,
+whatever the period: ``unpaid_basis`` says ``snapshot`` (the data hold no payment history)."""
 
 _COUNTS = (
     "opening",
@@ -74,7 +78,14 @@ _COUNTS = (
     "closing_overdue",
     "closing_on_hold",
 )
-_AMOUNTS = ("opening_amount", "new_amount", "closed_amount", "closing_amount", "closing_unpaid")
+_AMOUNTS = (
+    "opening_amount",
+    "new_amount",
+    "closed_amount",
+    "closing_amount",
+    "closing_unpaid",
+    "closing_disputed",
+)
 
 
 class ZeroingInvariantError(RuleError):
@@ -91,7 +102,9 @@ class LedgerSpec:
         start: the day a case enters (published_on, filed_on, reported_on).
         end: the day it leaves (null while outstanding).
         amount: a fixed amount per case (the invariant holds for it too), or None.
-        unpaid: the amount still unpaid (snapshot at the run), summed over closing cases.
+        unpaid: the undisputed amount still unpaid (snapshot at the run), summed over closing
+            cases.
+        disputed: the disputed amount (snapshot at the run), summed over closing cases.
         due: the due date; closing cases past it at period end are ``closing_overdue``.
         invalid: further rows that cannot be placed in time (excluded and counted).
         key: what makes two rows one case (null: the row is a case of its own).
@@ -106,6 +119,7 @@ class LedgerSpec:
     end: pl.Expr
     amount: pl.Expr | None = None
     unpaid: pl.Expr | None = None
+    disputed: pl.Expr | None = None
     due: pl.Expr | None = None
     invalid: pl.Expr | None = None
     key: pl.Expr | None = None
@@ -128,6 +142,7 @@ def _row_frame(frame: pl.LazyFrame, spec: LedgerSpec, by: str | None) -> pl.Lazy
             spec.end.alias("e"),
             _or(spec.amount, none_money).cast(MONEY).alias("a"),
             _or(spec.unpaid, none_money).cast(MONEY).alias("u"),
+            _or(spec.disputed, none_money).cast(MONEY).alias("dsp"),
             _or(spec.due, pl.lit(None, dtype=pl.Date)).alias("due"),
             _or(spec.invalid, pl.lit(False)).fill_null(False).alias("invalid"),
             _or(spec.key, pl.lit(None, dtype=pl.String)).cast(pl.String).alias("key"),
@@ -158,6 +173,7 @@ def _case_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
             pl.when(e.null_count() == 0).then(e.max()).alias("e"),
             pl.col("a").max(),
             pl.col("u").max(),
+            pl.col("dsp").max(),
             pl.col("due").min(),
             pl.col("body").first(),
             pl.col("hold").any(),
@@ -205,12 +221,15 @@ def _aggregate(spec: LedgerSpec) -> list[pl.Expr]:
             pl.col("a").filter(pl.col(f"f_{c}")).sum().cast(MONEY).alias(f"{c}_amount")
             for c in ("opening", "new", "closed", "closing")
         ]
-    if spec.unpaid is None:
-        unpaid = pl.lit(None, dtype=MONEY).alias("closing_unpaid")
-    else:
-        unpaid = pl.col("u").filter(pl.col("f_closing")).sum().cast(MONEY).alias("closing_unpaid")
+    snapshots = []
+    for column, name, given in (
+        ("u", "closing_unpaid", spec.unpaid),
+        ("dsp", "closing_disputed", spec.disputed),
+    ):
+        total = pl.col(column).filter(pl.col("f_closing")).sum().cast(MONEY)
+        snapshots.append((total if given is not None else pl.lit(None, dtype=MONEY)).alias(name))
     bodies = pl.col("body").filter(pl.col("f_closing")).n_unique().cast(pl.Int64)
-    return [*counts, *amounts, unpaid, bodies.alias("distinct_bodies")]
+    return [*counts, *amounts, *snapshots, bodies.alias("distinct_bodies")]
 
 
 def ledger_table(
@@ -275,6 +294,9 @@ def ledger_table(
             + [
                 pl.col("unplaced_reasons").fill_null([]),
                 pl.lit(spec.name).alias("ledger"),
+                pl.lit("snapshot" if spec.unpaid is not None else None, pl.String).alias(
+                    "unpaid_basis"
+                ),
             ]
         )
         .with_columns(_derived())
@@ -304,7 +326,11 @@ def _lost_by_group(lost: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _has_amount(spec: LedgerSpec, column: str) -> bool:
-    return spec.unpaid is not None if column == "closing_unpaid" else spec.amount is not None
+    if column == "closing_unpaid":
+        return spec.unpaid is not None
+    if column == "closing_disputed":
+        return spec.disputed is not None
+    return spec.amount is not None
 
 
 def _derived() -> list[pl.Expr]:

@@ -239,6 +239,17 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         tags=("arrears", "bad_input"),
     ),
+    Rule(
+        id="arrears.creditor_size_given",
+        title="the creditor's size is given (warning)",
+        kind=KIND,
+        check=pl.col("creditor_size").is_not_null(),
+        severity=Severity.WARNING,
+        tags=("arrears", "bad_input"),
+        description="The commitment covers arrears owed to private firms (民营企业) of any size;"
+        " the 2025 large-enterprise rules concern the debtor. A blank size keeps the case in"
+        " every figure and is reported here.",
+    ),
 )
 """The arrears rules; ids are API."""
 

@@ -376,3 +376,30 @@ def test_rule_calendar_year_covered(pm: PluginManager, rule_id: str, column: str
         plugins=pm,
         settings={"packs.holidays": ("2027-01-01",)},
     )
+
+
+def test_interest_is_owed_on_a_case_paid_late() -> None:
+    # due 2024-03-31 (DOMAIN.md §4.2 arithmetic), paid in full 10 days late
+    paid = case(status="paid", amount_paid="200000", closed_on="2024-04-10")
+    out = derive(paid)
+    assert out.select("outstanding_amount", "aging_bucket", "late_interest").row(0) == (
+        Decimal("0.00"),
+        "paid",
+        Decimal("1000.00"),  # 200,000 × 0.05 % × 10 days, to the payment date
+    )
+    on_time = case(status="paid", amount_paid="200000", closed_on="2024-03-31")
+    assert one(on_time, "late_interest") == Decimal("0.00")
+
+
+def test_large_private_creditors_are_accepted_and_a_blank_size_warns(pm: PluginManager) -> None:
+    frame = make_frame(
+        "arrears_case", [case(creditor_size="large"), case(arrears_id="A2", creditor_size=None)]
+    )
+    assert frame.height == 2
+    assert_rule(
+        rule(pm, "arrears.creditor_size_given"),
+        passing=[case(creditor_size="large"), case(creditor_size="micro")],
+        failing=[case(creditor_size=None)],
+        as_of=AS_OF,
+        plugins=pm,
+    )
