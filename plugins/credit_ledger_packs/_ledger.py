@@ -264,7 +264,8 @@ def ledger_table(
     Raises:
         ZeroingInvariantError: the invariant fails for some period (a bug or corrupt input).
     """
-    rows = _row_frame(frame.lazy(), spec, by)
+    # The in-scope rows are few (government bodies): read them once, then work on them.
+    rows = _row_frame(frame.lazy(), spec, by).collect().lazy()
     cases = _case_frame(rows)
     lost = rows.filter(pl.col("bad")).select(
         "group", pl.concat_list(_unplaced_reasons()).alias("reasons")
