@@ -170,9 +170,7 @@ def late_interest(
     ``arrears.default_daily_rate`` (0.05 %) per day.
     """
     late_days = (pl.col("closed_on") - due).dt.total_days()
-    paid_late = (_closed_at(ctx) & (pl.col("status") == "paid") & (late_days > 0)).fill_null(
-        False
-    )
+    paid_late = (_closed_at(ctx) & (pl.col("status") == "paid") & (late_days > 0)).fill_null(False)
     principal = pl.when(paid_late).then(pl.col("amount_paid").cast(MONEY)).otherwise(outstanding)
     base = fen(principal) * pl.when(paid_late).then(late_days).otherwise(days).cast(pl.Int128)
     day_count = _settings.get(ctx, "arrears.day_count", int)
@@ -269,7 +267,8 @@ def aging_table(
 
     Returns:
         Columns ``is_gov_body``, ``aging_bucket``, ``cases``, ``outstanding_amount`` (undisputed,
-        unpaid), ``disputed_amount`` (of open cases), ``late_interest``; government bodies first, buckets in :data:`BUCKETS` order.
+        unpaid), ``disputed_amount`` (of open cases), ``late_interest``; government bodies
+        first, buckets in :data:`BUCKETS` order.
     """
     ctx = context(as_of, settings)
     order = pl.Enum([*BUCKETS, "awaiting"])

@@ -259,7 +259,8 @@ RULES: tuple[Rule, ...] = (
         references=(f"{SPC_RULES} 第2条、第10条",),
         tags=("zeroing", "alert"),
         description="listing_expires_on = published_on + term_years (calendar years, clamped"
-        " at month end [A]); fails when expires + 3 working days < as_of and still active.",
+        " at month end, Civil Code Art. 202 [V]); fails when expires + 3 working days < as_of"
+        " and still active.",
     ),
     Rule(
         id="zeroing.aging_dishonest_listing",
