@@ -240,3 +240,30 @@ def test_adding_in_scope_quarantined_rows_never_improves_the_ledger(
     in_scope = [c for c, _ in extra if not c.startswith(" ｌ")]
     if in_scope:
         assert not after["zeroed"].any()
+
+
+def test_a_job_stores_unplaced_and_history_says_not_zeroed(tmp_path: Path) -> None:
+    incoming = tmp_path / "in"
+    incoming.mkdir()
+    write(incoming / "dishonest_debtor.csv", why_rows())
+    job = tmp_path / "job.toml"
+    job.write_text(
+        'version = 1\n[job]\nname = "t"\nledger = "ledger"\nkinds = ["dishonest_debtor"]\n'
+        '[[sources]]\nname = "spc"\nkind = "dishonest_debtor"\npath = "in/dishonest_debtor.csv"\n'
+        '[plugins]\nmodules = ["credit_ledger_packs.common", "credit_ledger_packs.zeroing"]\n',
+        encoding="utf-8",
+    )
+    ran = cli("run", str(job), "--as-of", "2024-12-31")
+    assert ran.returncode in (0, 1), ran.stderr  # 1: the listings are findings
+    stored = pl.read_delta(str(tmp_path / "ledger" / "zeroing"))
+    december = stored.filter(
+        (pl.col("summary") == "zeroing.dishonest_debtor") & (pl.col("period") == "2024-12")
+    ).to_dicts()[0]
+    assert december["zeroed"] is False
+    assert december["closing"] + december["unplaced"] == 3
+    history = cli("history", "--job", str(job))
+    assert history.returncode == 0, history.stderr
+    line = next(x for x in history.stdout.splitlines() if "zeroing.dishonest_debtor 2024-12" in x)
+    assert "zeroed" not in line.replace("not zeroed", "")
+    if december["unplaced"]:
+        assert f"unplaced {december['unplaced']} (not zeroed)" in line
