@@ -46,6 +46,7 @@ from credit_ledger_packs._api import (
     Severity,
     Summary,
     hookimpl,
+    quarantine_key,
 )
 from credit_ledger_packs._arrears import (
     BUCKETS,
@@ -64,6 +65,7 @@ from credit_ledger_packs._arrears import (
 from credit_ledger_packs._exprs import as_of_lit, normalized_name, yes
 from credit_ledger_packs._ledger import ledger_table
 from credit_ledger_packs.common import is_gov_body_expr
+from credit_ledger_packs.zeroing import unplaced_rows
 
 __all__ = [
     "BUCKETS",
@@ -78,18 +80,18 @@ __all__ = [
 Check = Callable[[RuleContext], pl.Expr]
 
 
-def _term_compliant(_: RuleContext) -> pl.Expr:
-    return ~(is_public_payer() & (pl.col("agreed_term_days") > TERM_CAP_DAYS))
+def _term_compliant(ctx: RuleContext) -> pl.Expr:
+    return ~(is_public_payer(ctx) & (pl.col("agreed_term_days") > TERM_CAP_DAYS))
 
 
 def _term_agreed(ctx: RuleContext) -> pl.Expr:
     missing = pl.col("agreed_term_days").is_null() & (regime(ctx) == 2020)
-    return ~(~is_public_payer() & missing)
+    return ~(~is_public_payer(ctx) & missing)
 
 
 def _no_back_to_back(ctx: RuleContext) -> pl.Expr:
     column = _settings.get(ctx, "arrears.back_to_back_column", str)
-    return ~(yes(pl.col(column)) & ~is_public_payer() & (regime(ctx) == 2025))
+    return ~(yes(pl.col(column)) & ~is_public_payer(ctx) & (regime(ctx) == 2025))
 
 
 # These rules read the derived columns of this plugin (computed once per run).
@@ -248,6 +250,17 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         tags=("arrears", "bad_input"),
     ),
+    Rule(
+        id="arrears.creditor_size_given",
+        title="the creditor's size is given (warning)",
+        kind=KIND,
+        check=pl.col("creditor_size").is_not_null(),
+        severity=Severity.WARNING,
+        tags=("arrears", "bad_input"),
+        description="The commitment covers arrears owed to private firms (民营企业) of any size;"
+        " the 2025 large-enterprise rules concern the debtor. A blank size keeps the case in"
+        " every figure and is reported here.",
+    ),
 )
 """The arrears rules; ids are API."""
 
@@ -274,6 +287,7 @@ def _ledger(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame
         as_of=ctx.as_of,
         period=_settings.get(ctx, "zeroing.period", str),  # type: ignore[arg-type]
         max_days_to_close=_settings.get(ctx, "zeroing.max_days_to_close", int),
+        unplaced=unplaced_rows(frames[quarantine_key(KIND)], KIND, settings=ctx),
     )
 
 
@@ -314,7 +328,9 @@ def credit_ledger_summaries() -> Sequence[Summary]:
             name="arrears.gov_body_ledger",
             kinds=(KIND,),
             compute=_ledger,
-            description="zeroing ledger of arrears owed by government bodies, count and amount",
+            description="zeroing ledger of arrears owed by government bodies, count and amount;"
+            " quarantined government-body rows count as unplaced",
+            quarantine=True,
         ),
         Summary(
             name="arrears.aging",

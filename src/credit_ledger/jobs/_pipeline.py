@@ -177,6 +177,7 @@ def evaluate(
             fail_on=job.fail_on,
             kinds=list(kinds.values()),
             streaming=job.batch_rows is not None,
+            quarantine=_stages.quarantine_by_kind(quarantined),
         )
         findings = pl.concat(
             [evaluation.findings, _stages.expired_waiver_findings(job.policy, ruleset, day)],

@@ -29,6 +29,7 @@ __all__ = [
     "SettingValue",
     "Severity",
     "Summary",
+    "quarantine_key",
 ]
 
 #: A plugin setting's value: what a TOML job file can hold, plus ``Decimal`` for money.
@@ -325,6 +326,22 @@ class DerivedColumn:
         return expr.alias(self.name)
 
 
+QUARANTINE_SCHEMA = pl.Schema(
+    {"_source": pl.String(), "_row": pl.Int64(), "_reasons": pl.List(pl.String())}
+)
+"""Columns every quarantine frame has; the record's own columns hold its values as given."""
+
+
+def quarantine_key(kind: str) -> str:
+    """The key under which a summary that asks for quarantine receives ``kind``'s rejected rows.
+
+    Example:
+        >>> quarantine_key("dishonest_debtor")
+        'dishonest_debtor:quarantine'
+    """
+    return f"{kind}:quarantine"
+
+
 SummaryCompute = Callable[[RunContext, Mapping[str, pl.LazyFrame]], pl.DataFrame | pl.LazyFrame]
 
 
@@ -334,6 +351,11 @@ class Summary:
 
     ``compute(ctx, frames)`` receives one ``LazyFrame`` per kind named in ``kinds`` and returns
     a table; it is computed when every one of those kinds is in the run.
+
+    With ``quarantine=True`` it also receives, under :func:`quarantine_key` of each kind, the
+    rows validation rejected: their values as given (text), ``_source``, ``_row`` and
+    ``_reasons``; an empty frame when the caller passed none. A summary that must not look
+    better for the rows it cannot read (a zeroing ledger) counts them from there.
 
     Example:
         >>> per_month = Summary(
@@ -350,6 +372,7 @@ class Summary:
     kinds: tuple[str, ...]
     compute: SummaryCompute
     description: str = ""
+    quarantine: bool = False
 
     def __post_init__(self) -> None:
         _check_id("summary name", self.name)
