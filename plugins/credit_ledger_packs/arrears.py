@@ -253,6 +253,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="arrears.creditor_size_given",
         title="the creditor's size is given (warning)",
+        violation="the creditor's size (企业规模) is blank",
         kind=KIND,
         check=pl.col("creditor_size").is_not_null(),
         severity=Severity.WARNING,

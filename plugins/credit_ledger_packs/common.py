@@ -172,6 +172,7 @@ CALENDAR_RULES = tuple(
     Rule(
         id=f"packs.calendar_year_covered.{kind}",
         title="deadlines fall in years the holiday calendar covers (warning)",
+        violation="deadlines fall in a year no shipped holiday calendar covers: weekends only",
         kind=kind,
         check=_calendar_covers(start),
         scope=Scope.DATASET,

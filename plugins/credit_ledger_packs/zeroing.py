@@ -364,6 +364,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="zeroing.case_closed_on_with_open_status",
         title="a case with a closing date has a closing (or on-hold) status",
+        violation="the case has a closing date but an open status",
         kind=CASES,
         check=_status_agrees_with_closing,
         severity=Severity.WARNING,
@@ -375,6 +376,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="zeroing.listing_one_date_per_case",
         title="a case listed twice (same case number and court) has one publication date",
+        violation="one case is listed with different publication dates",
         kind=DISHONEST,
         check=_one_date_per_case("published_on"),
         scope=Scope.ENTITY,
@@ -391,6 +393,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         id="zeroing.case_one_filing_date",
         title="a case delivered twice (same case number and court) has one filing date",
+        violation="one case is delivered with different filing dates",
         kind=CASES,
         check=_one_date_per_case("filed_on"),
         scope=Scope.ENTITY,
@@ -407,6 +410,7 @@ RULES: tuple[Rule, ...] = (
         Rule(
             id=f"zeroing.gov_name_without_gov_code.{kind}",
             title="a debtor named like a government body has a government-body code (warning)",
+            violation="the debtor is named like a government body but has no government-body code",
             kind=kind,
             check=_gov_name_has_gov_code(kind),
             severity=Severity.WARNING,
