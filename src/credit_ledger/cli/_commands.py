@@ -13,6 +13,7 @@ from credit_ledger.cli import (
     _generate,
     _history,
     _plugins,
+    _report,
     _rules,
     _run,
     _validate,
@@ -30,6 +31,7 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _history.register,
     _compact.register,
     _zeroing.register,
+    _report.register,
 )
 
 __all__ = ["REGISTRY"]

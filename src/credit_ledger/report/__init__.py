@@ -10,14 +10,23 @@ Example:
 from __future__ import annotations
 
 from credit_ledger.report._build import ROW_CAP, build_report
+from credit_ledger.report._i18n import LANGS, Lang
 from credit_ledger.report._model import SCHEMA_VERSION, Header, Report, Table, ZeroingPanel
+from credit_ledger.report._render import render_html
+from credit_ledger.report._write import Format, report_text, write_report
 
 __all__ = [
+    "LANGS",
     "ROW_CAP",
     "SCHEMA_VERSION",
     "Header",
     "Report",
     "Table",
     "ZeroingPanel",
+    "Format",
+    "Lang",
     "build_report",
+    "render_html",
+    "report_text",
+    "write_report",
 ]

@@ -195,7 +195,10 @@ def _zeroing(
                 records=records.get(kind),
                 period=str(last["period"][0]),
                 closing=_last(last, "closing") or 0,
-                closing_amount=str(last["closing_amount"][0]) if amount else None,
+                closing_amount=(
+                    None if not amount or last["closing_amount"][0] is None
+                    else str(last["closing_amount"][0])
+                ),
                 unplaced=unplaced,
                 distinct_bodies=_last(last, "distinct_bodies"),
                 zeroed=bool(last["zeroed"][0]) and not unplaced,

@@ -1,0 +1,90 @@
+"""The report's words in Chinese (default) and English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["LANGS", "Lang", "words"]
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("信用数据运行报告", "Credit data run report"),
+    "empty": ("账本中还没有已提交的运行：暂无内容。", "The ledger holds no committed run yet: nothing to show."),
+    "run": ("运行", "Run"),
+    "job": ("任务", "Job"),
+    "as_of": ("数据日期", "As of"),
+    "status": ("状态", "Status"),
+    "version": ("账本版本", "Ledger version"),
+    "committed": ("提交时间", "Committed"),
+    "accounting": ("行数核对：读入 = 有效 + 隔离", "Row accounting: in = valid + quarantined"),
+    "balanced": ("平衡", "balanced"),
+    "unbalanced": ("不平衡！", "NOT balanced!"),
+    "rows_in": ("读入行数", "rows in"),
+    "rows_valid": ("有效", "valid"),
+    "rows_quarantined": ("隔离", "quarantined"),
+    "findings": ("规则发现", "Findings"),
+    "inputs": ("输入", "Inputs"),
+    "plugins": ("插件与版本", "Plugins and versions"),
+    "records": ("账本记录数（按类型）", "Records held per kind"),
+    "zeroing": ("动态清零", "Dynamic zeroing"),
+    "zeroed": ("已清零", "at zero"),
+    "not_zeroed": ("未清零", "NOT at zero"),
+    "closing": ("期末存量", "closing count"),
+    "closing_amount": ("期末金额（元）", "closing amount (yuan)"),
+    "unplaced": ("无法归期的记录", "unplaced rows"),
+    "unplaced_note": (
+        "存在无法归入任何期间的记录，台账不能视为清零。",
+        "Rows in scope could not be placed in a period: the ledger is not at zero.",
+    ),
+    "distinct_bodies": ("涉及政府机构数", "government bodies"),
+    "not_recorded": ("账本未记录", "not recorded by the ledger"),
+    "no_records": ("本账本中该类型没有记录。", "The ledger holds no records of this kind."),
+    "period": ("期间", "period"),
+    "trend_months": ("按月期末存量", "Closing count per month"),
+    "trend_runs": ("各次运行的期末存量", "Closing count per run"),
+    "cases": ("相关案件（规则发现）", "Cases flagged by the pack's rules"),
+    "aging": ("欠款账龄", "Arrears aging"),
+    "aging_none": ("本次运行没有欠款账龄汇总。", "This run has no arrears aging summary."),
+    "bucket": ("账龄段", "bucket"),
+    "cases_n": ("案件数", "cases"),
+    "late_interest": ("逾期利息（元）", "late interest (yuan)"),
+    "quality": ("数据质量", "Data quality"),
+    "by_reason": ("隔离原因（从多到少）", "Quarantine by reason, worst first"),
+    "by_source": ("隔离行按数据来源单位（从多到少）", "Quarantine by source department, worst first"),
+    "reason": ("原因", "reason"),
+    "department": ("数据来源单位", "department"),
+    "rows": ("行数", "rows"),
+    "previous": ("上次运行", "previous run"),
+    "change": ("变化", "change"),
+    "quarantine_rows": ("隔离行明细", "Quarantined rows"),
+    "nothing_quarantined": ("本次运行没有隔离行。", "No row was quarantined in this run."),
+    "classes": ("信用分类分布", "Credit-class distribution"),
+    "classes_none": ("本次运行没有信用分类汇总。", "This run has no credit-class summary."),
+    "subjects": ("主体数", "subjects"),
+    "rules": ("规则结果", "Rule outcomes"),
+    "rule_status": ("规则状态", "Rules by status"),
+    "top_failing": ("未通过最多的规则（含法律依据）", "Top failing rules, with legal references"),
+    "all_rules": ("全部规则", "All rules"),
+    "drift": ("数据漂移提醒", "Drift alerts"),
+    "no_drift": ("与近期运行相比没有漂移。", "No drift against recent runs."),
+    "show_rows": ("查看明细", "Show the rows"),
+    "download": ("下载 CSV", "Download CSV"),
+    "shown_of": ("页面内含 {shown} 行，共 {total} 行", "{shown} of {total} rows in this page"),
+    "page": ("页", "page"),
+    "prev": ("上一页", "previous"),
+    "next": ("下一页", "next"),
+    "empty_table": ("无", "none"),
+    "masked": (
+        "自然人姓名与身份证号已脱敏；法人名称与统一社会信用代码保持可读。",
+        "Natural persons' names and ID numbers are masked; legal entities' names and codes stay readable.",
+    ),
+    "count": ("数量", "count"),
+}
+
+
+def words(lang: Lang) -> dict[str, str]:
+    """Every phrase of the report in ``lang``."""
+    i = LANGS.index(lang)
+    return {key: pair[i] for key, pair in _WORDS.items()}
