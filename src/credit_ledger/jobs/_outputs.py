@@ -20,10 +20,11 @@ from credit_ledger.errors import OutputError
 
 if TYPE_CHECKING:
     from credit_ledger.jobs._config import OutputConfig
-    from credit_ledger.plugins import Reporter
+    from credit_ledger.plugins import CommittedRun, Reporter
+    from credit_ledger.plugins._types import ReportWriter
     from credit_ledger.rules import EvaluationResult
 
-__all__ = ["StagedOutputs", "publish", "stage", "writers"]
+__all__ = ["StagedOutputs", "publish", "stage", "stage_committed", "writers"]
 
 Writer = Callable[[Path], None]
 
@@ -157,9 +158,38 @@ def writers(
     if "zeroing" in want and zeroing is not None:
         out["zeroing.csv"] = zeroing.write_csv
     for r in reporters:
+        if r.write is None:
+            continue  # an after_commit reporter: see stage_committed
 
-        def write_report(path: Path, reporter: Reporter = r) -> None:
-            reporter.write(evaluation, path)
+        def write_report(path: Path, write: ReportWriter = r.write) -> None:
+            write(evaluation, path)
 
         out[f"{r.name}{r.suffix}"] = write_report
     return out
+
+
+def stage_committed(
+    staged: StagedOutputs, reporters: Sequence[Reporter], run: CommittedRun
+) -> None:
+    """Write the outputs of ``after_commit`` reporters into the staging directory, once the
+    ledger holds the run; :func:`publish` renames them into place with the others.
+
+    Raises:
+        OutputError: a file cannot be written (the ledger has the run; rerun with ``--force``).
+    """
+    for r in reporters:
+        if r.after_commit is None:
+            continue
+        name = f"{r.name}{r.suffix}"
+        target = staged.staging / name
+        try:
+            r.after_commit(run, target)
+            digest, size = _digest(target)
+        except OSError as exc:
+            raise _error(staged.directory, exc) from None
+        staged.files[name] = {
+            "name": name,
+            "path": str(staged.directory / name),
+            "sha256": digest,
+            "bytes": size,
+        }

@@ -192,7 +192,7 @@ def _zeroing(
             ZeroingPanel(
                 summary=summary,
                 kind=kind,
-                records=records.get(kind),
+                records=records.get(kind, 0),
                 period=str(last["period"][0]),
                 closing=_last(last, "closing") or 0,
                 closing_amount=(

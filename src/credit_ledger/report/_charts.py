@@ -56,7 +56,7 @@ def bar_chart(
     return _svg(
         {
             "title": title,
-            "width": 520,
+            "width": 520 if horizontal else {"step": 48},
             "height": max(120, 18 * len(x)) if horizontal else 220,
             "data": {"values": _values(x, y, None)},
             "mark": {"type": "bar", "color": "#b5282e"},
