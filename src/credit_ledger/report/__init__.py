@@ -9,7 +9,7 @@ Example:
 
 from __future__ import annotations
 
-from credit_ledger.report._build import ROW_CAP, build_report
+from credit_ledger.report._build import ROW_CAP, SIZE_BUDGET, build_report
 from credit_ledger.report._i18n import LANGS, Lang
 from credit_ledger.report._model import SCHEMA_VERSION, Header, Report, Table, ZeroingPanel
 from credit_ledger.report._render import render_html
@@ -19,6 +19,7 @@ __all__ = [
     "LANGS",
     "ROW_CAP",
     "SCHEMA_VERSION",
+    "SIZE_BUDGET",
     "Header",
     "Report",
     "Table",

@@ -14,11 +14,13 @@ from credit_ledger.ledger import Ledger, LedgerState
 from credit_ledger.report._mask import mask_row, mask_text
 from credit_ledger.report._model import SCHEMA_VERSION, Header, Report, Table, ZeroingPanel
 
-__all__ = ["ROW_CAP", "build_report"]
+__all__ = ["ROW_CAP", "SIZE_BUDGET", "build_report"]
 
-ROW_CAP = 2000
+ROW_CAP = 1000
 """Rows of one table embedded in the page (the rest is counted, not shown): this keeps a run
-with 100,000 findings within the page's size budget."""
+with 100,000 findings within the page's size budget (:data:`SIZE_BUDGET`)."""
+SIZE_BUDGET = 2_500_000
+"""Bytes the HTML page stays under, however many findings and quarantined rows a run has."""
 
 _SEVERITY_RANK = {"critical": 4, "error": 3, "warning": 2, "info": 1}
 _EMPTY = Table(columns=(), rows=(), total=0)
@@ -273,8 +275,12 @@ def _quarantine_rows(state: LedgerState, cap: int) -> Table:
         .collect()
     )
     personal = {k: get_kind(k).personal_columns for k in rows["kind"].unique().to_list()}
+    # Absent (null) fields are left out: they carry nothing and would double the page.
     masked = [
-        json.dumps(mask_row(json.loads(v), personal[k]), ensure_ascii=False)
+        json.dumps(
+            {f: x for f, x in mask_row(json.loads(v), personal[k]).items() if x is not None},
+            ensure_ascii=False,
+        )
         for k, v in zip(rows["kind"], rows["values"], strict=True)
     ]
     rows = rows.with_columns(
