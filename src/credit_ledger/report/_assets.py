@@ -13,8 +13,10 @@ h1 { border-bottom: 3px solid var(--red); padding-bottom: 6px; font-size: 24px; 
 h2 { color: var(--red); font-size: 19px; margin-top: 28px; border-left: 4px solid var(--red);
   padding-left: 8px; }
 h3 { font-size: 16px; margin: 12px 0 6px; }
-.grid { display: flex; flex-wrap: wrap; gap: 16px; }
-.panel { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; flex: 1 1 520px;
+.grid { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); }
+.grid.narrow { grid-template-columns: minmax(0, 5fr) minmax(0, 3fr) minmax(0, 3fr); }
+@media (max-width: 900px) { .grid, .grid.narrow { grid-template-columns: minmax(0, 1fr); } }
+.panel { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 0;
   break-inside: avoid; }
 .kpi { display: flex; gap: 18px; flex-wrap: wrap; margin: 6px 0; }
 .kpi div { min-width: 110px; }
@@ -37,6 +39,7 @@ details.rows summary { cursor: pointer; color: #1f5fa8; font-size: 13px; }
   body { max-width: none; padding: 0; font-size: 11px; }
   details.rows, button { display: none; }
   .panel { border: none; padding: 0; }
+  .grid, .grid.narrow { display: block; }
   h2 { break-after: avoid; }
   figure.chart svg { max-width: 180mm; }
 }

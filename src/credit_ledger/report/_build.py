@@ -110,7 +110,7 @@ def _header(state: LedgerState) -> Header:
         state.inputs()
         .collect()
         .select("source", "kind", "rows_in", "rows_valid", "rows_quarantined", "sha256")
-        .with_columns(pl.col("sha256").str.slice(0, 12))
+        .with_columns(pl.col("sha256").str.slice(0, 8))
     )
     plugins = pl.DataFrame(
         [

@@ -83,8 +83,57 @@ _WORDS: dict[str, tuple[str, str]] = {
     "count": ("数量", "count"),
 }
 
+_COLUMNS: dict[str, tuple[str, str]] = {
+    "source": ("来源", "source"),
+    "kind": ("类型", "kind"),
+    "rows_in": ("读入", "in"),
+    "rows_valid": ("有效", "valid"),
+    "rows_quarantined": ("隔离", "quarantined"),
+    "records": ("记录数", "records"),
+    "name": ("插件", "plugin"),
+    "version": ("版本", "version"),
+    "status": ("状态", "status"),
+    "period": ("期间", "period"),
+    "opening": ("期初", "opening"),
+    "new": ("新增", "new"),
+    "closed": ("退出", "closed"),
+    "closing": ("期末", "closing"),
+    "closing_amount": ("期末金额", "closing amount"),
+    "unplaced": ("无法归期", "unplaced"),
+    "as_of": ("数据日期", "as of"),
+    "run_id": ("运行", "run"),
+    "reason": ("原因", "reason"),
+    "rows": ("行数", "rows"),
+    "previous": ("上次运行", "previous run"),
+    "change": ("变化", "change"),
+    "department": ("数据来源单位", "department"),
+    "rule_id": ("规则", "rule"),
+    "plugin": ("插件", "plugin"),
+    "severity": ("级别", "severity"),
+    "evaluated": ("检查数", "evaluated"),
+    "failed": ("未通过", "failed"),
+    "waived": ("豁免", "waived"),
+    "references": ("法律依据", "legal references"),
+    "credit_class": ("信用分类", "credit class"),
+    "subjects": ("主体数", "subjects"),
+    "is_gov_body": ("政府机构", "government body"),
+    "aging_bucket": ("账龄段", "aging bucket"),
+    "cases": ("案件数", "cases"),
+    "outstanding_amount": ("欠款金额（元）", "outstanding (yuan)"),
+    "late_interest": ("逾期利息（元）", "late interest (yuan)"),
+    "record_id": ("记录编号", "record id"),
+    "entity_key": ("主体", "subject"),
+    "message": ("说明", "message"),
+    "reasons": ("原因", "reasons"),
+    "values": ("原始值（已脱敏）", "values as given (masked)"),
+    "_source": ("文件", "file"),
+    "_row": ("行号", "row"),
+}
+
 
 def words(lang: Lang) -> dict[str, str]:
-    """Every phrase of the report in ``lang``."""
+    """Every phrase of the report in ``lang``; column headings under ``col.<column>``."""
     i = LANGS.index(lang)
-    return {key: pair[i] for key, pair in _WORDS.items()}
+    out = {key: pair[i] for key, pair in _WORDS.items()}
+    out.update({f"col.{key}": pair[i] for key, pair in _COLUMNS.items()})
+    return out

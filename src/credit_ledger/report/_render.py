@@ -18,8 +18,13 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value))
 
 
-def _json_script(element_id: str, table: Table) -> str:
-    text = json.dumps({"columns": table.columns, "rows": table.rows}, ensure_ascii=False)
+def _label(w: dict[str, str], column: str) -> str:
+    return w.get(f"col.{column}", column)
+
+
+def _json_script(element_id: str, table: Table, w: dict[str, str]) -> str:
+    labels = [_label(w, c) for c in table.columns]
+    text = json.dumps({"columns": labels, "rows": table.rows}, ensure_ascii=False)
     # "</" would end the script element early; "\u003c" is the same character in JSON.
     text = text.replace("<", "\\u003c")
     return f'<script type="application/json" id="{element_id}">{text}</script>'
@@ -33,7 +38,7 @@ def _cell(value: Cell) -> str:
 def _static(table: Table, w: dict[str, str]) -> str:
     if not table.rows:
         return f'<p class="note">{_e(w["empty_table"])}</p>'
-    head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
+    head = "".join(f"<th>{_e(_label(w, c))}</th>" for c in table.columns)
     body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in table.rows)
     return f'<div class="tablewrap"><table><tr>{head}</tr>{body}</table></div>'
 
@@ -56,7 +61,7 @@ class _Rows:
             f'<span class="pageno"></span>'
             f'<button type="button" class="next">{_e(self.w["next"])}</button>'
             f'<button type="button" class="csv">{_e(self.w["download"])}</button></div>'
-            f'<div class="tablewrap"></div></div></details>{_json_script(ident, table)}'
+            f'<div class="tablewrap"></div></div></details>{_json_script(ident, table, self.w)}'
         )
 
 
@@ -91,10 +96,11 @@ def _header(report: Report, w: dict[str, str]) -> str:
         f'{h.ledger_version} · {_e(w["status"])} {_e(h.status)} · {_e(w["committed"])} '
         f'{_e(h.committed_at)}</p>'
         f'<p>{_e(w["accounting"])}: {balance}</p><div class="kpi">{kpis}</div>'
-        f'<div class="grid"><div class="panel"><h3>{_e(w["inputs"])}</h3>'
+        f'<div class="grid narrow"><div class="panel"><h3>{_e(w["inputs"])}</h3>'
         f"{_static(h.inputs, w)}</div>"
-        f'<div class="panel"><h3>{_e(w["records"])}</h3>{_static(report.records, w)}'
-        f'<h3>{_e(w["plugins"])}</h3>{_static(h.plugins, w)}</div></div></section>'
+        f'<div class="panel"><h3>{_e(w["records"])}</h3>{_static(report.records, w)}</div>'
+        f'<div class="panel"><h3>{_e(w["plugins"])}</h3>{_static(h.plugins, w)}</div></div>'
+        "</section>"
     )
 
 
@@ -164,8 +170,8 @@ def _bars(title: str, table: Table, x: str, y: str, w: dict[str, str], n: int = 
             title,
             head.column(x),
             head.column(y),
-            x_title=w.get(x, x),
-            y_title=w.get(y, y),
+            x_title=_label(w, x),
+            y_title=_label(w, y),
             horizontal=True,
             sort=True,
         )
