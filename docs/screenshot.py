@@ -48,16 +48,31 @@ def main(out: Path) -> None:
         cli = [sys.executable, "-m", "credit_ledger"]
         for seed, day in enumerate(DAYS, start=1):
             incoming = root / "in" / day
-            subprocess.run([*cli, "generate", "--rows", "5000", "--seed", str(seed),
-                            "--out", str(incoming)], check=True, capture_output=True)
-            subprocess.run([*cli, "run", str(job), "--as-of", day], check=False,
-                           capture_output=True)
+            subprocess.run(
+                [*cli, "generate", "--rows", "5000", "--seed", str(seed), "--out", str(incoming)],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [*cli, "run", str(job), "--as-of", day], check=False, capture_output=True
+            )
         page = root / "out" / DAYS[-1] / "report.html"
         subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--no-first-run", "--hide-scrollbars", f"--user-data-dir={root / 'profile'}",
-             "--window-size=1200,1500", f"--screenshot={out.resolve()}", page.as_uri()],
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                f"--user-data-dir={root / 'profile'}",
+                "--window-size=1200,1500",
+                f"--screenshot={out.resolve()}",
+                page.as_uri(),
+            ],
             check=True,
             capture_output=True,
         )

@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "ledger": 7,
     "jobs": 8,
     "synth": 8,
+    "report": 8,
     "testing": 9,
     "cli": 9,
     "__init__": 9,

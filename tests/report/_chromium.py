@@ -45,7 +45,11 @@ def _page_requests(netlog: Path) -> list[str]:
     found = []
     for event in log["events"]:
         params = event.get("params", {})
-        if event["type"] == start and "url" in params and params.get("initiator") != "not an origin":
+        if (
+            event["type"] == start
+            and "url" in params
+            and params.get("initiator") != "not an origin"
+        ):
             found.append(str(params["url"]))
     return found
 
@@ -75,7 +79,12 @@ def visit(page: Path, work: Path, *, screenshot: Path | None = None, width: int 
     )
     if screenshot is not None:
         subprocess.run(
-            [*common, f"--user-data-dir={work / 'profile-shot'}", f"--screenshot={screenshot}", url],
+            [
+                *common,
+                f"--user-data-dir={work / 'profile-shot'}",
+                f"--screenshot={screenshot}",
+                url,
+            ],
             capture_output=True,
             timeout=180,
             check=True,

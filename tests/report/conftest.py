@@ -57,7 +57,11 @@ class Office:
 
 
 def make_office(
-    root: Path, rows: int, *, edit: Callable[[Path], None] | None = None, days: tuple[str, ...] = DAYS
+    root: Path,
+    rows: int,
+    *,
+    edit: Callable[[Path], None] | None = None,
+    days: tuple[str, ...] = DAYS,
 ) -> Office:
     """Generate ``rows`` synthetic records per day (another seed each day), optionally edit
     the files, and run the job each day."""

@@ -6,15 +6,21 @@ file cannot be written."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from credit_ledger.cli._exit import OK
 from credit_ledger.errors import CreditLedgerError
+from credit_ledger.jobs import run
 from credit_ledger.plugins import active_manager
 from credit_ledger.report import LANGS, build_report, write_report
 
-__all__ = ["register"]
+__all__ = ["demo_report", "register"]
 
 
 def register(sub: Any) -> None:
@@ -46,3 +52,22 @@ def _run(args: argparse.Namespace) -> int:
     out = write_report(report, args.out, fmt=args.format, lang=args.lang)
     print(out)
     return OK
+
+
+def demo_report(files: Mapping[str, Path], as_of: dt.date, out: Path) -> Path:
+    """Run a job over the demo's files (one file per kind) into a scratch ledger and keep the
+    report its reporter wrote, as ``out``."""
+    with tempfile.TemporaryDirectory(prefix="credit-ledger-demo-") as scratch:
+        root = Path(scratch)
+        lines = ["version = 1", "[job]", 'name = "demo"', 'ledger = "ledger"']
+        lines.append(f"kinds = {json.dumps(list(files))}")
+        for kind, path in files.items():
+            lines += ["[[sources]]", f"name = {json.dumps(kind)}", f"kind = {json.dumps(kind)}"]
+            lines.append(f"path = {json.dumps(str(path.resolve()))}")
+        lines += ["[outputs]", 'dir = "out"', "write = []", 'reporters = ["report"]']
+        job = root / "job.toml"
+        job.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        run(job, as_of=as_of)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / "out" / "report.html", out)
+    return out

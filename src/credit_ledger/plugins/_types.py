@@ -266,9 +266,7 @@ class Reporter:
     def __post_init__(self) -> None:
         given = [f for f in (self.write, self.after_commit) if f is not None]
         if len(given) != 1 or not callable(given[0]):
-            raise TypeError(
-                f"reporter {self.name!r}: give one callable, write or after_commit"
-            )
+            raise TypeError(f"reporter {self.name!r}: give one callable, write or after_commit")
 
     def __repr__(self) -> str:
         return f"Reporter(name={self.name!r}, suffix={self.suffix!r}, ...)"

@@ -70,7 +70,10 @@ SCRIPT = r"""
     box.dataset.page = String(page);
   }
   function csv(d) {
-    var q = function (v) { var s = cell(v); return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; };
+    var q = function (v) {
+      var s = cell(v);
+      return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    };
     var lines = [d.columns.map(q).join(",")];
     d.rows.forEach(function (r) { lines.push(r.map(q).join(",")); });
     return "\ufeff" + lines.join("\r\n") + "\r\n";

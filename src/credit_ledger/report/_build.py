@@ -59,9 +59,7 @@ def build_report(
         return _empty()
     state = ledger.as_of_run(run_id) if run_id is not None else ledger.state()
     assert state.run is not None  # a ledger with runs has a last one
-    previous = (
-        ledger.as_of_version(state.ledger_version - 1) if state.ledger_version > 1 else None
-    )
+    previous = ledger.as_of_version(state.ledger_version - 1) if state.ledger_version > 1 else None
     extra = summaries or {}
     findings = state.findings().collect()
     return Report(
@@ -137,8 +135,7 @@ def _header(state: LedgerState) -> Header:
 
 def _records(state: LedgerState) -> Table:
     counts = [
-        (kind, int(state.records(kind).select(pl.len()).collect().item()))
-        for kind in state.kinds()
+        (kind, int(state.records(kind).select(pl.len()).collect().item())) for kind in state.kinds()
     ]
     return Table.of(pl.DataFrame(counts, schema=["kind", "records"], orient="row"))
 
@@ -198,7 +195,8 @@ def _zeroing(
                 period=str(last["period"][0]),
                 closing=_last(last, "closing") or 0,
                 closing_amount=(
-                    None if not amount or last["closing_amount"][0] is None
+                    None
+                    if not amount or last["closing_amount"][0] is None
                     else str(last["closing_amount"][0])
                 ),
                 unplaced=unplaced,
@@ -320,9 +318,9 @@ def _classes(frame: pl.DataFrame | None) -> Table | None:
     if frame is None or "credit_class" not in frame.columns:
         return None
     return Table.of(
-        frame.group_by("credit_class").agg(pl.len().cast(pl.Int64).alias("subjects")).sort(
-            "credit_class"
-        )
+        frame.group_by("credit_class")
+        .agg(pl.len().cast(pl.Int64).alias("subjects"))
+        .sort("credit_class")
     )
 
 
@@ -367,8 +365,7 @@ def _drift(ledger: Ledger, state: LedgerState) -> Table:
     except LedgerError:
         return _EMPTY
     flagged = sources.filter(
-        (pl.col("run_id") == state.run.run_id)
-        & (pl.col("rows_drift") | pl.col("quarantine_drift"))
+        (pl.col("run_id") == state.run.run_id) & (pl.col("rows_drift") | pl.col("quarantine_drift"))
     ).select(
         "source",
         "kind",

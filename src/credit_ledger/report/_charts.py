@@ -31,7 +31,9 @@ def _svg(spec: dict[str, Any]) -> str:
     return svg
 
 
-def _values(x: Sequence[Cell], y: Sequence[Cell], series: Sequence[Cell] | None) -> list[dict[str, Cell]]:
+def _values(
+    x: Sequence[Cell], y: Sequence[Cell], series: Sequence[Cell] | None
+) -> list[dict[str, Cell]]:
     if series is None:
         return [{"x": a, "y": b} for a, b in zip(x, y, strict=True)]
     return [{"x": a, "y": b, "s": c} for a, b, c in zip(x, y, series, strict=True)]
@@ -52,7 +54,11 @@ def bar_chart(
     if sort:
         cat["sort"] = "-x" if horizontal else "-y"
     num = {"field": "y", "type": "quantitative", "title": y_title}
-    enc = {"y": cat, "x": num} if horizontal else {"x": {**cat, "axis": {"labelAngle": -40}}, "y": num}
+    enc = (
+        {"y": cat, "x": num}
+        if horizontal
+        else {"x": {**cat, "axis": {"labelAngle": -40}}, "y": num}
+    )
     return _svg(
         {
             "title": title,

@@ -11,7 +11,10 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 
 _WORDS: dict[str, tuple[str, str]] = {
     "title": ("信用数据运行报告", "Credit data run report"),
-    "empty": ("账本中还没有已提交的运行：暂无内容。", "The ledger holds no committed run yet: nothing to show."),
+    "empty": (
+        "账本中还没有已提交的运行：暂无内容。",
+        "The ledger holds no committed run yet: nothing to show.",
+    ),
     "run": ("运行", "Run"),
     "job": ("任务", "Job"),
     "as_of": ("数据日期", "As of"),
@@ -52,7 +55,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "late_interest": ("逾期利息（元）", "late interest (yuan)"),
     "quality": ("数据质量", "Data quality"),
     "by_reason": ("隔离原因（从多到少）", "Quarantine by reason, worst first"),
-    "by_source": ("隔离行按数据来源单位（从多到少）", "Quarantine by source department, worst first"),
+    "by_source": (
+        "隔离行按数据来源单位（从多到少）",
+        "Quarantine by source department, worst first",
+    ),
     "reason": ("原因", "reason"),
     "department": ("数据来源单位", "department"),
     "rows": ("行数", "rows"),
@@ -78,7 +84,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "empty_table": ("无", "none"),
     "masked": (
         "自然人姓名与身份证号已脱敏；法人名称与统一社会信用代码保持可读。",
-        "Natural persons' names and ID numbers are masked; legal entities' names and codes stay readable.",
+        "Natural persons' names and ID numbers are masked; "
+        "legal entities' names and codes stay readable.",
     ),
     "count": ("数量", "count"),
 }

@@ -92,9 +92,9 @@ def _header(report: Report, w: dict[str, str]) -> str:
     )
     return (
         f'<section id="header"><p>{_e(w["run"])} <b>{_e(h.run_id)}</b> · {_e(w["job"])} '
-        f'{_e(h.job)} · {_e(w["as_of"])} <b>{_e(h.as_of)}</b> · {_e(w["version"])} '
-        f'{h.ledger_version} · {_e(w["status"])} {_e(h.status)} · {_e(w["committed"])} '
-        f'{_e(h.committed_at)}</p>'
+        f"{_e(h.job)} · {_e(w['as_of'])} <b>{_e(h.as_of)}</b> · {_e(w['version'])} "
+        f"{h.ledger_version} · {_e(w['status'])} {_e(h.status)} · {_e(w['committed'])} "
+        f"{_e(h.committed_at)}</p>"
         f'<p>{_e(w["accounting"])}: {balance}</p><div class="kpi">{kpis}</div>'
         f'<div class="grid narrow"><div class="panel"><h3>{_e(w["inputs"])}</h3>'
         f"{_static(h.inputs, w)}</div>"
@@ -116,10 +116,10 @@ def _zeroing_panel(p: ZeroingPanel, w: dict[str, str], rows: _Rows) -> str:
         out.append(f'<p class="note">{_e(w["no_records"])}</p>')
     missing = w["not_recorded"]
     kpis = [
-        _kpi(f'{w["closing"]} ({p.period})', p.closing),
+        _kpi(f"{w['closing']} ({p.period})", p.closing),
         _kpi(w["unplaced"], p.unplaced, "bad")
         if p.unplaced is not None
-        else f'<div><span>{_e(w["unplaced"])}: {_e(missing)}</span></div>',
+        else f"<div><span>{_e(w['unplaced'])}: {_e(missing)}</span></div>",
     ]
     if p.closing_amount is not None:
         kpis.insert(1, _kpi(w["closing_amount"], p.closing_amount))
@@ -153,7 +153,7 @@ def _zeroing_panel(p: ZeroingPanel, w: dict[str, str], rows: _Rows) -> str:
                 )
             )
         )
-    out.append(f'<h3>{_e(w["cases"])}</h3>')
+    out.append(f"<h3>{_e(w['cases'])}</h3>")
     out.append(rows(p.cases) if p.cases.total else f'<p class="note">{_e(w["empty_table"])}</p>')
     out.append("</div>")
     return "".join(out)
@@ -163,7 +163,7 @@ def _section(ident: str, title: str, body: str) -> str:
     return f'<section id="{ident}"><h2>{_e(title)}</h2>{body}</section>'
 
 
-def _bars(title: str, table: Table, x: str, y: str, w: dict[str, str], n: int = 15) -> str:
+def _bars(title: str, table: Table, x: str, y: str, w: dict[str, str], *, n: int = 15) -> str:
     head = Table(columns=table.columns, rows=table.rows[:n], total=len(table.rows[:n]))
     return _chart(
         bar_chart(
@@ -183,10 +183,10 @@ def _quality(report: Report, w: dict[str, str], rows: _Rows) -> str:
         return f'<p class="note">{_e(w["nothing_quarantined"])}</p>'
     return (
         f'<div class="grid"><div class="panel">'
-        f'{_bars(w["by_reason"], report.quality_by_reason, "reason", "rows", w)}'
+        f"{_bars(w['by_reason'], report.quality_by_reason, 'reason', 'rows', w)}"
         f"{_static(report.quality_by_reason, w)}</div>"
         f'<div class="panel">'
-        f'{_bars(w["by_source"], report.quality_by_source, "department", "rows", w)}'
+        f"{_bars(w['by_source'], report.quality_by_source, 'department', 'rows', w)}"
         f"{_static(report.quality_by_source, w)}</div></div>"
         f'<h3>{_e(w["quarantine_rows"])}</h3><p class="note">{_e(w["masked"])}</p>'
         f"{rows(report.quarantine)}"
@@ -211,7 +211,11 @@ def _classes(report: Report, w: dict[str, str]) -> str:
     if c is None or not c.rows:
         return f'<p class="note">{_e(w["classes_none"])}</p>'
     chart = bar_chart(
-        w["classes"], c.column("credit_class"), c.column("subjects"), x_title="", y_title=w["subjects"]
+        w["classes"],
+        c.column("credit_class"),
+        c.column("subjects"),
+        x_title="",
+        y_title=w["subjects"],
     )
     return _chart(chart) + _static(c, w)
 
@@ -225,16 +229,19 @@ def _rules(report: Report, w: dict[str, str], rows: _Rows) -> str:
         parts.append(
             _chart(
                 bar_chart(
-                    w["rule_status"], list(statuses), list(statuses.values()),
-                    x_title=w["status"], y_title=w["count"],
+                    w["rule_status"],
+                    list(statuses),
+                    list(statuses.values()),
+                    x_title=w["status"],
+                    y_title=w["count"],
                 )
             )
         )
     if report.top_failing.rows:
         parts.append(_bars(w["top_failing"], report.top_failing, "rule_id", "failed", w))
-    parts.append(f'<h3>{_e(w["top_failing"])}</h3>{_static(report.top_failing, w)}')
-    parts.append(f'<h3>{_e(w["all_rules"])}</h3>{rows(report.rules)}')
-    parts.append(f'<h3>{_e(w["findings"])}</h3>{rows(report.findings)}')
+    parts.append(f"<h3>{_e(w['top_failing'])}</h3>{_static(report.top_failing, w)}")
+    parts.append(f"<h3>{_e(w['all_rules'])}</h3>{rows(report.rules)}")
+    parts.append(f"<h3>{_e(w['findings'])}</h3>{rows(report.findings)}")
     return "".join(parts)
 
 
@@ -261,8 +268,9 @@ def render_html(report: Report, *, lang: Lang = "zh") -> str:
                 _section(
                     "drift",
                     w["drift"],
-                    _static(report.drift, w) if report.drift.rows else
-                    f'<p class="note">{_e(w["no_drift"])}</p>',
+                    _static(report.drift, w)
+                    if report.drift.rows
+                    else f'<p class="note">{_e(w["no_drift"])}</p>',
                 ),
             ]
         )
