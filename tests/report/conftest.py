@@ -28,8 +28,11 @@ def cli(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[st
     return done
 
 
-def write_job(directory: Path, *, reporters: tuple[str, ...] = ("report",)) -> Path:
-    """A job over ``in/{as_of}/<kind>.csv`` with the report as an output."""
+def write_job(
+    directory: Path, *, reporters: tuple[str, ...] = ("report",), modules: tuple[str, ...] = ()
+) -> Path:
+    """A job over ``in/{as_of}/<kind>.csv`` with the report as an output (and plugin
+    ``modules``)."""
     lines = ["version = 1", "[job]", 'name = "report-test"', 'ledger = "ledger"']
     lines.append("kinds = [" + ", ".join(f'"{k}"' for k in KINDS) + "]")
     for kind in KINDS:
@@ -37,6 +40,8 @@ def write_job(directory: Path, *, reporters: tuple[str, ...] = ("report",)) -> P
         lines += [f'path = "in/{{as_of}}/{kind}.csv"', "optional = true"]
     lines += ["[outputs]", 'dir = "out/{as_of}"', 'write = ["summary", "manifest"]']
     lines.append("reporters = [" + ", ".join(f'"{r}"' for r in reporters) + "]")
+    if modules:
+        lines += ["[plugins]", "modules = [" + ", ".join(f'"{m}"' for m in modules) + "]"]
     path = directory / "job.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -62,10 +67,11 @@ def make_office(
     *,
     edit: Callable[[Path], None] | None = None,
     days: tuple[str, ...] = DAYS,
+    modules: tuple[str, ...] = (),
 ) -> Office:
     """Generate ``rows`` synthetic records per day (another seed each day), optionally edit
     the files, and run the job each day."""
-    job = write_job(root)
+    job = write_job(root, modules=modules)
     for i, day in enumerate(days):
         incoming = root / "in" / day
         cli("generate", "--rows", str(rows), "--seed", str(11 + i), "--out", incoming)

@@ -141,6 +141,21 @@ def test_a_kind_without_records_says_so(tmp_path: Path) -> None:
     assert html.count("本账本中该类型没有记录") == len(arrears)
 
 
+def test_unplaced_rows_keep_a_ledger_from_zero(tmp_path: Path) -> None:
+    office = make_office(tmp_path, 800, days=DAYS[:1], modules=("tests.report.unplaced_plugin",))
+    data = report_json(office.ledger, tmp_path)
+    (panel,) = [p for p in data["zeroing"] if p["summary"] == "testpack.unplaced_ledger"]  # type: ignore[union-attr]
+    assert panel["closing"] == 0
+    assert panel["unplaced"] == 2
+    assert panel["distinct_bodies"] == 0
+    assert panel["zeroed"] is False
+    html = office.report(DAYS[0]).read_text(encoding="utf-8")
+    start = html.index('data-summary="testpack.unplaced_ledger"')
+    shown = html[start : html.index("</h3>", start)]
+    assert "未清零" in shown
+    assert "存在无法归入任何期间的记录" in html[start:]
+
+
 INJECTED = '<script>alert("x")</script>执法局'
 INJECTED_NAME = "<img src=x onerror=alert(1)>有限公司"
 
