@@ -33,6 +33,21 @@ def test_job_writes_the_report_beside_its_outputs(office: Office) -> None:
         assert 'class="panel zeroing-panel"' in html
         assert day in html
     assert "动态清零" in html  # Chinese by default
+    # the job hands its evaluation's summaries over: aging and classes are charted
+    for section in ("aging", "classes"):
+        start = html.index(f'<section id="{section}">')
+        assert '<figure class="chart"><svg' in html[start : html.index("</section>", start)]
+
+
+def test_report_from_the_ledger_alone_says_what_it_does_not_know(
+    office: Office, tmp_path: Path
+) -> None:
+    data = report_json(office.ledger, tmp_path)
+    assert data["aging"] is None
+    assert data["classes"] is None
+    out = tmp_path / "r.html"
+    cli("report", "--ledger", office.ledger, "--out", out)
+    assert out.read_text(encoding="utf-8").count("账本不保存该汇总") == 2
 
 
 def test_json_follows_the_schema_and_rows_add_up(office: Office, tmp_path: Path) -> None:

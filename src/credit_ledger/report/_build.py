@@ -60,18 +60,18 @@ def build_report(
     state = ledger.as_of_run(run_id) if run_id is not None else ledger.state()
     assert state.run is not None  # a ledger with runs has a last one
     previous = ledger.as_of_version(state.ledger_version - 1) if state.ledger_version > 1 else None
-    extra = summaries or {}
     findings = state.findings().collect()
+    records = _records(state)
     return Report(
         schema=SCHEMA_VERSION,
         header=_header(state),
-        records=_records(state),
-        zeroing=_zeroing(ledger, state, findings, row_cap),
-        aging=_table(extra.get("arrears.aging")),
+        records=records,
+        zeroing=_zeroing(ledger, state, findings, records, row_cap),
+        aging=_summary(summaries, "arrears.aging"),
         quality_by_reason=_by_reason(state, previous),
         quality_by_source=_by_source(state, previous),
         quarantine=_quarantine_rows(state, row_cap),
-        classes=_classes(extra.get("classes.credit_class")),
+        classes=_classes(summaries),
         rules=_rules(state, references or {}),
         top_failing=_top_failing(state, references or {}),
         findings=_findings(findings, row_cap),
@@ -97,8 +97,12 @@ def _empty() -> Report:
     )
 
 
-def _table(frame: pl.DataFrame | None) -> Table | None:
-    return None if frame is None else Table.of(frame)
+def _summary(summaries: Mapping[str, pl.DataFrame] | None, name: str) -> Table | None:
+    # None: not known (the ledger keeps no such summary); an empty table: the run had none.
+    if summaries is None:
+        return None
+    frame = summaries.get(name)
+    return _EMPTY if frame is None else Table.of(frame)
 
 
 def _header(state: LedgerState) -> Header:
@@ -147,8 +151,16 @@ def _last(frame: pl.DataFrame, column: str) -> int | None:
     return None if value is None else int(value)
 
 
+def _most(frame: pl.DataFrame, column: str) -> int | None:
+    # Recorded per period or once per summary: any unplaced row keeps the ledger from zero.
+    if column not in frame.columns:
+        return None
+    value = frame[column].max()
+    return None if value is None else int(str(value))
+
+
 def _zeroing(
-    ledger: Ledger, state: LedgerState, findings: pl.DataFrame, cap: int
+    ledger: Ledger, state: LedgerState, findings: pl.DataFrame, held: Table, cap: int
 ) -> tuple[ZeroingPanel, ...]:
     everything = state.zeroing(all_runs=True).collect()
     if not everything.height:
@@ -159,14 +171,16 @@ def _zeroing(
     )
     everything = everything.filter(pl.col("ledger_version") <= state.ledger_version)
     now = everything.filter(pl.col("ledger_version") == state.ledger_version)
-    held = _records(state)
-    records = {str(k): int(str(n)) for k, n in held.rows}
+    records = {
+        str(k): int(str(n))
+        for k, n in zip(held.column("kind"), held.column("records"), strict=True)
+    }
     panels = []
     for summary in sorted(now["summary"].unique().to_list()):
         rows = now.filter(pl.col("summary") == summary).sort("period_start")
         kind = str(rows["ledger"][0])
         last = rows.tail(1)
-        unplaced = _last(last, "unplaced")
+        unplaced = _most(rows, "unplaced")
         amount = "closing_amount" in rows.columns
         month_cols = ["period", "opening", "new", "closed", "closing"]
         month_cols += ["closing_amount"] if amount else []
@@ -200,7 +214,7 @@ def _zeroing(
                     else str(last["closing_amount"][0])
                 ),
                 unplaced=unplaced,
-                distinct_bodies=_last(last, "distinct_bodies"),
+                distinct_bodies=_most(last, "distinct_bodies"),
                 zeroed=bool(last["zeroed"][0]) and not unplaced,
                 months=Table.of(rows.select(month_cols)),
                 runs=Table.of(trend),
@@ -314,14 +328,14 @@ def _findings(findings: pl.DataFrame, cap: int) -> Table:
     return Table(columns=table.columns, rows=table.rows, total=findings.height)
 
 
-def _classes(frame: pl.DataFrame | None) -> Table | None:
-    if frame is None or "credit_class" not in frame.columns:
+def _classes(summaries: Mapping[str, pl.DataFrame] | None) -> Table | None:
+    if summaries is None:
         return None
-    return Table.of(
-        frame.group_by("credit_class")
-        .agg(pl.len().cast(pl.Int64).alias("subjects"))
-        .sort("credit_class")
-    )
+    frame = summaries.get("classes.credit_class")
+    if frame is None or "credit_class" not in frame.columns:
+        return _EMPTY
+    counts = frame.group_by("credit_class").agg(pl.len().cast(pl.Int64).alias("subjects"))
+    return Table.of(counts.sort("credit_class"))
 
 
 def _refs(references: Mapping[str, Sequence[str]]) -> pl.DataFrame:

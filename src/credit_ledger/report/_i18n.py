@@ -50,6 +50,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "cases": ("相关案件（规则发现）", "Cases flagged by the pack's rules"),
     "aging": ("欠款账龄", "Arrears aging"),
     "aging_none": ("本次运行没有欠款账龄汇总。", "This run has no arrears aging summary."),
+    "aging_unknown": (
+        "此处没有欠款账龄：账本不保存该汇总，任务运行时写出的报告中才有。",
+        "No arrears aging here: the ledger does not keep that summary; the report a job writes"
+        " has it.",
+    ),
     "bucket": ("账龄段", "bucket"),
     "cases_n": ("案件数", "cases"),
     "late_interest": ("逾期利息（元）", "late interest (yuan)"),
@@ -68,6 +73,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "nothing_quarantined": ("本次运行没有隔离行。", "No row was quarantined in this run."),
     "classes": ("信用分类分布", "Credit-class distribution"),
     "classes_none": ("本次运行没有信用分类汇总。", "This run has no credit-class summary."),
+    "classes_unknown": (
+        "此处没有信用分类：账本不保存该汇总，任务运行时写出的报告中才有。",
+        "No credit classes here: the ledger does not keep that summary; the report a job writes"
+        " has it.",
+    ),
     "subjects": ("主体数", "subjects"),
     "rules": ("规则结果", "Rule outcomes"),
     "rule_status": ("规则状态", "Rules by status"),

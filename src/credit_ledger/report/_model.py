@@ -115,11 +115,12 @@ class Report:
         header: None for an empty ledger (no committed run yet).
         records: records held per kind after the run.
         zeroing: one panel per zeroing summary.
-        aging: arrears per aging bucket (None when the run has no such summary).
+        aging: arrears per aging bucket: None when not known (the ledger keeps no such
+            summary; a job's report has it), no rows when the run had none.
         quality_by_reason / quality_by_source: quarantined rows, worst first, with the change
             since the previous run.
         quarantine: the quarantined rows (masked).
-        classes: subjects per credit class (None when the run has no such summary).
+        classes: subjects per credit class (None or no rows as for ``aging``).
         rules: one row per rule and kind with its status and references.
         top_failing: failing rules, most failures first.
         findings: the findings (masked), most severe first.

@@ -196,7 +196,7 @@ def _quality(report: Report, w: dict[str, str], rows: _Rows) -> str:
 def _aging(report: Report, w: dict[str, str]) -> str:
     a = report.aging
     if a is None or not a.rows:
-        return f'<p class="note">{_e(w["aging_none"])}</p>'
+        return f'<p class="note">{_e(w["aging_unknown" if a is None else "aging_none"])}</p>'
     buckets: dict[str, int] = {}
     for b, n in zip(a.column("aging_bucket"), a.column("cases"), strict=True):
         buckets[str(b)] = buckets.get(str(b), 0) + int(n or 0)
@@ -209,7 +209,7 @@ def _aging(report: Report, w: dict[str, str]) -> str:
 def _classes(report: Report, w: dict[str, str]) -> str:
     c = report.classes
     if c is None or not c.rows:
-        return f'<p class="note">{_e(w["classes_none"])}</p>'
+        return f'<p class="note">{_e(w["classes_unknown" if c is None else "classes_none"])}</p>'
     chart = bar_chart(
         w["classes"],
         c.column("credit_class"),
