@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +16,7 @@ import pytest
 
 from credit_ledger.ledger import Ledger
 from credit_ledger.report import SIZE_BUDGET, build_report
-from tests.report.conftest import DAYS, Office, cli, make_office
+from tests.report.conftest import DAYS, Office, cli, make_office, write_job
 
 SCHEMA = Path(__file__).parents[2] / "schemas" / "report.v1.json"
 
@@ -233,3 +235,35 @@ def test_page_stays_within_its_size_budget_with_100000_findings(tmp_path: Path) 
     assert report.quarantine.total > len(report.quarantine.rows)  # paged, not all embedded
     size = office.report(DAYS[0]).stat().st_size
     assert size < SIZE_BUDGET, f"{size:,} bytes"
+
+
+def _without_charts(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The command line in an install without the ``report`` extra."""
+    code = (
+        "import sys; sys.modules['vl_convert'] = None\n"
+        "from credit_ledger.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=False
+    )
+
+
+def test_without_the_report_extra_the_error_says_what_to_install(
+    office: Office, tmp_path: Path
+) -> None:
+    done = _without_charts("report", "--ledger", office.ledger, "--out", tmp_path / "r.html")
+    assert done.returncode == 2
+    assert "pip install 'credit-ledger[report]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (
+        _without_charts(
+            "report", "--ledger", office.ledger, "--out", tmp_path / "r.json", "--format", "json"
+        ).returncode
+        == 0
+    )  # data needs no charts
+    job = write_job(tmp_path)
+    done = _without_charts("run", job, "--as-of", DAYS[0])
+    assert done.returncode == 2
+    assert "credit-ledger[report]" in done.stderr
+    assert not (tmp_path / "ledger").exists()  # stopped before reading anything
