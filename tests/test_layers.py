@@ -20,10 +20,11 @@ PACKAGE = "credit_ledger"
 #: Layer rank of each top-level module or subpackage of ``credit_ledger``; a module may import
 #: its own rank or lower. Keep in step with the table in docs/architecture.md.
 LAYERS: dict[str, int] = {
-    "errors": 0,
-    "_redact": 0,
     "_kernels": 0,
+    "_files": 0,
     "ids": 1,
+    "_redact": 1,
+    "errors": 1,
     "kinds": 2,
     "_parse": 2,
     "_compile": 2,

@@ -127,6 +127,7 @@ def _dates_not_future(ctx: RuleContext) -> pl.Expr:
 RULES: tuple[Rule, ...] = (
     Rule(
         id="arrears.noncompliant_term",
+        violation="an organ's or public institution's agreed payment term exceeds 60 days",
         title="an organ's or public institution's agreed payment term is at most 60 days",
         kind=KIND,
         check=_term_compliant,
@@ -138,6 +139,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.no_term_agreed",
+        violation="a large enterprise's contract under the 2020 rules states no payment term",
         title="a large enterprise's contract under the 2020 rules states a payment term",
         kind=KIND,
         check=_term_agreed,
@@ -149,6 +151,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.back_to_back_clause",
+        violation="a large enterprise's payment depends on a third party paying it",
         title="a large enterprise's payment does not depend on a third party paying it",
         kind=KIND,
         check=_no_back_to_back,
@@ -161,6 +164,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.awaiting_delivery_or_acceptance",
+        violation="an open case lacks the delivery or acceptance date its due date runs from",
         title="an open case has the delivery or acceptance date its due date runs from",
         kind=KIND,
         check=_due_known,
@@ -172,6 +176,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.overdue",
+        violation="the arrears case is overdue at the run date",
         title="an arrears case is not overdue at the run date",
         kind=KIND,
         check=_not_overdue,
@@ -181,6 +186,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.gov_debtor_overdue",
+        violation="a government body owes an SME an overdue payment (zeroing)",
         title="no government body owes an SME an overdue payment (zeroing)",
         kind=KIND,
         check=_gov_not_overdue,
@@ -194,6 +200,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.interest_rate_not_below_lpr",
+        violation="the agreed late-payment rate is below the 1-year LPR at signing",
         title="an agreed late-payment rate is not below the 1-year LPR at signing",
         kind=KIND,
         check=_rate_not_below_lpr,
@@ -204,6 +211,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.paid_not_above_due",
+        violation="the amount paid exceeds the amount due",
         title="the amount paid does not exceed the amount due",
         kind=KIND,
         check=pl.col("amount_paid") <= pl.col("amount_due"),
@@ -213,6 +221,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.closed_has_date",
+        violation="a closed case has no closing date",
         title="a closed case has its closing date",
         kind=KIND,
         check=_closed_has_date,
@@ -222,6 +231,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.dates_not_future",
+        violation="a case's date is after the run date",
         title="a case's dates are not after the run date",
         kind=KIND,
         check=_dates_not_future,
@@ -230,6 +240,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.one_name_per_debtor_code",
+        violation="a debtor's credit code carries different names across its cases",
         title="a debtor's credit code carries one name across its cases",
         kind=KIND,
         check=normalized_name(pl.col("debtor_name")).n_unique() <= 1,

@@ -77,6 +77,7 @@ REGION_KINDS = (
 REGION_RULES = tuple(
     Rule(
         id=f"packs.region_code_known.{kind}",
+        violation="the record's region code is not a GB/T 2260 code",
         title="the record's region code is a GB/T 2260 code (warning)",
         kind=kind,
         check=pl.col("region_code").is_null() | ids.region_code_expr(pl.col("region_code")),

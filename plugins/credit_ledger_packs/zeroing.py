@@ -128,6 +128,7 @@ def _one_name(name: str, code: str, *, entities_only: bool) -> pl.Expr:
 RULES: tuple[Rule, ...] = (
     Rule(
         id="zeroing.gov_body_dishonest_outstanding",
+        violation="a government body is an active dishonest judgment debtor (zeroing)",
         title="no government body is an active dishonest judgment debtor (zeroing)",
         kind=DISHONEST,
         check=_gov_listing_cleared,
@@ -143,6 +144,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.gov_body_judgment_case_outstanding",
+        violation="a government body is the debtor of an open enforcement case (zeroing)",
         title="no government body is the debtor of an open enforcement case (zeroing)",
         kind=CASES,
         check=_gov_case_cleared,
@@ -155,6 +157,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.overdue_removal",
+        violation="the listing was not removed within 3 working days of its removal ground",
         title="a listing is removed within 3 working days of its removal ground",
         kind=DISHONEST,
         check=_removal_on_time,
@@ -168,6 +171,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.term_expired_not_removed",
+        violation="the listing's fixed term has ended and it was not removed within 3 working days",
         title="a listing with a fixed term is removed within 3 working days after the term",
         kind=DISHONEST,
         check=_term_respected,
@@ -180,6 +184,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.aging_dishonest_listing",
+        violation="a government-body listing has been outstanding longer than zeroing.aging_days",
         title="no government-body listing has been outstanding longer than zeroing.aging_days",
         kind=DISHONEST,
         check=_not_aging(DISHONEST, "published_on", "removed_on"),
@@ -190,6 +195,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.aging_judgment_case",
+        violation="a government-body case has been open longer than zeroing.aging_days",
         title="no government-body case has been open longer than zeroing.aging_days",
         kind=CASES,
         check=_not_aging(CASES, "filed_on", "closed_on"),
@@ -200,6 +206,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.minor_listed",
+        violation="a minor is listed as a dishonest judgment debtor",
         title="no minor is listed as a dishonest judgment debtor",
         kind=DISHONEST,
         check=~((pl.col("party_type") == "natural_person") & (pl.col("age") < 18)),
@@ -209,6 +216,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.removed_before_published",
+        violation="the listing is removed before it was published",
         title="a listing is not removed before it was published",
         kind=DISHONEST,
         check=pl.col("removed_on") >= pl.col("published_on"),
@@ -219,6 +227,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.closed_before_filed",
+        violation="the case is closed before it was filed",
         title="a case is not closed before it was filed",
         kind=CASES,
         check=pl.col("closed_on") >= pl.col("filed_on"),
@@ -229,6 +238,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.listing_dates_not_future",
+        violation="a listing's date is after the run date",
         title="a listing's dates are not after the run date",
         kind=DISHONEST,
         check=_dates_not_after("filed_on", "published_on", "removal_ground_on", "removed_on"),
@@ -238,6 +248,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.case_dates_not_future",
+        violation="a case's date is after the run date",
         title="a case's dates are not after the run date",
         kind=CASES,
         check=_dates_not_after("filed_on", "closed_on"),
@@ -247,6 +258,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.listing_one_name_per_code",
+        violation="an organisation's credit code carries different names across its listings",
         title="an organisation's credit code carries one name across its listings",
         kind=DISHONEST,
         check=_one_name("debtor_name", "id_or_uscc", entities_only=True),
@@ -257,6 +269,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.case_one_name_per_code",
+        violation="a debtor's credit code carries different names across its cases",
         title="a debtor's credit code carries one name across its cases",
         kind=CASES,
         check=_one_name("debtor_name", "debtor_uscc", entities_only=False),

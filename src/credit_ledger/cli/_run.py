@@ -63,6 +63,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the result summary as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    p.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="internal use: do not mask natural persons' names and ID numbers in findings,"
+        " messages and logs (recorded in the manifest)",
+    )
     g = p.add_argument_group("plugins", "CLI > CREDIT_LEDGER_PLUGINS_* > the job's [plugins]")
     add_selection_options(g)
     p.set_defaults(handler=_run)
@@ -154,6 +160,12 @@ def _run(args: argparse.Namespace) -> int:
     configure_logging(job.log_format, quiet=args.quiet)
     bars = job.log_format == "text" and sys.stderr.isatty() and not args.quiet
     with _progress(bars) as progress:
-        result = run(job, dry_run=args.dry_run, force=args.force, progress=progress)
+        result = run(
+            job,
+            dry_run=args.dry_run,
+            force=args.force,
+            progress=progress,
+            unmasked=args.unmasked,
+        )
     _print(result, args.json)
     return exit_code_for_result(result)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from credit_ledger._files import make_dirs, private
 from credit_ledger.errors import OutputError
 
 if TYPE_CHECKING:
@@ -75,12 +76,13 @@ def stage(directory: Path, run_id: str, writers: Mapping[str, Writer]) -> Staged
     try:
         if directory.exists() and not directory.is_dir():
             raise NotADirectoryError(20, "a file is in the way (not a directory)")
-        directory.mkdir(parents=True, exist_ok=True)
+        make_dirs(directory)
         shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
+        make_dirs(staging)
         for name, write in writers.items():
             target = staging / name
             write(target)
+            private(target)
             digest, size = _digest(target)
             staged.files[name] = {
                 "name": name,
@@ -113,6 +115,7 @@ def publish(staged: StagedOutputs, manifest_json: str | None) -> list[Path]:
         if manifest_json is not None:
             tmp = staged.staging / "manifest.json"
             tmp.write_text(manifest_json + "\n", encoding="utf-8")
+            private(tmp)
             target = staged.directory / "manifest.json"
             os.replace(tmp, target)
             done.append(target)

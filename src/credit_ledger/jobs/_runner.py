@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from credit_ledger import _redact
 from credit_ledger.errors import ConfigError
 from credit_ledger.jobs import _pipeline, _stages
 from credit_ledger.jobs._config import Job, load_job
@@ -151,6 +152,7 @@ def run(
     force: bool = False,
     plugins: PluginManager | None = None,
     progress: Progress | None = None,
+    unmasked: bool = False,
 ) -> RunResult:
     """Run a batch job: read → validate → rules → ledger commit → outputs.
 
@@ -162,6 +164,8 @@ def run(
         force: recompute even if a run with the same run key was committed.
         plugins: the plugin manager to use (default: one built from the job's ``[plugins]``).
         progress: ``progress(stage, done, total)`` callback.
+        unmasked: internal use only: natural persons' names and ID numbers are not masked in
+            findings, messages and logs. Recorded in the manifest and part of the run key.
 
     Returns:
         A :class:`RunResult`: ``completed``, ``unchanged`` (same run key already committed;
@@ -188,7 +192,7 @@ def run(
     if dry_run:
         return _dry_run(job, day, kinds, pm)
     ledger = Ledger(job.ledger)
-    with ledger.lock(job=job.name):
+    with ledger.lock(job=job.name), _redact.unmasked(unmasked):
         recovered = ledger.recover()
         with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
             return _locked_run(
@@ -226,7 +230,7 @@ def _locked_run(
         inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
     key = run_key(
         inputs=[(i.source, i.kind, i.sha256) for i in inputs],
-        config=_key_config(job),
+        config=_key_config(job) | ({"unmasked": True} if _redact.is_unmasked() else {}),
         rules=[(r.id, r.version) for r in ruleset.rules if r.kind in kinds],
         plugins=[(p.name, p.version) for p in pm.plugins() if p.status == "active"],
         as_of=day.isoformat(),

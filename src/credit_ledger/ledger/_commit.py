@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from credit_ledger._files import make_dirs, private
 from credit_ledger.ledger import _delta
 from credit_ledger.ledger._schema import (
     BATCH,
@@ -50,10 +51,11 @@ PAUSE_ENV = "CREDIT_LEDGER_TEST_PAUSE_IN_COMMIT"
 def write_manifest_file(root: Path, run_id: str, manifest_json: str) -> Path:
     """Write ``manifests/<run_id>.json`` atomically (temporary file, then rename)."""
     directory = root / "manifests"
-    directory.mkdir(parents=True, exist_ok=True)
+    make_dirs(directory)
     target = directory / f"{run_id}.json"
     tmp = directory / f".{run_id}.json.tmp"
     tmp.write_text(manifest_json + "\n", encoding="utf-8")
+    private(tmp)
     tmp.replace(target)
     return target
 

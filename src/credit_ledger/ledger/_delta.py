@@ -23,6 +23,8 @@ from deltalake import DeltaTable
 from deltalake import Schema as DeltaSchema
 from deltalake.transaction import AddAction, create_table_with_add_actions
 
+from credit_ledger._files import make_dirs, private
+
 __all__ = [
     "TABLE_CONFIG",
     "MergeStats",
@@ -45,6 +47,32 @@ TABLE_CONFIG: dict[str, str | None] = {
     "delta.logRetentionDuration": "interval 36500 days",
     "delta.deletedFileRetentionDuration": "interval 36500 days",
 }
+
+#: String columns of record tables that never hold personal data and are worth skipping by.
+_PUBLIC_STRINGS = frozenset({"run_id", "kind", "record_id", "_source", "_batch", "_first_batch"})
+_STATS_COLUMNS = "delta.dataSkippingStatsColumns"
+
+
+def _bounded(name: str, schema: pl.Schema) -> set[str] | None:
+    """The columns of table ``name`` that get min/max statistics; None for all of them.
+
+    Delta keeps per-file min/max values in its log as plain JSON. The record tables and the
+    quarantine hold names and ID numbers of natural persons in String columns, so there only
+    non-String columns and a few ids get bounds (null counts are kept for every column).
+    """
+    if not (name.startswith("records/") or name == "quarantine"):
+        return None
+    return {c for c, t in schema.items() if t != pl.String or c in _PUBLIC_STRINGS}
+
+
+def _config(name: str, schema: pl.Schema) -> dict[str, str | None]:
+    """A new table's properties: :data:`TABLE_CONFIG`, plus for record tables the columns
+    deltalake itself may keep statistics of (compaction rewrites files and their statistics)."""
+    bounded = _bounded(name, schema)
+    if bounded is None:
+        return dict(TABLE_CONFIG)
+    kept = [c for c in schema.names() if c in bounded and not schema[c].is_nested()]
+    return {**TABLE_CONFIG, _STATS_COLUMNS: ",".join(kept)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,11 +136,12 @@ def _bound(value: object) -> str | int | None:
     return value if isinstance(value, str | int) else None
 
 
-def _stats(meta: pq.FileMetaData, columns: set[str]) -> str:
+def _stats(meta: pq.FileMetaData, columns: set[str], bounded: set[str] | None) -> str:
     """Delta file statistics, taken from the footer of the Parquet file Polars just wrote.
 
     Null counts of every flat column; min/max of strings (Polars truncates long ones to valid
-    bounds), integers and dates. A reader skips files by these, so none is guessed.
+    bounds), integers and dates, for the ``bounded`` columns only (None: all). A reader skips
+    files by these, so none is guessed.
     """
     chunks: dict[str, list[Any]] = {}
     for g in range(meta.num_row_groups):
@@ -126,6 +155,8 @@ def _stats(meta: pq.FileMetaData, columns: set[str]) -> str:
         if name not in columns or not all(s is not None and s.has_null_count for s in found):
             continue
         nulls[name] = sum(int(s.null_count) for s in found)
+        if bounded is not None and name not in bounded:
+            continue
         bounds = [(_bound(s.min), _bound(s.max)) for s in found if s.has_min_max]
         los = [lo for lo, _ in bounds if lo is not None]
         his = [hi for _, hi in bounds if hi is not None]
@@ -135,13 +166,14 @@ def _stats(meta: pq.FileMetaData, columns: set[str]) -> str:
     return json.dumps(stats, ensure_ascii=False)
 
 
-def _write_file(directory: Path, frame: pl.LazyFrame) -> AddAction | None:
+def _write_file(directory: Path, frame: pl.LazyFrame, bounded: set[str] | None) -> AddAction | None:
     """Stream ``frame`` into one Parquet data file of the table in ``directory``; None (and
     no file) when it has no rows. A failing ``frame`` leaves no file behind."""
     name = f"part-00000-{uuid.uuid4()}-c000.zstd.parquet"
     path = directory / name
     try:
         frame.sink_parquet(path, compression="zstd", compression_level=1, engine="streaming")
+        private(path)
         meta = pq.read_metadata(path)
     except BaseException:
         path.unlink(missing_ok=True)
@@ -156,7 +188,7 @@ def _write_file(directory: Path, frame: pl.LazyFrame) -> AddAction | None:
         partition_values={},
         modification_time=int(time.time() * 1000),
         data_change=True,
-        stats=_stats(meta, flat),
+        stats=_stats(meta, flat, bounded),
     )
 
 
@@ -185,12 +217,16 @@ def write(
     lazy = lazy.with_columns(
         pl.col(c).cast(known[c]) for c, t in schema.items() if c in known and known[c] != t
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    add = _write_file(directory, lazy)
+    make_dirs(directory)
+    add = _write_file(directory, lazy, _bounded(name, lazy.collect_schema()))
     if current is None:
         create_table_with_add_actions(
-            str(directory), _delta_schema(schema), [add] if add else [], configuration=TABLE_CONFIG
+            str(directory),
+            _delta_schema(schema),
+            [add] if add else [],
+            configuration=_config(name, schema),
         )
+        private(directory / "_delta_log")
         return 0
     if add is None and not replace:
         return current
@@ -201,6 +237,7 @@ def write(
     table.create_write_transaction(
         [add] if add else [], mode="overwrite" if replace else "append", schema=table.schema()
     )
+    private(directory / "_delta_log")
     return int(DeltaTable(str(directory)).version())
 
 
@@ -301,6 +338,7 @@ def restore(root: Path, name: str, to: int) -> bool:
     if same_as(root, name, to):
         return False
     DeltaTable(str(table_dir(root, name))).restore(to)
+    private(table_dir(root, name) / "_delta_log")
     return True
 
 

@@ -16,6 +16,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+from credit_ledger._files import PRIVATE_FILE, make_dirs
 from credit_ledger.errors import LedgerLockedError
 
 __all__ = ["LOCK_FILE", "ledger_lock"]
@@ -49,9 +50,9 @@ def ledger_lock(root: Path, *, job: str = "") -> Iterator[None]:
         LedgerLockedError: another process holds the lock; the message names it.
         LedgerError: the lock file cannot be created.
     """
-    root.mkdir(parents=True, exist_ok=True)
+    make_dirs(root)
     path = root / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from deltalake import DeltaTable
 
+from credit_ledger._files import private
 from credit_ledger.errors import LedgerError
 from credit_ledger.ledger import _delta
 from credit_ledger.ledger._schema import RUNS
@@ -108,6 +109,8 @@ def compact(ledger: Ledger, *, keep_runs: int | None = None, dry_run: bool = Fal
                 keep_versions=keep or None,
             )
             deleted[name] = tuple(sorted(str(f) for f in files))
+            if not dry_run:  # deltalake writes its files with its own modes
+                private(_delta.table_dir(ledger.path, name))
         if not dry_run and keep_runs is not None:
             info = {
                 "oldest_readable_version": oldest,
@@ -115,6 +118,7 @@ def compact(ledger: Ledger, *, keep_runs: int | None = None, dry_run: bool = Fal
                 "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             }
             (ledger.path / RETENTION_FILE).write_text(json.dumps(info) + "\n", encoding="utf-8")
+            private(ledger.path / RETENTION_FILE)
     return Maintenance(
         compacted=MappingProxyType(compacted),
         deleted=MappingProxyType(deleted),

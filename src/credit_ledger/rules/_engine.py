@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
+from credit_ledger._redact import mask_code_expr
 from credit_ledger.errors import describe
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.rules._model import (
@@ -493,9 +494,9 @@ class _KindRun:
         rule = p.rule
         severity = self.policy.effective_severity(rule.id, rule.severity)
         if isinstance(rule.message, pl.Expr):
-            message = pl.col(f"{p.col}_msg").fill_null(rule.title)
+            message = pl.col(f"{p.col}_msg").fill_null(rule.default_message)
         else:
-            message = pl.lit(rule.message or rule.title, pl.String)
+            message = pl.lit(rule.message or rule.default_message, pl.String)
         ident = [
             pl.col("record_id") if entity is None and "record_id" in result.columns else None,
             pl.col(_ENTITY) if entity is not None else None,
@@ -520,7 +521,7 @@ class _KindRun:
             pl.col("waiver").is_not_null().alias("waived")
         )
         if entity is not None and entity in self.personal:
-            frame = frame.with_columns(_mask(pl.col("entity_key")).alias("entity_key"))
+            frame = frame.with_columns(mask_code_expr(pl.col("entity_key")).alias("entity_key"))
         return frame.select(FINDINGS_SCHEMA.names())
 
     def _waiver_expr(self, rule: Rule) -> pl.Expr:
@@ -568,15 +569,6 @@ def _empty_height(expr: pl.Expr, empty: pl.LazyFrame) -> int | None:
         return empty.select(expr).collect().height
     except Exception:
         return None
-
-
-def _mask(col: pl.Expr) -> pl.Expr:
-    """Keep the first and last four characters of a personal key, as published lists do."""
-    return (
-        pl.when(col.str.len_chars() >= 12)
-        .then(col.str.slice(0, 4) + pl.lit("****") + col.str.slice(-4))
-        .otherwise(pl.lit("****"))
-    )
 
 
 # -- public API --------------------------------------------------------------------------------

@@ -170,6 +170,10 @@ class Rule:
             bumps ``version`` instead.
         version: the rule's version, reported with every finding.
         title: one line saying what a *passing* record looks like.
+        violation: one line saying what is wrong when the rule fails (``"a government body
+            is an active dishonest judgment debtor"``): the default finding message. Without
+            it the message is the title prefixed with ``"not met: "``, never the title alone,
+            which reads as the passing state.
         kind: the record kind the rule applies to.
         check: a Boolean ``pl.Expr`` or a function ``(RuleContext) -> pl.Expr``; use the
             function form whenever the rule depends on ``ctx.as_of`` or a setting.
@@ -178,9 +182,9 @@ class Rule:
         entity_key: grouping column of an entity rule (default: the kind's ``subject_code``);
             rows where it is null are not part of any entity.
         null_passes: whether a null result counts as a pass (the default) or a failure.
-        message: the finding's message: a fixed text (default: the title) or a String
-            expression (per row, per entity aggregate or per dataset). It must not use
-            columns holding personal data.
+        message: the finding's message: a fixed text (default: :attr:`default_message`) or
+            a String expression (per row, per entity aggregate or per dataset; where it gives
+            null, the default message). It must not use columns holding personal data.
         references: legal or standard references (article, document number).
         tags: free-form labels for selecting rules.
         description: longer explanation, shown by ``credit-ledger rules show``.
@@ -189,6 +193,7 @@ class Rule:
         >>> rule = Rule(
         ...     id="example.fine_not_negative",
         ...     title="a fine is not negative",
+        ...     violation="the fine is negative",
         ...     kind="admin_penalty",
         ...     check=pl.col("fine_yuan") >= 0,
         ... )
@@ -201,6 +206,7 @@ class Rule:
     kind: str
     check: Check
     version: int = 1
+    violation: str = ""
     severity: Severity = Severity.ERROR
     scope: Scope = Scope.ROW
     entity_key: str | None = None
@@ -222,6 +228,19 @@ class Rule:
             raise TypeError(f"rule {self.id!r}: check must be a polars Expr or a callable")
         if self.entity_key is not None and self.scope is not Scope.ENTITY:
             raise ValueError(f"rule {self.id!r}: entity_key is only meaningful for entity scope")
+        if not isinstance(self.violation, str):
+            raise TypeError(f"rule {self.id!r}: violation must be a str")
+
+    @property
+    def default_message(self) -> str:
+        """The finding's message when ``message`` gives none: the violation, else the title
+        prefixed with ``"not met: "`` (a title describes the passing state).
+
+        Example:
+            >>> Rule(id="x.y", title="a fine is set", kind="k", check=pl.lit(True)).default_message
+            'not met: a fine is set'
+        """
+        return self.violation or f"not met: {self.title}"
 
     def expr(self, ctx: RuleContext) -> pl.Expr:
         """The rule's Boolean expression for ``ctx`` (calls ``check`` if it is a function)."""
@@ -239,6 +258,7 @@ class Rule:
             "id": self.id,
             "version": self.version,
             "title": self.title,
+            "violation": self.violation,
             "kind": self.kind,
             "severity": str(self.severity),
             "scope": str(self.scope),
