@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from credit_ledger._files import make_dirs, private
 from credit_ledger.cli._exit import OK
 from credit_ledger.errors import CreditLedgerError
 from credit_ledger.jobs import run
@@ -68,6 +69,6 @@ def demo_report(files: Mapping[str, Path], as_of: dt.date, out: Path) -> Path:
         job = root / "job.toml"
         job.write_text("\n".join(lines) + "\n", encoding="utf-8")
         run(job, as_of=as_of)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / "out" / "report.html", out)
+        make_dirs(out.parent)
+        private(shutil.copyfile(root / "out" / "report.html", out))
     return out

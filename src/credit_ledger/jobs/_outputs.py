@@ -187,6 +187,7 @@ def stage_committed(
         target = staged.staging / name
         try:
             r.after_commit(run, target)
+            private(target)
             digest, size = _digest(target)
         except OSError as exc:
             raise _error(staged.directory, exc) from None

@@ -1,8 +1,8 @@
 """Masking of natural persons' names and ID numbers in the report (DOMAIN.md §8).
 
-The one place the report masks personal data: the shared masking module (issue 19) replaces
-this file's body when it lands; callers use only :func:`mask_row` and :func:`mask_text`.
-Legal entities' names and credit codes are public and stay readable.
+The one place the report decides what to mask; how a value is masked is the shared masking
+layer's (:mod:`credit_ledger._redact`, switched off by ``--unmasked``). Legal entities' names
+and credit codes are public and stay readable.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["mask_id", "mask_name", "mask_row", "mask_text"]
+from credit_ledger._redact import mask_code, mask_id, mask_name
+
+__all__ = ["mask_row", "mask_text"]
 
 _RIC = re.compile(
-    r"(?<![0-9A-Za-z])(\d{6})(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-    r"(\d{3}[0-9Xx])(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx]"
+    r"(?![0-9A-Za-z])"
 )
 """An 18-character resident ID number (region, birth date, sequence, check character)."""
 _RIC_SHAPED = re.compile(r"\d{17}[0-9Xx]|\d{6}\*+\d{3}[0-9Xx*]|\d{15}")
@@ -25,21 +27,10 @@ _ENTITY_MARKS = {"party_type": ("1", "legal_entity"), "subject_category": ("法�
 _ENTITY_CODES = ("subject_uscc", "debtor_uscc")
 
 
-def mask_name(name: str) -> str:
-    """Keep the first character: ``张三丰`` → ``张**``."""
-    return name[:1] + "*" * (len(name) - 1) if name else name
-
-
-def mask_id(number: str) -> str:
-    """Keep the region and the last 4: ``130105199001011234`` → ``130105********1234``."""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
 def mask_text(text: str) -> str:
-    """Mask every resident ID number inside free text (messages, entity keys)."""
-    return _RIC.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
+    """Mask every resident ID number inside free text (messages, entity keys); credit codes,
+    which can be all digits too, stay."""
+    return _RIC.sub(lambda m: mask_id(m.group(0)), text)
 
 
 def _is_entity(row: Mapping[str, object]) -> bool:
@@ -53,16 +44,23 @@ def mask_row(row: Mapping[str, object], personal: tuple[str, ...]) -> dict[str, 
     """``row`` with its ``personal`` columns masked: names keep the first character, ID numbers
     the region and the last 4. The subject's own name stays readable when the row marks it as
     a legal entity (category, party type or a credit code); a legal representative is always a
-    natural person."""
+    natural person.
+
+    Example:
+        >>> mask_row({"party_type": "0", "debtor_name": "张晓燕"}, ("debtor_name",))
+        {'party_type': '0', 'debtor_name': '张*'}
+    """
     entity = _is_entity(row)
     out = dict(row)
     for column in personal:
         value = out.get(column)
         if not isinstance(value, str) or not value.strip():
             continue
-        if entity and (column in _SUBJECT_NAMES or column.endswith("_or_uscc")):
+        if entity and column in _SUBJECT_NAMES:
             continue
-        if _RIC_SHAPED.fullmatch(value.strip()) or column.endswith(("_id_no", "_or_uscc")):
+        if column.endswith("_or_uscc"):
+            out[column] = mask_code(value.strip())
+        elif _RIC_SHAPED.fullmatch(value.strip()) or column.endswith("_id_no"):
             out[column] = mask_id(value.strip())
         else:
             out[column] = mask_name(value)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from credit_ledger._files import private
 from credit_ledger.errors import OutputError
 from credit_ledger.report._i18n import Lang
 from credit_ledger.report._model import Report
@@ -37,7 +38,7 @@ def write_report(
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
+        os.replace(private(tmp), target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the report to {target}: {exc.strerror or exc}") from None
