@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from credit_ledger._files import make_dirs, private
-from credit_ledger.errors import OutputError
+from credit_ledger.errors import OutputError, describe
 
 if TYPE_CHECKING:
     from credit_ledger.jobs._config import OutputConfig
@@ -178,7 +178,8 @@ def stage_committed(
     ledger holds the run; :func:`publish` renames them into place with the others.
 
     Raises:
-        OutputError: a file cannot be written (the ledger has the run; rerun with ``--force``).
+        OutputError: a file cannot be written or a reporter failed; no output is published
+            (the ledger has the run; rerun with ``--force`` to write the outputs again).
     """
     for r in reporters:
         if r.after_commit is None:
@@ -190,7 +191,14 @@ def stage_committed(
             private(target)
             digest, size = _digest(target)
         except OSError as exc:
+            staged.discard()
             raise _error(staged.directory, exc) from None
+        except Exception as exc:  # a plugin's writer: any failure is an unwritten output
+            staged.discard()
+            raise OutputError(
+                f"run {run.run_id} is committed, but reporter {r.name!r} failed "
+                f"({describe(exc, typed=True)}); no output was published: rerun with --force"
+            ) from None
         staged.files[name] = {
             "name": name,
             "path": str(staged.directory / name),
