@@ -36,6 +36,7 @@ modules = ["tests.privacy.leaky_plugin"]
 [outputs]
 dir = "reports/{{as_of}}"
 write = ["summary", "findings", "quarantine", "zeroing", "manifest"]
+reporters = ["report"]
 {sources}"""
 
 
@@ -114,6 +115,7 @@ def test_no_name_or_id_number_in_any_file_or_stream(
     kinds = {p.relative_to(root).parts[1] for p in scanned if p.parts[-2] == "_delta_log"}
     assert {"records", "findings", "runs", "rule_outcomes", "quarantine"} <= kinds
     assert any(p.name == "summary.json" for p in scanned)
+    assert any(p.name == "report.html" for p in scanned)
     assert any(p.parent.name == "manifests" for p in scanned)
     # the scan can fail: the records the run stored hold the names and numbers
     stored = [p for p in files if _internal(p, root) and "records" in p.parts]

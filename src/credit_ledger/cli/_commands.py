@@ -15,6 +15,7 @@ from credit_ledger.cli import (
     _history,
     _kinds,
     _plugins,
+    _report,
     _rules,
     _run,
     _validate,
@@ -34,6 +35,7 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _history.register,
     _compact.register,
     _zeroing.register,
+    _report.register,
 )
 
 __all__ = ["REGISTRY"]

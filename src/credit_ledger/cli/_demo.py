@@ -24,6 +24,7 @@ import polars as pl
 
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK, RUNTIME
+from credit_ledger.cli._report import demo_report
 from credit_ledger.ingest import read
 from credit_ledger.plugins import PluginManager, PluginSelection
 from credit_ledger.rules import EvaluationResult, Severity, evaluate_many
@@ -67,6 +68,7 @@ def register(sub: Any) -> None:
         "or the built-in packs plus these entry points (comma-separated)",
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--report", type=Path, help="run report (default: report.html in the data dir)")
     p.set_defaults(handler=_run)
 
 
@@ -143,6 +145,7 @@ def _run(args: argparse.Namespace) -> int:
     matches = bool((compared["len"] == compared["len_found"]).all())
 
     rows_in = sum(r.summary.rows_in for r in results.values())
+    report = demo_report(files, args.as_of, args.report or directory / "report.html")
     if args.json:
         print(
             json.dumps(
@@ -178,6 +181,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{label:<52}{row['len_found']:>8}{row['len']:>8}{flag}")
     verdict = "equal" if matches else "DIFFERENT"
     print(f"\nquarantine counts vs generator ground truth: {verdict}")
+    print(f"run report: {report}")
     _print_packs(evaluation)
     print(
         f"\ntime: generate/cache {t_generate:.2f} s, read {t_read:.2f} s, "

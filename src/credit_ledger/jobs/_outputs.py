@@ -17,17 +17,18 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from credit_ledger._files import make_dirs, private
-from credit_ledger.errors import OutputError
+from credit_ledger.errors import OutputError, describe
 from credit_ledger.quarantine_files import RUN_OUTPUTS, Delivered, write_run_quarantine
 
 if TYPE_CHECKING:
     from credit_ledger.jobs._config import Job, OutputConfig
     from credit_ledger.jobs._sources import Input
     from credit_ledger.kinds import RecordKind
-    from credit_ledger.plugins import Reporter
+    from credit_ledger.plugins import CommittedRun, Reporter
+    from credit_ledger.plugins._types import ReportWriter
     from credit_ledger.rules import EvaluationResult
 
-__all__ = ["StagedOutputs", "delivered", "publish", "stage", "writers"]
+__all__ = ["StagedOutputs", "delivered", "publish", "stage", "stage_committed", "writers"]
 
 Writer = Callable[[Path], None]
 
@@ -190,9 +191,47 @@ def writers(
     if "zeroing" in want and zeroing is not None:
         out["zeroing.csv"] = zeroing.write_csv
     for r in reporters:
+        if r.write is None:
+            continue  # an after_commit reporter: see stage_committed
 
-        def write_report(path: Path, reporter: Reporter = r) -> None:
-            reporter.write(evaluation, path)
+        def write_report(path: Path, write: ReportWriter = r.write) -> None:
+            write(evaluation, path)
 
         out[f"{r.name}{r.suffix}"] = write_report
     return out
+
+
+def stage_committed(
+    staged: StagedOutputs, reporters: Sequence[Reporter], run: CommittedRun
+) -> None:
+    """Write the outputs of ``after_commit`` reporters into the staging directory, once the
+    ledger holds the run; :func:`publish` renames them into place with the others.
+
+    Raises:
+        OutputError: a file cannot be written or a reporter failed; no output is published
+            (the ledger has the run; rerun with ``--force`` to write the outputs again).
+    """
+    for r in reporters:
+        if r.after_commit is None:
+            continue
+        name = f"{r.name}{r.suffix}"
+        target = staged.staging / name
+        try:
+            r.after_commit(run, target)
+            private(target)
+            digest, size = _digest(target)
+        except OSError as exc:
+            staged.discard()
+            raise _error(staged.directory, exc) from None
+        except Exception as exc:  # a plugin's writer: any failure is an unwritten output
+            staged.discard()
+            raise OutputError(
+                f"run {run.run_id} is committed, but reporter {r.name!r} failed "
+                f"({describe(exc, typed=True)}); no output was published: rerun with --force"
+            ) from None
+        staged.files[name] = {
+            "name": name,
+            "path": str(staged.directory / name),
+            "sha256": digest,
+            "bytes": size,
+        }

@@ -21,13 +21,20 @@ from credit_ledger.errors import ConfigError
 from credit_ledger.jobs import _pipeline, _signals, _stages
 from credit_ledger.jobs._config import Job, load_job
 from credit_ledger.jobs._manifest import build_manifest, run_key
-from credit_ledger.jobs._outputs import StagedOutputs, delivered, publish, stage, writers
+from credit_ledger.jobs._outputs import (
+    StagedOutputs,
+    delivered,
+    publish,
+    stage,
+    stage_committed,
+    writers,
+)
 from credit_ledger.jobs._pipeline import Progress
 from credit_ledger.jobs._result import InputSummary, RunResult
 from credit_ledger.jobs._sources import check_sources
 from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import HeldLock, Ledger, RunRecord
-from credit_ledger.plugins import PluginManager, Reporter
+from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
 from credit_ledger.rules import Severity, evaluate_many
 
 __all__ = ["Progress", "run"]
@@ -47,8 +54,10 @@ def _reporters(pm: PluginManager, job: Job) -> list[Reporter]:
     known = {r.name: r for r in pm.reporters()}
     missing = [n for n in job.outputs.reporters if n not in known]
     if missing:
+        failed = "".join(f"; plugin {p.name} failed: {p.error}" for p in pm.failed())
         raise ConfigError(
-            f"unknown reporter(s) {', '.join(missing)} (installed: {', '.join(known) or 'none'})"
+            f"unknown reporter(s) {', '.join(missing)} "
+            f"(installed: {', '.join(known) or 'none'}{failed})"
         )
     if job.outputs.reporters and job.outputs.dir is None:
         raise ConfigError("[outputs] reporters need [outputs] dir")
@@ -324,6 +333,13 @@ def _locked_run(
             raise
         with clock.stage("outputs"):
             if staged is not None:
+                committed = CommittedRun(
+                    ledger=ledger.path,
+                    run_id=record.run_id,
+                    evaluation=done.evaluation,
+                    references={r.id: tuple(r.references) for r in ruleset.rules},
+                )
+                stage_committed(staged, reporters, committed)
                 want_manifest = "manifest" in job.outputs.write
                 outputs = publish(staged, record.manifest_json if want_manifest else None)
         message = (
