@@ -229,7 +229,7 @@ def test_no_natural_person_is_named_in_the_report(office: Office, tmp_path: Path
 
 @pytest.mark.slow
 def test_page_stays_within_its_size_budget_with_100000_findings(tmp_path: Path) -> None:
-    office = make_office(tmp_path, 140_000, days=DAYS[:1])
+    office = make_office(tmp_path, 170_000, days=DAYS[:1])
     report = build_report(office.ledger)
     assert report.findings.total >= 100_000
     assert report.quarantine.total > len(report.quarantine.rows)  # paged, not all embedded
