@@ -41,7 +41,9 @@ DEFAULT_BATCH_ROWS: Final = 100_000
 cost more memory and save no time (the fixed cost of one validation is already noise)."""
 
 
-def _summary(kind: str, results: Counter[str], reasons: Counter[str]) -> ValidationSummary:
+def _summary(
+    kind: str, results: Counter[str], reasons: Counter[str], skipped: Counter[str] | None = None
+) -> ValidationSummary:
     ordered = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
     return ValidationSummary(
         kind=kind,
@@ -49,6 +51,7 @@ def _summary(kind: str, results: Counter[str], reasons: Counter[str]) -> Validat
         rows_valid=results["rows_valid"],
         rows_quarantined=results["rows_quarantined"],
         by_reason=dict(ordered),
+        skipped=dict(skipped or {}),
     )
 
 
@@ -165,6 +168,7 @@ def validate_frames_to_parquet(
     )
     rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
     with PartWriter(Path(out_dir)) as writer:
         number = 0
         for batch in batches(frames, batch_rows):
@@ -176,6 +180,7 @@ def validate_frames_to_parquet(
                 rows_quarantined=result.summary.rows_quarantined,
             )
             reasons.update(result.summary.by_reason)
+            skipped.update(result.summary.skipped)
             number += 1
             elapsed = time.perf_counter() - started
             log.info(
@@ -190,7 +195,7 @@ def validate_frames_to_parquet(
         writer.write(
             number, {k: v for k, v in unwritten.items() if not writer.written[k]}, empty=True
         )
-        summary = _summary(record_kind.name, rows, reasons)
+        summary = _summary(record_kind.name, rows, reasons, skipped)
         writer.publish(
             {
                 **summary.to_dict(),
