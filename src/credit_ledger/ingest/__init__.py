@@ -134,8 +134,8 @@ def read(
     Returns:
         A LazyFrame with the kind's canonical columns in declaration order (absent optional
         columns as nulls; absent required columns and record id are left to the validator),
-        then any unknown source columns under their own names, then ``_source``, ``_row`` and the shape columns the validator
-        consumes (``_skip``, ``_fault:*``).
+        then any unknown source columns under their own names, then ``_source``, ``_row`` and
+        the shape columns the validator consumes (``_skip``, ``_fault:*``).
 
     Raises:
         SourceNotFoundError, FormatError, EncodingError: one clear message naming the file.
