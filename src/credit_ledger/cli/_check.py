@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from credit_ledger.cli._args import iso_date
+from credit_ledger.cli._args import add_read_options, iso_date, read_options
 from credit_ledger.cli._exit import FINDINGS, OK, RUNTIME
 from credit_ledger.cli._output import write_parquet
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
@@ -59,6 +59,7 @@ def register(sub: Any) -> None:
         "default error)",
     )
     add_plugin_options(p)
+    add_read_options(p)
     p.set_defaults(handler=_run)
 
 
@@ -75,6 +76,7 @@ def _run(args: argparse.Namespace) -> int:
         policy=policy,
         fail_on=args.fail_on,
         plugins=manager,
+        read_options=read_options(args),
     )
     ev = result.evaluation
     if args.derived is not None:

@@ -12,6 +12,7 @@ from credit_ledger.cli import (
     _demo,
     _generate,
     _history,
+    _inspect,
     _plugins,
     _rules,
     _run,
@@ -30,6 +31,7 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _history.register,
     _compact.register,
     _zeroing.register,
+    _inspect.register,
 )
 
 __all__ = ["REGISTRY"]

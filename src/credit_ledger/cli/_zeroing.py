@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from credit_ledger.cli._args import iso_date
+from credit_ledger.cli._args import add_read_options, iso_date, read_options
 from credit_ledger.cli._exit import OK
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
 from credit_ledger.errors import UsageError
@@ -62,6 +62,7 @@ def register(sub: Any) -> None:
     p.add_argument("--encoding", help="text encoding of CSV files (default: detected)")
     p.add_argument("--json", action="store_true", help="print a JSON list of rows")
     add_plugin_options(p)
+    add_read_options(p)
     p.set_defaults(handler=_run)
 
 
@@ -93,7 +94,8 @@ def _frames(args: argparse.Namespace) -> dict[str, pl.DataFrame]:
                 file=sys.stderr,
             )
             continue
-        result = validate(read(path, kind=kind, encoding=args.encoding), kind=kind)
+        frame = read(path, kind=kind, encoding=args.encoding, **read_options(args))
+        result = validate(frame, kind=kind)
         s = result.summary
         left_out = " (left out of the figures)" if s.rows_quarantined else ""
         print(

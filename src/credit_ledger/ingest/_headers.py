@@ -146,7 +146,7 @@ def deduplicated(headers: Sequence[str | None], source: str) -> tuple[list[str],
 
 
 def _suggestion(header: str, lookup: Mapping[str, _Hit]) -> str | None:
-    close = difflib.get_close_matches(header_key(header), list(lookup), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(header_key(header), list(lookup), n=1, cutoff=0.7)
     return lookup[close[0]].column if close else None
 
 

@@ -29,7 +29,7 @@ from credit_ledger.ingest._encoding import (
     refuse_non_text,
     to_utf8,
 )
-from credit_ledger.ingest._headers import _Hit, deduplicated
+from credit_ledger.ingest._headers import _Hit, deduplicated, header_score
 from credit_ledger.ingest._shape import FAULT, HEADER_SCAN_ROWS, SKIP, find_header, skip_expr
 
 ROW = "_row"
@@ -63,6 +63,8 @@ class Sheet:
 
     frame: pl.LazyFrame
     warnings: tuple[str, ...] = ()
+    header_row: int | None = None
+    """1-based row of the header (text formats with a header row)."""
 
 
 Reader = Callable[[Path, ReadOptions], Sheet]
@@ -113,7 +115,7 @@ def read_csv(path: Path, options: ReadOptions) -> Sheet:
         row_index_offset=1,
         raise_if_empty=False,
     ).rename(dict(zip(positional, header, strict=True)))
-    return Sheet(frame=_shaped(lf, header), warnings=tuple(warnings))
+    return Sheet(frame=_shaped(lf, header), warnings=tuple(warnings), header_row=index + 1)
 
 
 def _checked(lf: pl.LazyFrame, path: Path, what: str) -> pl.LazyFrame:
@@ -214,31 +216,40 @@ def read_ndjson(path: Path, options: ReadOptions) -> Sheet:
     return Sheet(frame=frame.lazy(), warnings=tuple(warnings))
 
 
-def _records_at(document: object, records_path: str | None, path: Path) -> tuple[object, str]:
-    if records_path:
+def _records_at(document: object, path: Path, options: ReadOptions) -> tuple[list[object], str]:
+    if options.records_path:
         node = document
-        for step in records_path.split("."):
-            if (
-                isinstance(node, list)
-                and step.lstrip("-").isdigit()
-                and -len(node) <= int(step) < len(node)
-            ):
+        for step in options.records_path.split("."):
+            if isinstance(node, list) and step.isdigit() and int(step) < len(node):
                 node = node[int(step)]
             elif isinstance(node, dict) and step in node:
                 node = node[step]
             else:
-                raise FormatError(f"{path.name}: no records at {records_path!r} (no {step!r})")
-        return node, records_path
-    # Without a path: the document itself, or the first list of objects found breadth-first.
+                raise FormatError(
+                    f"{path.name}: no records at {options.records_path!r} (no {step!r})"
+                )
+        return (node if isinstance(node, list) else [node]), options.records_path
+    # Without a path: the list of objects whose keys name the most columns of the kind (the
+    # first such list breadth-first: an API's envelope also holds lists of objects).
+    candidates: list[tuple[int, list[object], str]] = []
     queue: list[tuple[object, str]] = [(document, "")]
     while queue:
         node, where = queue.pop(0)
         if isinstance(node, list) and any(isinstance(i, dict) for i in node):
-            return node, where
-        if isinstance(node, dict):
-            queue.extend((v, f"{where}.{k}".lstrip(".")) for k, v in node.items())
-        elif isinstance(node, list):
-            queue.extend((v, f"{where}.{i}".lstrip(".")) for i, v in enumerate(node))
+            keys = {str(k) for i in node[:HEADER_SCAN_ROWS] if isinstance(i, dict) for k in i}
+            candidates.append((header_score(sorted(keys), options.lookup), node, where))
+        children = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node)
+            if isinstance(node, list)
+            else ()
+        )
+        queue.extend((v, f"{where}.{k}".lstrip(".")) for k, v in children)
+    if candidates:
+        best = max(c[0] for c in candidates)
+        _, records, where = next(c for c in candidates if c[0] == best)
+        return records, where
     if isinstance(document, dict):
         return [document], ""
     raise FormatError(f"{path.name}: no records (a list of JSON objects) in the document")
@@ -255,9 +266,7 @@ def read_json(path: Path, options: ReadOptions) -> Sheet:
         document: Any = json.loads(data.decode("utf-8-sig", "replace"))
     except ValueError as exc:
         raise FormatError(f"{path.name}: not a readable JSON document ({exc})") from None
-    records, where = _records_at(document, options.records_path, path)
-    if not isinstance(records, list):
-        records = [records]
+    records, where = _records_at(document, path, options)
     warnings = []
     if where and not options.records_path:
         warnings.append(f"{path.name}: records read from {where!r} (choose with --records-path)")
@@ -276,7 +285,9 @@ def _sheet_name(book: fastexcel.ExcelReader, path: Path, sheet: str | None) -> s
         if sheet not in names:
             raise FormatError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
         return sheet
-    filled = [n for n in names if book.load_sheet(n, header_row=None, n_rows=1).height > 0]
+    filled = [
+        n for n in names if book.load_sheet(n, header_row=None, n_rows=1, dtypes="string").height
+    ]
     if len(filled) > 1:
         raise FormatError(
             f"{path.name}: the workbook has {len(filled)} sheets with data "
@@ -316,7 +327,7 @@ def read_excel(path: Path, options: ReadOptions) -> Sheet:
     header, warnings = _header_at(index, [cells[data.columns.index(c)] for c in keep], path)
     data = data.select(keep).rename(dict(zip(keep, header, strict=True)))
     lf = data.lazy().with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    return Sheet(frame=_shaped(lf, header), warnings=tuple(warnings))
+    return Sheet(frame=_shaped(lf, header), warnings=tuple(warnings), header_row=index + 1)
 
 
 _SNIFF_WORKBOOK = 1 << 16

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from credit_ledger.ingest import read
 from credit_ledger.rules._engine import evaluate
@@ -59,9 +60,11 @@ def check(
     policy: RulePolicy | None = None,
     fail_on: Severity = Severity.ERROR,
     plugins: PluginManager | None = None,
+    read_options: Mapping[str, Any] | None = None,
 ) -> CheckResult:
     """Read ``source`` as records of ``kind``, validate them, and evaluate the rules on the
-    valid rows.
+    valid rows. ``read_options`` are further keyword arguments of :func:`credit_ledger.read`
+    (``columns``, ``header_row``, ``records_path``).
 
     Raises:
         ConfigError: a required plugin is missing or failed, or the allowlist is wrong.
@@ -81,7 +84,7 @@ def check(
         manager.ensure_ready()
     with activate(manager):
         record_kind = manager.kind(kind) if isinstance(kind, str) else kind
-        frame = read(source, kind=record_kind, encoding=encoding)
+        frame = read(source, kind=record_kind, encoding=encoding, **(read_options or {}))
         validation = validate(frame, kind=record_kind)
         evaluation = evaluate(
             validation.valid,

@@ -64,6 +64,9 @@ def validate_to_parquet(
     encoding: str | None = None,
     sheet: str | None = None,
     schema: pa.DataFrameSchema | None = None,
+    columns: Mapping[str, str] | None = None,
+    header_row: int | None = None,
+    records_path: str | None = None,
 ) -> ValidationSummary:
     """Validate records of ``kind`` of any size, writing valid rows and quarantine as Parquet.
 
@@ -100,6 +103,8 @@ def validate_to_parquet(
         batch_rows: rows validated at a time.
         encoding: text encoding of CSV files (default: detected per file).
         sheet: sheet of ``.xlsx`` workbooks.
+        columns, header_row, records_path: as :func:`credit_ledger.read` takes them, for
+            every file.
         schema: a pandera schema to use instead of the kind's own.
 
     Returns:
@@ -123,7 +128,18 @@ def validate_to_parquet(
         raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
     record_kind = get_kind(kind)
     paths = source_files(source)
-    frames = [read(path, kind=record_kind, encoding=encoding, sheet=sheet) for path in paths]
+    frames = [
+        read(
+            path,
+            kind=record_kind,
+            encoding=encoding,
+            sheet=sheet,
+            columns=columns,
+            header_row=header_row,
+            records_path=records_path,
+        )
+        for path in paths
+    ]
     return validate_frames_to_parquet(
         frames,
         kind=record_kind,
