@@ -210,9 +210,8 @@ def _canonical(
         lf = lf.with_columns(additions)
     schema = lf.collect_schema()
     data = [*(c for c in record_kind.columns if c in schema), *mapping.extra]
-    faults = control_faults(
-        schema, [c for c in data if c in mapping.renames.values() or c in mapping.extra]
-    )
+    mapped = [c for c in record_kind.columns if c in mapping.renames.values()]
+    faults = control_faults(schema, mapped, mapping.extra)
     shape = [c for c in schema.names() if c in (OVERFLOW, SKIP) or c.startswith(FAULT)]
     return lf.select(
         *data,

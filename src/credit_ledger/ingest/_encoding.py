@@ -92,7 +92,7 @@ def refuse_non_text(path: Path, head: bytes, what: str) -> None:
 def detect_encoding(path: Path) -> str:
     """Detect the encoding of a CSV file from its first megabyte.
 
-    Returns ``utf-8-sig`` (BOM), ``utf-8`` or ``gb18030``.
+    Returns ``utf-8-sig`` (BOM), ``utf-16`` (BOM), ``utf-8`` or ``gb18030``.
 
     Raises:
         FormatError: the file is not text (see :func:`refuse_non_text`).
@@ -100,9 +100,12 @@ def detect_encoding(path: Path) -> str:
     """
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
-    refuse_non_text(path, head, "CSV text")
+    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        refuse_non_text(path, head, "CSV text")
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     if _decodes(head, "utf-8"):
         return "utf-8"
     if _decodes(head, "gb18030"):
@@ -140,6 +143,15 @@ def to_utf8(path: Path, encoding: str) -> Path:
         while chunk := src.read(_CHUNK):
             dst.write(decoder.decode(chunk))
         dst.write(decoder.decode(b"", final=True))
+    return Path(tmp)
+
+
+def closed_quote(path: Path) -> Path:
+    """A copy of the UTF-8 file ``path`` with a closing ``"`` appended."""
+    fd, tmp = tempfile.mkstemp(suffix=".csv", dir=_temp_dir())
+    with path.open("rb") as src, os.fdopen(fd, "wb") as dst:
+        shutil.copyfileobj(src, dst, _CHUNK)
+        dst.write(b'"\n')
     return Path(tmp)
 
 

@@ -145,6 +145,10 @@ def deduplicated(headers: Sequence[str | None], source: str) -> tuple[list[str],
     return out, warnings
 
 
+_SUGGESTED = 500
+"""Unmapped headers get a suggestion up to this many (a 10,000-column file gets none)."""
+
+
 def _suggestion(header: str, lookup: Mapping[str, _Hit]) -> str | None:
     close = difflib.get_close_matches(header_key(header), list(lookup), n=1, cutoff=0.7)
     return lookup[close[0]].column if close else None
@@ -180,17 +184,25 @@ def map_headers(
             hit = None
         if hit is None:
             extra.append(h)
-            matches.append(
-                ColumnMatch(
-                    header=h, column=None, how="unmapped", suggestion=_suggestion(h, lookup)
-                )
-            )
+            matches.append(ColumnMatch(header=h, column=None, how="unmapped"))
             continue
         by_canonical[hit.column] = h
         renames[h] = hit.column
         if hit.in_wan:
             wan.add(hit.column)
         matches.append(ColumnMatch(header=h, column=hit.column, how=hit.how, profile=hit.profile))
+    if len(extra) <= _SUGGESTED:
+        matches = [
+            m
+            if m.column is not None
+            else ColumnMatch(
+                header=m.header,
+                column=None,
+                how="unmapped",
+                suggestion=_suggestion(m.header, lookup),
+            )
+            for m in matches
+        ]
     keys = {header_key(h) for h in headers}
     for header in mapping:
         if header_key(header) not in keys:

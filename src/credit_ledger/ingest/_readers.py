@@ -24,6 +24,7 @@ from credit_ledger.errors import FormatError, describe
 from credit_ledger.ingest._encoding import (
     SNIFF_BYTES,
     canonical_encoding,
+    closed_quote,
     detect_encoding,
     read_head_text,
     refuse_non_text,
@@ -86,6 +87,31 @@ def _shaped(lf: pl.LazyFrame, header: list[str]) -> pl.LazyFrame:
     return lf.with_columns(skip_expr(header, header))
 
 
+def _head_rows(lines: list[str], separator: str, wanted: int) -> list[list[str]]:
+    """The first ``wanted`` rows of the file's start, or those before a field too long for
+    the csv module (the header is among the first rows, and short)."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO("".join(lines)), delimiter=separator)
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) == wanted:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _open_quote(path: Path) -> bool:
+    """Whether the file holds an odd number of ``"``: a quoted field left open at the end,
+    which would make the CSV parser fail the whole file. (Escaped quotes come in pairs.)"""
+    count = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(_QUOTE_CHUNK):
+            count += chunk.count(b'"')
+    return count % 2 == 1
+
+
 def read_csv(path: Path, options: ReadOptions) -> Sheet:
     """Scan a delimited text file (UTF-8, UTF-8 with BOM, GBK/GB18030) as all-String columns."""
     separator = "\t" if path.suffix.lower() in {".tsv", ".tab"} else ","
@@ -96,14 +122,19 @@ def read_csv(path: Path, options: ReadOptions) -> Sheet:
     lines = head.splitlines(keepends=True)
     if len(head.encode()) >= SNIFF_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut at the sniffed length
-    reader = csv.reader(io.StringIO("".join(lines)), delimiter=separator)
-    wanted = max(HEADER_SCAN_ROWS, options.header_row or 0)
-    rows = [r for _, r in zip(range(wanted), reader, strict=False)]
+    rows = _head_rows(lines, separator, max(HEADER_SCAN_ROWS, options.header_row or 0))
     index = find_header(rows, options.lookup, path.name, options.header_row)
     header, warnings = _header_at(index, rows[index] if rows else [], path)
     positional = [f"__c{i}" for i in range(len(header))]
+    text = to_utf8(path, enc)
+    if _open_quote(text):
+        text = closed_quote(text)
+        warnings.append(
+            f"{path.name}: a quote opened near the end is never closed; the rest of the file "
+            "was read as one field of the last record"
+        )
     lf = pl.scan_csv(
-        to_utf8(path, enc),
+        text,
         has_header=False,
         skip_rows=index + 1,
         separator=separator,
@@ -160,10 +191,12 @@ def _records_frame(items: Sequence[object], rows: Sequence[int]) -> pl.DataFrame
             keys.update(dict.fromkeys(str(k) for k in item))
     objects = [item if isinstance(item, dict) else {} for item in items]
     columns: dict[str, list[str | None]] = {k: [_text(o.get(k)) for o in objects] for k in keys}
-    frame = pl.DataFrame(columns, schema=dict.fromkeys(keys, pl.String))
-    return frame.with_columns(
-        pl.Series(JSON_FAULT, [not isinstance(item, dict) for item in items], dtype=pl.Boolean),
-        pl.Series(ROW, rows, dtype=pl.Int64),
+    return pl.DataFrame(
+        [
+            *(pl.Series(k, v, dtype=pl.String) for k, v in columns.items()),
+            pl.Series(JSON_FAULT, [not isinstance(i, dict) for i in items], dtype=pl.Boolean),
+            pl.Series(ROW, rows, dtype=pl.Int64),
+        ]
     )
 
 
@@ -331,6 +364,7 @@ def read_excel(path: Path, options: ReadOptions) -> Sheet:
 
 
 _SNIFF_WORKBOOK = 1 << 16
+_QUOTE_CHUNK = 8 << 20
 
 READERS: dict[str, Reader] = {
     ".csv": read_csv,

@@ -27,6 +27,8 @@ HEADER_SCAN_ROWS = 50
 # C0 controls and DEL; tab, line feed and carriage return are text (quoted multi-line fields).
 _CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 _TITLE_MIN_COLUMNS = 4
+_NAMED_EXTRAS = 64
+_HEADER_COMPARED = 64
 
 
 def find_header(
@@ -62,17 +64,19 @@ def skip_expr(columns: Sequence[str], header: Sequence[str]) -> pl.Expr:
     row with one value in its first two columns of a wide table a title or footer row."""
     if not columns:
         return pl.lit(None, dtype=pl.String).alias(SKIP)
-    filled = pl.sum_horizontal(pl.col(c).is_not_null() for c in columns)
+    filled = pl.sum_horizontal(pl.col(columns).is_not_null())
+    # A repeated header repeats its first columns too; comparing those keeps wide files cheap.
+    first = list(zip(columns, header, strict=True))[:_HEADER_COMPARED]
     same = pl.sum_horizontal(
-        (pl.col(c).str.strip_chars() == h).fill_null(False)
-        for c, h in zip(columns, header, strict=True)
+        (pl.col(c).str.strip_chars() == h).fill_null(value=False) for c, h in first
     )
-    lead = pl.any_horizontal(pl.col(c).is_not_null() for c in columns[:2])
-    title = (filled == 1) & lead if len(columns) >= _TITLE_MIN_COLUMNS else pl.lit(False)
+    lead = pl.coalesce(pl.col(c) for c in columns[:2])
+    title = (filled == 1) & lead.is_not_null() if len(columns) >= _TITLE_MIN_COLUMNS else False
+    space = (filled == 1) & (lead.str.strip_chars() == "").fill_null(value=False)
     return (
-        pl.when(filled == 0)
+        pl.when((filled == 0) | space)
         .then(pl.lit("blank_line"))
-        .when(same >= max(2, (len(columns) + 1) // 2))
+        .when(same >= max(2, (len(first) + 1) // 2))
         .then(pl.lit("repeated_header"))
         .when(title)
         .then(pl.lit("title_row"))
@@ -81,11 +85,23 @@ def skip_expr(columns: Sequence[str], header: Sequence[str]) -> pl.Expr:
     )
 
 
-def control_faults(schema: pl.Schema, columns: Sequence[str]) -> list[pl.Expr]:
+def control_faults(
+    schema: pl.Schema, columns: Sequence[str], extra: Sequence[str] = ()
+) -> list[pl.Expr]:
     """``_fault:<column>:control_char`` for each text column: a NUL or other control byte in a
-    field quarantines that row, not the file."""
-    return [
-        pl.col(c).str.contains(_CONTROL).fill_null(False).alias(f"{FAULT}{c}:control_char")
-        for c in columns
-        if schema[c] == pl.String
-    ]
+    field quarantines that row, not the file. Beyond :data:`_NAMED_EXTRAS` unknown columns,
+    one ``row:control_char`` covers them all (a fault column each would cost more than the
+    rest of the read)."""
+
+    def has(c: str) -> pl.Expr:
+        return pl.col(c).str.contains(_CONTROL).fill_null(value=False)
+
+    text = [c for c in columns if schema[c] == pl.String]
+    extra_text = [c for c in extra if schema[c] == pl.String]
+    wide = []
+    if len(extra_text) > _NAMED_EXTRAS:
+        combined = pl.concat_str(extra_text, separator="\t", ignore_nulls=True)
+        fault = combined.str.contains(_CONTROL).fill_null(value=False)
+        wide.append(fault.alias(f"{FAULT}row:control_char"))
+        extra_text = []
+    return [*(has(c).alias(f"{FAULT}{c}:control_char") for c in [*text, *extra_text]), *wide]
