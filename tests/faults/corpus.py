@@ -100,6 +100,12 @@ def _xlsx(f: pl.DataFrame, formulas: bool = False) -> bytes:
     return out.getvalue()
 
 
+def _parquet(f: pl.DataFrame) -> bytes:
+    out = io.BytesIO()
+    f.write_parquet(out)
+    return out.getvalue()
+
+
 def _zip(files: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
@@ -184,7 +190,7 @@ FAULTS: tuple[Fault, ...] = (
         lambda f: _zip({"a.csv": _csv(f).encode()}),
         Fails(FormatError, "a zip archive"),
     ),
-    Fault("xlsx_named.csv", lambda f: _xlsx(f), Fails(FormatError, "a zip archive")),
+    Fault("xlsx_named.csv", _xlsx, Fails(FormatError, "a zip archive")),
     Fault("html.csv", lambda f: _HTML.encode(), Fails(FormatError, "an HTML or XML page")),
     Fault("html.xlsx", lambda f: _HTML.encode(), Fails(FormatError, "an HTML or XML page")),
     Fault("html.xls", lambda f: _HTML.encode(), Fails(FormatError, "an HTML or XML page")),
@@ -195,7 +201,7 @@ FAULTS: tuple[Fault, ...] = (
         lambda f: _zip({"x.txt": b"hello"}),
         Fails(FormatError, "not a readable workbook"),
     ),
-    Fault("parquet_named.csv", lambda f: _parquet(f), Fails(FormatError, "a Parquet file")),
+    Fault("parquet_named.csv", _parquet, Fails(FormatError, "a Parquet file")),
     # --- huge fields, huge width ---
     Fault(
         "two_megabyte_field.csv",
@@ -340,12 +346,6 @@ FAULTS: tuple[Fault, ...] = (
     ),
     Fault("scalar.json", lambda f: b"42", Fails(FormatError, "no records")),
 )
-
-
-def _parquet(f: pl.DataFrame) -> bytes:
-    out = io.BytesIO()
-    f.write_parquet(out)
-    return out.getvalue()
 
 
 def write(out_dir: Path) -> dict[str, Path]:
