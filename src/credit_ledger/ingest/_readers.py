@@ -211,10 +211,11 @@ def read_ndjson(path: Path, options: ReadOptions) -> Sheet:
     if not data.strip():
         raise FormatError(f"{path.name}: empty file")
     refuse_non_text(path, data[:SNIFF_BYTES], "NDJSON text")
-    if not _BLANK_LINE.search(data.rstrip(b"\r\n")):
+    lines = data.removesuffix(b"\n")  # the last line's end is no blank line
+    if not _BLANK_LINE.search(lines):
         try:
             df = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
-            if df.height == data.rstrip(b"\r\n").count(b"\n") + 1:
+            if df.height == lines.count(b"\n") + 1:
                 text = df.select(pl.all().cast(pl.String))
                 lf = text.lazy().with_row_index(ROW, offset=1)
                 return Sheet(frame=lf.with_columns(pl.lit(None, dtype=pl.String).alias(SKIP)))
