@@ -160,7 +160,7 @@ def read(
     )
     for warning in (*got.warnings, *mapping.warnings):
         log.warning("%s", warning)
-    return _canonical(got.frame, record_kind, Path(source).name, mapping)
+    return _canonical(got.frame, record_kind, Path(source).name, mapping, controls=got.controls)
 
 
 def read_frame(
@@ -195,7 +195,12 @@ def _headers(lf: pl.LazyFrame) -> list[str]:
 
 
 def _canonical(
-    lf: pl.LazyFrame, record_kind: RecordKind, source: str, mapping: HeaderMap
+    lf: pl.LazyFrame,
+    record_kind: RecordKind,
+    source: str,
+    mapping: HeaderMap,
+    *,
+    controls: bool = True,
 ) -> pl.LazyFrame:
     lf = lf.rename(mapping.renames)
     additions = [_wan_to_yuan(c) for c in sorted(mapping.wan)]
@@ -211,7 +216,7 @@ def _canonical(
     schema = lf.collect_schema()
     data = [*(c for c in record_kind.columns if c in schema), *mapping.extra]
     mapped = [c for c in record_kind.columns if c in mapping.renames.values()]
-    faults = control_faults(schema, mapped, mapping.extra)
+    faults = control_faults(schema, mapped, mapping.extra) if controls else []
     shape = [c for c in schema.names() if c in (OVERFLOW, SKIP) or c.startswith(FAULT)]
     return lf.select(
         *data,

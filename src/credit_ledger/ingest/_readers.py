@@ -31,7 +31,14 @@ from credit_ledger.ingest._encoding import (
     to_utf8,
 )
 from credit_ledger.ingest._headers import _Hit, deduplicated, header_score
-from credit_ledger.ingest._shape import FAULT, HEADER_SCAN_ROWS, SKIP, find_header, skip_expr
+from credit_ledger.ingest._shape import (
+    CONTROL_BYTES,
+    FAULT,
+    HEADER_SCAN_ROWS,
+    SKIP,
+    find_header,
+    skip_expr,
+)
 
 ROW = "_row"
 OVERFLOW = "_overflow"
@@ -66,6 +73,8 @@ class Sheet:
     warnings: tuple[str, ...] = ()
     header_row: int | None = None
     """1-based row of the header (text formats with a header row)."""
+    controls: bool = True
+    """Whether a field may hold a control byte (False: the whole file was seen without one)."""
 
 
 Reader = Callable[[Path, ReadOptions], Sheet]
@@ -102,14 +111,17 @@ def _head_rows(lines: list[str], separator: str, wanted: int) -> list[list[str]]
     return rows
 
 
-def _open_quote(path: Path) -> bool:
-    """Whether the file holds an odd number of ``"``: a quoted field left open at the end,
-    which would make the CSV parser fail the whole file. (Escaped quotes come in pairs.)"""
-    count = 0
+def _scan(path: Path) -> tuple[bool, bool]:
+    """One pass over the bytes: whether the file holds an odd number of ``"`` (a quoted field
+    left open at the end, which would make the CSV parser fail the whole file; escaped quotes
+    come in pairs), and whether it holds a control byte (else no field needs checking)."""
+    quotes = 0
+    controls = False
     with path.open("rb") as fh:
-        while chunk := fh.read(_QUOTE_CHUNK):
-            count += chunk.count(b'"')
-    return count % 2 == 1
+        while chunk := fh.read(_SCAN_CHUNK):
+            quotes += chunk.count(b'"')
+            controls = controls or len(chunk.translate(None, CONTROL_BYTES)) < len(chunk)
+    return quotes % 2 == 1, controls
 
 
 def read_csv(path: Path, options: ReadOptions) -> Sheet:
@@ -127,7 +139,8 @@ def read_csv(path: Path, options: ReadOptions) -> Sheet:
     header, warnings = _header_at(index, rows[index] if rows else [], path)
     positional = [f"__c{i}" for i in range(len(header))]
     text = to_utf8(path, enc)
-    if _open_quote(text):
+    open_quote, controls = _scan(text)
+    if open_quote:
         text = closed_quote(text)
         warnings.append(
             f"{path.name}: a quote opened near the end is never closed; the rest of the file "
@@ -146,7 +159,12 @@ def read_csv(path: Path, options: ReadOptions) -> Sheet:
         row_index_offset=1,
         raise_if_empty=False,
     ).rename(dict(zip(positional, header, strict=True)))
-    return Sheet(frame=_shaped(lf, header), warnings=tuple(warnings), header_row=index + 1)
+    return Sheet(
+        frame=_shaped(lf, header),
+        warnings=tuple(warnings),
+        header_row=index + 1,
+        controls=controls,
+    )
 
 
 def _checked(lf: pl.LazyFrame, path: Path, what: str) -> pl.LazyFrame:
@@ -365,7 +383,7 @@ def read_excel(path: Path, options: ReadOptions) -> Sheet:
 
 
 _SNIFF_WORKBOOK = 1 << 16
-_QUOTE_CHUNK = 8 << 20
+_SCAN_CHUNK = 8 << 20
 
 READERS: dict[str, Reader] = {
     ".csv": read_csv,

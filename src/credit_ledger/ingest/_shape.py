@@ -15,7 +15,15 @@ import polars as pl
 from credit_ledger.errors import FormatError
 from credit_ledger.ingest._headers import _Hit, header_score
 
-__all__ = ["FAULT", "HEADER_SCAN_ROWS", "SKIP", "control_faults", "find_header", "skip_expr"]
+__all__ = [
+    "CONTROL_BYTES",
+    "FAULT",
+    "HEADER_SCAN_ROWS",
+    "SKIP",
+    "control_faults",
+    "find_header",
+    "skip_expr",
+]
 
 SKIP = "_skip"
 """Why a row is not a record: ``blank_line``, ``title_row`` or ``repeated_header`` (else null)."""
@@ -25,10 +33,12 @@ HEADER_SCAN_ROWS = 50
 """Rows searched for the header line below a title or a profile block."""
 
 # C0 controls and DEL; tab, line feed and carriage return are text (quoted multi-line fields).
+CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+"""The bytes a field must not hold (the same in UTF-8 and GBK: no multi-byte unit uses them)."""
 _CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 _TITLE_MIN_COLUMNS = 4
 _NAMED_EXTRAS = 64
-_HEADER_COMPARED = 64
+_HEADER_COMPARED = 8
 
 
 def find_header(
@@ -65,14 +75,12 @@ def skip_expr(columns: Sequence[str], header: Sequence[str]) -> pl.Expr:
     if not columns:
         return pl.lit(None, dtype=pl.String).alias(SKIP)
     filled = pl.sum_horizontal(pl.col(columns).is_not_null())
-    # A repeated header repeats its first columns too; comparing those keeps wide files cheap.
+    # A repeated header repeats its first columns too; comparing those is cheap on any width.
     first = list(zip(columns, header, strict=True))[:_HEADER_COMPARED]
-    same = pl.sum_horizontal(
-        (pl.col(c).str.strip_chars() == h).fill_null(value=False) for c, h in first
-    )
+    same = pl.sum_horizontal((pl.col(c) == h).fill_null(value=False) for c, h in first)
     lead = pl.coalesce(pl.col(c) for c in columns[:2])
     title = (filled == 1) & lead.is_not_null() if len(columns) >= _TITLE_MIN_COLUMNS else False
-    space = (filled == 1) & (lead.str.strip_chars() == "").fill_null(value=False)
+    space = (filled == 1) & lead.str.contains(r"^\s*$").fill_null(value=False)
     return (
         pl.when((filled == 0) | space)
         .then(pl.lit("blank_line"))
