@@ -21,8 +21,8 @@ import sys
 from credit_ledger.cli import main
 args = sys.argv[1:]
 for i in range(0, len(args), 2):
-    for command in ("validate", "inspect"):
-        main([command, args[i], "--kind", args[i + 1]])
+    for command in (["validate"], ["inspect"], ["check", "--as-of", "2025-01-31"]):
+        main([*command[:1], args[i], "--kind", args[i + 1], *command[1:]])
 """
 
 

@@ -25,6 +25,7 @@ import polars as pl
 
 from credit_ledger.cli._args import add_read_options, iso_date, read_options
 from credit_ledger.cli._exit import OK
+from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
@@ -143,6 +144,7 @@ def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    configure_logging("text", quiet=True)  # what was decided about the files' shapes
     manager, _ = manager_from_args(args)
     manager.ensure_ready()
     frames = _frames(args)
