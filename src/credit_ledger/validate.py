@@ -322,7 +322,7 @@ def validate(
         # Rows that are not records (blank lines, title rows): counted, never validated.
         counts = data.get_column(SKIP).drop_nulls().value_counts(sort=True)
         skipped = dict(zip(counts[SKIP].to_list(), counts["count"].to_list(), strict=True))
-        data = data.filter(pl.col(SKIP).is_null()).drop(SKIP)
+        data = (data.filter(pl.col(SKIP).is_null()) if skipped else data).drop(SKIP)
     lf = data.rechunk().lazy()
     names = lf.collect_schema().names()
     missing = [c for c in schema.columns if c not in names]
