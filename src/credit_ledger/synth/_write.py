@@ -11,6 +11,7 @@ from typing import Literal
 import polars as pl
 
 from credit_ledger.errors import UsageError
+from credit_ledger.ingest._profiles import profile_aliases
 from credit_ledger.kinds.builtin import BUILTIN_KINDS
 from credit_ledger.synth._api import SyntheticSet, generate_frames
 
@@ -76,9 +77,6 @@ def _shaped_headers(kind: str, table: pl.DataFrame) -> pl.DataFrame:
     """Real exports' headers: the first columns that a header profile knows under the
     profile's caption, and one text column repeated under a spaced variant of its header
     (two scraped columns that fold to one name)."""
-    # Imported here: ingest sits above the generator in the import graph.
-    from credit_ledger.ingest._profiles import profile_aliases  # noqa: PLC0415
-
     decl = _KINDS[kind]
     renames: dict[str, str] = {}
     done: set[str] = set()
