@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from credit_ledger.errors import OutputError, UsageError
-from credit_ledger.ingest import OVERFLOW, ROW, SOURCE
+from credit_ledger.ingest import FAULT, OVERFLOW, ROW, SKIP, SOURCE, read_sheet
 from credit_ledger.ingest._readers import READERS
 from credit_ledger.kinds import RecordKind
 from credit_ledger.reasons import explain, label_zh
@@ -126,10 +126,13 @@ def for_people(
         )
         table = pl.concat([reasons, _without_empty_overflow(body)], how="horizontal")
     else:
-        raw = reader(source, encoding, sheet)
+        # the same reader and header detection as the validated read: the source's own headers
+        raw = read_sheet(source, kind=kind, encoding=encoding, sheet=sheet)[0].frame
+        shape = [c for c in raw.collect_schema().names() if c == SKIP or c.startswith(FAULT)]
         wanted = quarantine.select(pl.col(ROW).cast(pl.Int64)).lazy()
         body = (
-            raw.with_columns(pl.col(ROW).cast(pl.Int64))
+            raw.drop(shape)
+            .with_columns(pl.col(ROW).cast(pl.Int64))
             .join(wanted, on=ROW, how="semi")
             .select(pl.exclude(ROW).cast(pl.String), pl.col(ROW))
             .rename({OVERFLOW: OVERFLOW_ZH}, strict=False)

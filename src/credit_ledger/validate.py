@@ -20,7 +20,7 @@ from credit_ledger import _kernels, ids
 from credit_ledger._compile import CheckPlan, check_plans
 from credit_ledger._parse import UNDECODABLE, inspected_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
-from credit_ledger.ingest import OVERFLOW, ROW, SOURCE
+from credit_ledger.ingest import FAULT, OVERFLOW, ROW, SKIP, SOURCE
 from credit_ledger.kinds import Field, RecordKind, get_kind
 
 __all__ = ["REASONS", "ValidationResult", "ValidationSummary", "validate"]
@@ -56,6 +56,8 @@ class ValidationSummary:
         rows_valid: rows that passed every check.
         rows_quarantined: rows that failed at least one check.
         by_reason: number of rows failing each reason (a row may fail several).
+        skipped: rows of the source that are not records and were not read, by why
+            (``blank_line``, ``title_row``, ``repeated_header``); not in ``rows_in``.
     """
 
     kind: str
@@ -63,6 +65,12 @@ class ValidationSummary:
     rows_valid: int
     rows_quarantined: int
     by_reason: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def blank_lines(self) -> int:
+        """Blank lines of the source (skipped, never records)."""
+        return self.skipped.get("blank_line", 0)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data."""
@@ -72,6 +80,8 @@ class ValidationSummary:
             "rows_valid": self.rows_valid,
             "rows_quarantined": self.rows_quarantined,
             "by_reason": dict(self.by_reason),
+            "blank_lines": self.blank_lines,
+            "skipped": dict(self.skipped),
         }
 
 
@@ -307,6 +317,12 @@ def validate(
     # Materialise the input once, in one chunk per column: the checks below read every column
     # several times, and Polars string kernels run much slower over many small chunks.
     data = frame.collect(engine=_ENGINE) if isinstance(frame, pl.LazyFrame) else frame
+    skipped: dict[str, int] = {}
+    if SKIP in data.columns:
+        # Rows that are not records (blank lines, title rows): counted, never validated.
+        counts = data.get_column(SKIP).drop_nulls().value_counts(sort=True)
+        skipped = dict(zip(counts[SKIP].to_list(), counts["count"].to_list(), strict=True))
+        data = (data.filter(pl.col(SKIP).is_null()) if skipped else data).drop(SKIP)
     lf = data.rechunk().lazy()
     names = lf.collect_schema().names()
     missing = [c for c in schema.columns if c not in names]
@@ -329,7 +345,8 @@ def validate(
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(SOURCE))
 
     canonical = list(schema.columns)
-    internal = (ROW, SOURCE, OVERFLOW)
+    faults = [c for c in names if c.startswith(FAULT)]
+    internal = (ROW, SOURCE, OVERFLOW, *faults)
     extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
     present = lf.collect_schema()
@@ -341,6 +358,10 @@ def validate(
         plan = _encoding_plan(inputs, c, _RAW + c if c in canonical else c, present)
         if plan is not None:
             plans.append(plan)
+    plans.extend(
+        CheckPlan(reason=c.removeprefix(FAULT), failed=pl.col(c).fill_null(value=False))
+        for c in faults
+    )
     if OVERFLOW in names:
         plans.append(
             CheckPlan(
@@ -391,5 +412,6 @@ def validate(
         rows_valid=valid.height,
         rows_quarantined=quarantine.height,
         by_reason=by_reason,
+        skipped=skipped,
     )
     return ValidationResult(valid=valid, quarantine=quarantine, summary=summary)

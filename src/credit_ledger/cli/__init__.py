@@ -18,6 +18,7 @@ from importlib import metadata
 from credit_ledger.cli import _commands
 from credit_ledger.cli._exit import exit_code_for
 from credit_ledger.errors import CreditLedgerError, describe
+from credit_ledger.ingest import quiet_libraries
 
 __all__ = ["main"]
 
@@ -68,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        result: int = args.handler(args)
+        with quiet_libraries():  # libraries' warnings become debug logs of ours
+            result: int = args.handler(args)
     except KeyboardInterrupt:
         print("credit-ledger: interrupted", file=sys.stderr)
         return 130

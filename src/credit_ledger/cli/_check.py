@@ -17,8 +17,9 @@ from typing import Any
 
 import polars as pl
 
-from credit_ledger.cli._args import iso_date
+from credit_ledger.cli._args import add_read_options, iso_date, read_options
 from credit_ledger.cli._exit import FINDINGS, OK, RUNTIME
+from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._output import write_parquet
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
 from credit_ledger.rules import Severity, check
@@ -60,10 +61,12 @@ def register(sub: Any) -> None:
         "default error)",
     )
     add_plugin_options(p)
+    add_read_options(p)
     p.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
+    configure_logging("text", quiet=True)  # what was decided about the file's shape
     manager, policy = manager_from_args(args)
     manager.ensure_ready()  # required plugins, allowlist, settings: exit 2 before any data
     # The CLI is the scheduler's boundary: the only place allowed to default the run date.
@@ -77,6 +80,7 @@ def _run(args: argparse.Namespace) -> int:
         policy=policy,
         fail_on=args.fail_on,
         plugins=manager,
+        read_options=read_options(args),
     )
     ev = result.evaluation
     if args.derived is not None:

@@ -13,6 +13,7 @@ from credit_ledger.cli import (
     _explain,
     _generate,
     _history,
+    _inspect,
     _kinds,
     _plugins,
     _report,
@@ -36,6 +37,7 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _compact.register,
     _zeroing.register,
     _report.register,
+    _inspect.register,
 )
 
 __all__ = ["REGISTRY"]

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from credit_ledger.cli._args import add_read_options, read_options
 from credit_ledger.cli._exit import FINDINGS, OK
 from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._output import write_parquet
@@ -75,6 +76,7 @@ def register(sub: Any) -> None:
         help="stderr log format of the progress of --out (default text)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="with --out: no progress logs")
+    add_read_options(p)
     p.set_defaults(handler=_run)
 
 
@@ -92,6 +94,7 @@ def _summary(args: argparse.Namespace) -> ValidationSummary:
             batch_rows=args.batch_rows or DEFAULT_BATCH_ROWS,
             encoding=args.encoding,
             sheet=args.sheet,
+            **read_options(args),
         )
     if args.batch_rows is not None:
         raise UsageError("--batch-rows needs --out DIR")
@@ -102,7 +105,10 @@ def _summary(args: argparse.Namespace) -> ValidationSummary:
         )
     if args.quarantine is not None:
         check_path(args.quarantine)  # before reading: a wrong suffix costs no work
-    frame = read(args.file, kind=args.kind, encoding=args.encoding, sheet=args.sheet)
+    configure_logging(args.log_format, quiet=True)  # what was decided about the file's shape
+    frame = read(
+        args.file, kind=args.kind, encoding=args.encoding, sheet=args.sheet, **read_options(args)
+    )
     result = validate(frame, kind=args.kind)
     if args.valid is not None:
         write_parquet(result.valid, args.valid)
@@ -129,6 +135,8 @@ def _run(args: argparse.Namespace) -> int:
         )
         for reason, count in summary.by_reason.items():
             print(f"  {count:>8}  {reason}")
+        for why, count in summary.skipped.items():
+            print(f"  {count:>8}  skipped: {why}")
     if summary.rows_in == 0:
         print(f"credit-ledger: warning: {args.file.name} holds no data rows", file=sys.stderr)
     return FINDINGS if summary.rows_quarantined else OK

@@ -26,8 +26,9 @@ from typing import Any
 
 import polars as pl
 
-from credit_ledger.cli._args import iso_date
+from credit_ledger.cli._args import add_read_options, iso_date, read_options
 from credit_ledger.cli._exit import OK
+from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
@@ -71,6 +72,7 @@ def register(sub: Any) -> None:
         " listing, amount, per department) instead of the table",
     )
     add_plugin_options(p)
+    add_read_options(p)
     p.set_defaults(handler=_run)
 
 
@@ -106,7 +108,8 @@ def _frames(args: argparse.Namespace) -> tuple[Frames, Frames]:
                 file=sys.stderr,
             )
             continue
-        result = validate(read(path, kind=kind, encoding=args.encoding), kind=kind)
+        frame = read(path, kind=kind, encoding=args.encoding, **read_options(args))
+        result = validate(frame, kind=kind)
         s = result.summary
         unplaced = " (government bodies among them count as unplaced)" if s.rows_quarantined else ""
         print(
@@ -184,6 +187,7 @@ def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    configure_logging("text", quiet=True)  # what was decided about the files' shapes
     manager, _ = manager_from_args(args)
     manager.ensure_ready()
     frames, quarantine = _frames(args)

@@ -52,21 +52,60 @@ def _decodes(data: bytes, encoding: str) -> bool:
     return True
 
 
+_BLOCK = 4096
+_BLOCKS = 16
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f") + b"\x7f"
+_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook?)"),
+    (b"\xd0\xcf\x11\xe0", "an .xls workbook"),
+    (b"%PDF", "a PDF document"),
+    (b"PAR1", "a Parquet file"),
+)
+
+
+def _binary_block(block: bytes) -> bool:
+    # Text has few control bytes; a compressed or binary block has about one in eight.
+    controls = len(block) - len(block.translate(None, _CONTROL_BYTES))
+    return controls * 20 > len(block)
+
+
+def refuse_non_text(path: Path, head: bytes, what: str) -> None:
+    """Refuse a file that is not text: a known binary signature, an HTML page, or a start whose
+    4 KiB blocks are mostly binary. A control byte here and there (a NUL in one field) is not
+    enough: the rows holding it are quarantined instead.
+
+    Raises:
+        FormatError: one line naming what the file looks like.
+    """
+    for magic, name in _SIGNATURES:
+        if head.startswith(magic):
+            raise FormatError(f"{path.name}: {name}, not {what}")
+    start = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:64].lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        raise FormatError(f"{path.name}: an HTML or XML page, not {what}")
+    blocks = [head[i : i + _BLOCK] for i in range(0, min(len(head), _BLOCK * _BLOCKS), _BLOCK)]
+    binary = sum(_binary_block(b) for b in blocks)
+    if blocks and binary * 2 > len(blocks):
+        raise FormatError(f"{path.name}: looks like a binary file, not {what}")
+
+
 def detect_encoding(path: Path) -> str:
     """Detect the encoding of a CSV file from its first megabyte.
 
-    Returns ``utf-8-sig`` (BOM), ``utf-8`` or ``gb18030``.
+    Returns ``utf-8-sig`` (BOM), ``utf-16`` (BOM), ``utf-8`` or ``gb18030``.
 
     Raises:
-        FormatError: the file looks binary (NUL bytes).
+        FormatError: the file is not text (see :func:`refuse_non_text`).
         EncodingError: the bytes are neither UTF-8 nor GB18030.
     """
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
-    if b"\x00" in head:
-        raise FormatError(f"{path.name}: looks like a binary file, not CSV text (NUL bytes)")
+    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        refuse_non_text(path, head, "CSV text")
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     if _decodes(head, "utf-8"):
         return "utf-8"
     if _decodes(head, "gb18030"):
@@ -104,6 +143,15 @@ def to_utf8(path: Path, encoding: str) -> Path:
         while chunk := src.read(_CHUNK):
             dst.write(decoder.decode(chunk))
         dst.write(decoder.decode(b"", final=True))
+    return Path(tmp)
+
+
+def closed_quote(path: Path) -> Path:
+    """A copy of the UTF-8 file ``path`` with a closing ``"`` appended."""
+    fd, tmp = tempfile.mkstemp(suffix=".csv", dir=_temp_dir())
+    with path.open("rb") as src, os.fdopen(fd, "wb") as dst:
+        shutil.copyfileobj(src, dst, _CHUNK)
+        dst.write(b'"\n')
     return Path(tmp)
 
 

@@ -55,7 +55,7 @@ _KEYS: dict[str, frozenset[str]] = {
     ),
     "[[sources]]": frozenset(
         {"name", "kind", "path", "uri", "uri_env", "table", "query", "encoding", "sheet"}
-        | {"optional"}
+        | {"optional", "columns", "header_row", "records_path"}
     ),
     "[plugins]": frozenset({"allow", "deny", "required", "strict", "settings", "modules"}),
     "[rules]": frozenset({"severity", "waivers"}),
@@ -109,6 +109,10 @@ class SourceConfig:
         encoding: text encoding of CSV files (default: detected).
         sheet: sheet of ``.xlsx`` files.
         optional: a glob matching no file is not an error.
+        columns: source header → canonical column, over the built-in header matching
+            (``columns = { "企业名称" = "subject_name" }``; see ``credit-ledger inspect``).
+        header_row: 1-based row of the header in CSV files and sheets (default: found).
+        records_path: where JSON documents keep their records (``data.0.result``).
     """
 
     name: str
@@ -121,6 +125,9 @@ class SourceConfig:
     encoding: str | None = None
     sheet: str | None = None
     optional: bool = False
+    columns: Mapping[str, str] | None = None
+    header_row: int | None = None
+    records_path: str | None = None
 
     @property
     def is_database(self) -> bool:
@@ -140,6 +147,16 @@ class SourceConfig:
             "encoding": self.encoding,
             "sheet": self.sheet,
             "optional": self.optional,
+            # Only when given: a job without them keeps its run key.
+            **{k: v for k, v in self.read_options().items() if v is not None},
+        }
+
+    def read_options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`credit_ledger.read` this source sets."""
+        return {
+            "columns": dict(self.columns) if self.columns else None,
+            "header_row": self.header_row,
+            "records_path": self.records_path,
         }
 
 
@@ -301,11 +318,32 @@ def _source(raw: object, index: int, origin: str) -> SourceConfig:
         raise ConfigError(f"{where}: give either 'path' (files) or 'uri'/'uri_env' (database)")
     if has_db and (raw.get("table") is None) == (raw.get("query") is None):
         raise ConfigError(f"{where}: a database source needs either 'table' or 'query'")
-    for key in ("path", "uri", "uri_env", "table", "query", "encoding", "sheet", "name"):
+    for key in (
+        "path",
+        "uri",
+        "uri_env",
+        "table",
+        "query",
+        "encoding",
+        "sheet",
+        "name",
+        "records_path",
+    ):
         if raw.get(key) is not None and not isinstance(raw.get(key), str):
             raise ConfigError(f"{where}: {key!r} must be a string")
     if not isinstance(raw.get("optional", False), bool):
         raise ConfigError(f"{where}: 'optional' must be true or false")
+    columns = raw.get("columns")
+    if columns is not None and not (
+        isinstance(columns, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
+    ):
+        raise ConfigError(f"{where}: 'columns' must be a table of header = \"column\" strings")
+    header_row = raw.get("header_row")
+    if header_row is not None and (
+        not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1
+    ):
+        raise ConfigError(f"{where}: 'header_row' must be a row number (1 or more)")
     default_name = raw.get("path") or raw.get("table") or f"query{index + 1}"
     return SourceConfig(
         name=str(raw.get("name") or default_name),
@@ -318,6 +356,9 @@ def _source(raw: object, index: int, origin: str) -> SourceConfig:
         encoding=raw.get("encoding"),
         sheet=raw.get("sheet"),
         optional=bool(raw.get("optional", False)),
+        columns=dict(columns) if columns else None,
+        header_row=header_row,
+        records_path=raw.get("records_path"),
     )
 
 

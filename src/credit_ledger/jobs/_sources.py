@@ -173,7 +173,13 @@ def read_source(
     for path in source_files(source, job.base_dir, as_of):
         digest, size = _sha256(path)
         try:
-            frame = read(path, kind=kind, encoding=source.encoding, sheet=source.sheet)
+            frame = read(
+                path,
+                kind=kind,
+                encoding=source.encoding,
+                sheet=source.sheet,
+                **source.read_options(),
+            )
         except CreditLedgerError:
             raise
         except Exception as exc:

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from credit_ledger.ingest import read
 from credit_ledger.rules._engine import evaluate
@@ -61,11 +62,13 @@ def check(
     fail_on: Severity = Severity.ERROR,
     plugins: PluginManager | None = None,
     settings: Mapping[str, SettingValue] | None = None,
+    read_options: Mapping[str, Any] | None = None,
 ) -> CheckResult:
     """Read ``source`` as records of ``kind``, validate them, and evaluate the rules on the
     valid rows (summaries that ask for it also see the quarantined rows). ``encoding`` and
-    ``sheet`` are passed to :func:`credit_ledger.read`; ``settings`` are laid over the plugins'
-    settings, as in :func:`~credit_ledger.rules.evaluate`.
+    ``sheet`` are passed to :func:`credit_ledger.read`, and so are ``read_options`` (``columns``,
+    ``header_row``, ``records_path``); ``settings`` are laid over the plugins' settings, as in
+    :func:`~credit_ledger.rules.evaluate`.
 
     Raises:
         ConfigError: a required plugin is missing or failed, or the allowlist is wrong.
@@ -85,7 +88,9 @@ def check(
         manager.ensure_ready()
     with activate(manager):
         record_kind = manager.kind(kind) if isinstance(kind, str) else kind
-        frame = read(source, kind=record_kind, encoding=encoding, sheet=sheet)
+        frame = read(
+            source, kind=record_kind, encoding=encoding, sheet=sheet, **(read_options or {})
+        )
         validation = validate(frame, kind=record_kind)
         evaluation = evaluate(
             validation.valid,

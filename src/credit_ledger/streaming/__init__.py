@@ -41,7 +41,9 @@ DEFAULT_BATCH_ROWS: Final = 100_000
 cost more memory and save no time (the fixed cost of one validation is already noise)."""
 
 
-def _summary(kind: str, results: Counter[str], reasons: Counter[str]) -> ValidationSummary:
+def _summary(
+    kind: str, results: Counter[str], reasons: Counter[str], skipped: Counter[str] | None = None
+) -> ValidationSummary:
     ordered = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
     return ValidationSummary(
         kind=kind,
@@ -49,6 +51,7 @@ def _summary(kind: str, results: Counter[str], reasons: Counter[str]) -> Validat
         rows_valid=results["rows_valid"],
         rows_quarantined=results["rows_quarantined"],
         by_reason=dict(ordered),
+        skipped=dict(skipped or {}),
     )
 
 
@@ -61,6 +64,9 @@ def validate_to_parquet(
     encoding: str | None = None,
     sheet: str | None = None,
     schema: pa.DataFrameSchema | None = None,
+    columns: Mapping[str, str] | None = None,
+    header_row: int | None = None,
+    records_path: str | None = None,
 ) -> ValidationSummary:
     """Validate records of ``kind`` of any size, writing valid rows and quarantine as Parquet.
 
@@ -97,6 +103,8 @@ def validate_to_parquet(
         batch_rows: rows validated at a time.
         encoding: text encoding of CSV files (default: detected per file).
         sheet: sheet of ``.xlsx`` workbooks.
+        columns, header_row, records_path: as :func:`credit_ledger.read` takes them, for
+            every file.
         schema: a pandera schema to use instead of the kind's own.
 
     Returns:
@@ -120,7 +128,18 @@ def validate_to_parquet(
         raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
     record_kind = get_kind(kind)
     paths = source_files(source)
-    frames = [read(path, kind=record_kind, encoding=encoding, sheet=sheet) for path in paths]
+    frames = [
+        read(
+            path,
+            kind=record_kind,
+            encoding=encoding,
+            sheet=sheet,
+            columns=columns,
+            header_row=header_row,
+            records_path=records_path,
+        )
+        for path in paths
+    ]
     return validate_frames_to_parquet(
         frames,
         kind=record_kind,
@@ -165,6 +184,7 @@ def validate_frames_to_parquet(
     )
     rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
     with PartWriter(Path(out_dir)) as writer:
         number = 0
         for batch in batches(frames, batch_rows):
@@ -176,6 +196,7 @@ def validate_frames_to_parquet(
                 rows_quarantined=result.summary.rows_quarantined,
             )
             reasons.update(result.summary.by_reason)
+            skipped.update(result.summary.skipped)
             number += 1
             elapsed = time.perf_counter() - started
             log.info(
@@ -190,7 +211,7 @@ def validate_frames_to_parquet(
         writer.write(
             number, {k: v for k, v in unwritten.items() if not writer.written[k]}, empty=True
         )
-        summary = _summary(record_kind.name, rows, reasons)
+        summary = _summary(record_kind.name, rows, reasons, skipped)
         writer.publish(
             {
                 **summary.to_dict(),

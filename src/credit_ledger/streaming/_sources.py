@@ -1,5 +1,11 @@
 """The files of a streamed source (one path, a directory, a glob, or several of these) and
-their rows in batches."""
+their rows in batches.
+
+Each file is read by :func:`credit_ledger.read`, so a streamed read handles the same shapes (a
+header below a title, blank lines, title and repeated header rows, control bytes, broken
+NDJSON lines). CSV, Parquet and Arrow files are scanned in batches; workbooks, JSON documents
+and NDJSON files are read whole into memory first, then batched.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from os import PathLike
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,7 @@ from typing import Literal
 import polars as pl
 
 from credit_ledger.errors import UsageError
+from credit_ledger.ingest._profiles import profile_aliases
 from credit_ledger.kinds.builtin import BUILTIN_KINDS
 from credit_ledger.synth._api import SyntheticSet, generate_frames
 
@@ -22,6 +24,8 @@ ENCODINGS: tuple[Encoding, ...] = ("utf-8", "gbk")
 HEADERS: tuple[Headers, ...] = ("zh", "en")
 TRUTH_FILE = "ground_truth.tsv"
 """Tab-separated, so a ``data/*.csv`` glob over the records never picks it up as records."""
+SHAPES_FILE = "shapes.json"
+"""With ``shapes=True``: per file, its records, header row, blank lines and skipped rows."""
 
 _KINDS = {k.name: k for k in BUILTIN_KINDS}
 #: Money columns written in 万元 under their first 万元 header (the double-publicity standard
@@ -66,6 +70,76 @@ def headed(kind: str, frame: pl.DataFrame, headers: Headers) -> pl.DataFrame:
     return frame.rename(renames)
 
 
+_BLANK_EVERY = 50
+"""With shapes: a blank line after every this many records (and two at the end)."""
+
+
+def _shaped_headers(kind: str, table: pl.DataFrame) -> pl.DataFrame:
+    """Real exports' headers: the first columns that a header profile knows under the
+    profile's caption, and one text column repeated under a spaced variant of its header
+    (two scraped columns that fold to one name)."""
+    decl = _KINDS[kind]
+    renames: dict[str, str] = {}
+    done: set[str] = set()
+    for alias, column, _ in profile_aliases(kind, decl.columns):
+        header = decl.field(column).aliases[0] if decl.field(column).aliases else column
+        if header in table.columns and column not in done and len(done) < 3:
+            renames[header] = alias
+            done.add(column)
+    table = table.rename(renames)
+    text = next(c for c in table.columns[::-1] if table[c].dtype == pl.String)
+    return table.with_columns(pl.col(text).alias(" ".join(text)))
+
+
+def _with_blank_lines(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, line in enumerate(lines, start=1):
+        out.append(line)
+        if i % _BLANK_EVERY == 0:
+            out.append("")
+    return [*out, "", ""]
+
+
+def _shaped_truth_rows(row: pl.Expr) -> pl.Expr:
+    """The ``_row`` of a record once blank lines are interleaved: blank lines count as rows."""
+    return row + (row - 1) // _BLANK_EVERY
+
+
+def _write_shaped(
+    table: pl.DataFrame, path: Path, fmt: Format, encoding: Encoding, kind: str
+) -> dict[str, object]:
+    """Write ``table`` in the shape of a real export; returns its row accounting."""
+    title = f"{kind} 信息公示表（导出）"
+    if fmt == "xlsx":
+        _write_xlsx(table, path, kind, title=title, footer="制表单位：某局")
+        return {
+            "records": table.height,
+            "header_row": 2,
+            "blank_lines": 0,
+            "skipped": {"title_row": 1},
+        }
+    if fmt == "ndjson":
+        lines = table.write_ndjson().splitlines()
+        path.write_text("\n".join(_with_blank_lines(lines)) + "\n", encoding="utf-8")
+        blanks = table.height // _BLANK_EVERY + 2
+        return {
+            "records": table.height,
+            "header_row": None,
+            "blank_lines": blanks,
+            "skipped": {"blank_line": blanks},
+        }
+    body = table.write_csv().splitlines()
+    text = "\n".join([title, body[0], *_with_blank_lines(body[1:])]) + "\n"
+    path.write_bytes(text.encode("utf-8" if encoding == "utf-8" else "gbk"))
+    blanks = table.height // _BLANK_EVERY + 2
+    return {
+        "records": table.height,
+        "header_row": 2,
+        "blank_lines": blanks,
+        "skipped": {"blank_line": blanks},
+    }
+
+
 def _write_csv(frame: pl.DataFrame, path: Path, encoding: Encoding) -> None:
     if encoding == "utf-8":
         frame.write_csv(path)
@@ -76,13 +150,28 @@ def _write_csv(frame: pl.DataFrame, path: Path, encoding: Encoding) -> None:
             out.write(chunk.encode("gbk"))
 
 
-def _write_xlsx(frame: pl.DataFrame, path: Path, sheet: str) -> None:
+def _write_xlsx(
+    frame: pl.DataFrame,
+    path: Path,
+    sheet: str,
+    *,
+    title: str | None = None,
+    footer: str | None = None,
+) -> None:
     # Lazy: xlsxwriter is an optional dependency (extra ``xlsx-write``) and has no type stubs.
     import xlsxwriter  # type: ignore[import-untyped]  # noqa: PLC0415
 
     with xlsxwriter.Workbook(path) as book:
         book.set_properties({"created": _XLSX_CREATED})
-        frame.write_excel(book, worksheet=sheet, autofit=False, table_style=None)
+        if title is None:
+            frame.write_excel(book, worksheet=sheet, autofit=False, table_style=None)
+            return
+        ws = book.add_worksheet(sheet)
+        ws.write_row(0, 0, [title])
+        ws.write_row(1, 0, frame.columns)
+        for i, row in enumerate(frame.rows(), start=2):
+            ws.write_row(i, 0, row)
+        ws.write_row(frame.height + 2, 0, [footer or ""])
 
 
 def check_options(fmt: str, encoding: str, headers: str) -> None:
@@ -111,6 +200,7 @@ def write(
     fmt: Format = "csv",
     encoding: Encoding = "utf-8",
     headers: Headers = "zh",
+    shapes: bool = False,
 ) -> dict[str, Path]:
     """Write each kind to ``<out_dir>/<kind>.<fmt>`` and the truth to ``ground_truth.tsv``.
 
@@ -120,9 +210,16 @@ def write(
         fmt: file format; Parquet columns are all String.
         encoding: text encoding of CSV files (``gbk`` only for ``csv``).
         headers: ``zh`` for the Chinese headers of the standards, ``en`` for canonical names.
+        shapes: write the shapes of real exports (CSV, NDJSON, xlsx; Chinese headers): a
+            title row above the header, header-profile captions for a few columns, one
+            column repeated under a header that folds to the same name, a blank line after
+            every 50 records and two at the end (CSV, NDJSON), a footer row (xlsx). The
+            truth's ``row`` is then the record's ``_row`` in the shaped file, and
+            ``shapes.json`` gives each file's records, header row, blank lines and skipped
+            rows.
 
     Returns:
-        Paths by kind name, plus ``"ground_truth"``.
+        Paths by kind name, plus ``"ground_truth"`` (and ``"shapes"``).
 
     Raises:
         UsageError: an unknown format, encoding or header style, or GBK for a non-CSV format.
@@ -135,11 +232,18 @@ def write(
     check_options(fmt, encoding, headers)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if shapes and (fmt == "parquet" or headers != "zh"):
+        raise UsageError("shapes apply to CSV, NDJSON and xlsx files with Chinese headers")
     paths: dict[str, Path] = {}
+    accounting: dict[str, dict[str, object]] = {}
     for kind, frame in synthetic.frames.items():
         path = out / f"{kind}.{fmt}"
         table = headed(kind, frame, headers)
-        if fmt == "csv":
+        if shapes:
+            accounting[path.name] = _write_shaped(
+                _shaped_headers(kind, table), path, fmt, encoding, kind
+            )
+        elif fmt == "csv":
             _write_csv(table, path, encoding)
         elif fmt == "parquet":
             table.write_parquet(path)
@@ -148,9 +252,15 @@ def write(
         else:
             table.write_ndjson(path)
         paths[kind] = path
+    row = pl.col("row")
+    if shapes and fmt != "xlsx":
+        row = _shaped_truth_rows(row)
     truth = synthetic.truth.select(
-        "kind", file=pl.col("kind") + f".{fmt}", row="row", defect="defect", reason="reason"
+        "kind", file=pl.col("kind") + f".{fmt}", row=row, defect="defect", reason="reason"
     )
+    if shapes:
+        paths["shapes"] = out / SHAPES_FILE
+        paths["shapes"].write_text(json.dumps(accounting, ensure_ascii=False, indent=1) + "\n")
     paths["ground_truth"] = out / TRUTH_FILE
     truth.write_csv(paths["ground_truth"], separator="\t")
     return paths
@@ -165,6 +275,7 @@ def generate(
     fmt: Format = "csv",
     encoding: Encoding = "utf-8",
     headers: Headers = "zh",
+    shapes: bool = False,
 ) -> dict[str, Path]:
     """Generate a synthetic set and write it: :func:`generate_frames` then :func:`write`.
 
@@ -175,4 +286,4 @@ def generate(
     """
     check_options(fmt, encoding, headers)
     synthetic = generate_frames(rows, seed=seed, defect_rate=defect_rate)
-    return write(synthetic, out_dir, fmt=fmt, encoding=encoding, headers=headers)
+    return write(synthetic, out_dir, fmt=fmt, encoding=encoding, headers=headers, shapes=shapes)
