@@ -29,7 +29,7 @@ def test_shaped_files_match_the_truth(
 ) -> None:
     paths = write(dense, tmp_path, fmt=fmt, encoding=encoding, shapes=True)  # type: ignore[arg-type]
     shapes = json.loads(paths["shapes"].read_text(encoding="utf-8"))
-    truth_file = pl.read_csv(paths["ground_truth"], infer_schema=False)
+    truth_file = pl.read_csv(paths["ground_truth"], separator="\t", infer_schema=False)
     for kind, frame in dense.frames.items():
         path = paths[kind]
         expected = shapes[path.name]
