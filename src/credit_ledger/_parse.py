@@ -42,8 +42,8 @@ def _finish(f: Field, text: pl.Expr) -> pl.Expr:
     if f.normalize == "case_no":
         text = (
             text.str.replace_all(r"\s", "")
-            .str.replace_all(r"[〔\[]", "(")
-            .str.replace_all(r"[〕\]]", ")")
+            .str.replace_all(r"[〔\[【]", "(")
+            .str.replace_all(r"[〕\]】]", ")")
         )
     if f.multi is not None:
         separators = "".join(re.escape(c) for c in f.separators)

@@ -8,6 +8,7 @@ query per check.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -23,10 +24,17 @@ from credit_ledger.errors import MissingColumnError, ValidationDisabledError
 from credit_ledger.ingest import OVERFLOW, ROW, SOURCE
 from credit_ledger.kinds import Field, RecordKind, get_kind
 
-__all__ = ["REASONS", "ValidationResult", "ValidationSummary", "validate"]
+__all__ = ["REASONS", "WARNINGS", "ValidationResult", "ValidationSummary", "validate"]
 
 REASONS = "_reasons"
 """Quarantine column: the list of reasons, each ``"<column>:<check>"`` or ``"row:<check>"``."""
+
+WARNINGS = "_warnings"
+"""Valid-row column: the list of warnings (same form as reasons), null when there are none.
+A warning never quarantines: the record is usable, but not as the standard asks."""
+
+_WARNED = "__warned__"
+_WFLAG = "__warn__"
 
 _RAW = "__raw__"
 _INSPECTED = "__inspected__"
@@ -56,6 +64,9 @@ class ValidationSummary:
         rows_valid: rows that passed every check.
         rows_quarantined: rows that failed at least one check.
         by_reason: number of rows failing each reason (a row may fail several).
+        warnings: number of valid rows with each warning (a row may have several).
+        missing_standard: per source (``_source``), the standard columns its file lacks: one
+            entry per file and column, never one per row.
     """
 
     kind: str
@@ -63,6 +74,8 @@ class ValidationSummary:
     rows_valid: int
     rows_quarantined: int
     by_reason: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    missing_standard: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data."""
@@ -72,6 +85,8 @@ class ValidationSummary:
             "rows_valid": self.rows_valid,
             "rows_quarantined": self.rows_quarantined,
             "by_reason": dict(self.by_reason),
+            "warnings": dict(self.warnings),
+            "missing_standard": {k: list(v) for k, v in self.missing_standard.items()},
         }
 
 
@@ -80,8 +95,9 @@ class ValidationResult:
     """The outcome of :func:`validate`.
 
     Attributes:
-        valid: typed canonical columns of the rows that passed, plus derived ``subject_kind``,
-            unknown source columns, ``_source`` and ``_row``.
+        valid: typed canonical columns of the rows that passed, plus derived ``subject_kind``
+            and the kind's derived columns, unknown source columns, ``_source``, ``_row`` and
+            ``_warnings`` (list of ``"<column>:<check>"``, null when none).
         quarantine: the rows that failed, with their original values (as given), unknown
             columns, ``_source``, ``_row`` and ``_reasons`` (list of ``"<column>:<check>"``).
         summary: row accounting and counts per reason.
@@ -117,9 +133,13 @@ class _Inputs:
     typed: list[pl.Expr] = field(default_factory=list)
     plans: list[CheckPlan] = field(default_factory=list)
     encoding: dict[str, CheckPlan] = field(default_factory=dict)
+    fallbacks: list[pl.Expr] = field(default_factory=list)
+    raw: list[pl.Expr] = field(default_factory=list)
 
 
-def _input_plans(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema) -> _Inputs:
+def _input_plans(
+    kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema, absent: frozenset[str]
+) -> _Inputs:
     inputs = _Inputs()
     for name, column in schema.columns.items():
         f = _field_for(kind, name, column)
@@ -138,8 +158,17 @@ def _input_plans(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schem
                 )
             inputs.norms.append(finish(pl.col(_INSPECTED + name)).alias(_NORM + name))
             norm = pl.col(_NORM + name)
-            inputs.typed.append(parsed(f, norm).cast(target, strict=False).alias(name))
+            value = f.parse(norm) if f.parse is not None else parsed(f, norm)
+            inputs.typed.append(value.cast(target, strict=False).alias(name))
             value_missing = norm.is_null()
+            if f.parse is not None:
+                inputs.plans.append(
+                    CheckPlan(
+                        reason=f"{name}:unrecognised",
+                        failed=norm.is_not_null() & pl.col(name).is_null(),
+                        warn=True,
+                    )
+                )
             if f.dtype in _PARSE_REASON:
                 inputs.plans.append(
                     CheckPlan(
@@ -147,8 +176,19 @@ def _input_plans(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schem
                         failed=norm.is_not_null() & pl.col(name).is_null(),
                     )
                 )
+        if f.fallback is not None:
+            inputs.fallbacks.append(pl.coalesce(pl.col(name), f.fallback).alias(name))
+            inputs.plans.append(
+                CheckPlan(reason=f"{name}:underived", failed=pl.col(name).is_null(), warn=True)
+            )
+        elif f.standard and name not in absent:
+            inputs.plans.append(
+                CheckPlan(reason=f"{name}:incomplete", failed=value_missing, warn=True)
+            )
         if not column.nullable:
             inputs.plans.append(CheckPlan(reason=f"{name}:not_null", failed=value_missing))
+        if f.keep_raw:
+            inputs.raw.append(pl.col(_RAW + name).cast(pl.String).alias(f"{name}_raw"))
     return inputs
 
 
@@ -161,24 +201,40 @@ class _Plans:
     derived: tuple[pl.Expr, ...]
 
 
-_PLANS: dict[tuple[int, int, tuple[tuple[str, pl.DataType], ...]], _Plans] = {}
+_PLANS: dict[
+    tuple[int, int, tuple[tuple[str, pl.DataType], ...], frozenset[str], int | None], _Plans
+] = {}
 _PLANS_KEPT = 64
 
 
-def _plans_for(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema) -> _Plans:
+def _plans_for(
+    kind: RecordKind,
+    schema: pa.DataFrameSchema,
+    present: pl.Schema,
+    absent: frozenset[str],
+    latest_year: int | None,
+) -> _Plans:
     """The input handling, check plans and derived columns of ``kind`` under ``schema`` for
-    input columns ``present``, built once per combination (about 5 ms per kind, paid on every
-    batch of a streamed validation otherwise)."""
-    key = (id(kind), id(schema), tuple(present.items()))
+    input columns ``present`` (``absent``: added as nulls), built once per combination (about
+    5 ms per kind, paid on every batch of a streamed validation otherwise)."""
+    key = (id(kind), id(schema), tuple(present.items()), absent, latest_year)
     hit = _PLANS.get(key)
     if hit is None:
-        inputs = _input_plans(kind, schema, present)
+        inputs = _input_plans(kind, schema, present, absent)
         hit = _Plans(
             kind=kind,
             schema=schema,
             inputs=inputs,
-            checks=(*inputs.plans, *check_plans(schema)),
-            derived=tuple(_derived(kind, list(schema.columns))),
+            checks=(
+                *inputs.plans,
+                *check_plans(schema),
+                *_future_years(kind, list(schema.columns), latest_year),
+            ),
+            derived=(
+                *_derived(kind, list(schema.columns)),
+                *inputs.raw,
+                *(d.expr.alias(d.name) for d in kind.derived),
+            ),
         )
         if len(_PLANS) >= _PLANS_KEPT:
             _PLANS.pop(next(iter(_PLANS)), None)
@@ -207,6 +263,17 @@ def _derived(kind: RecordKind, canonical: list[str]) -> list[pl.Expr]:
     holds_uscc = any(c.name == "uscc" for c in kind.field(code).checks)
     kind_of = ids.uscc_subject_kind_expr if holds_uscc else ids.subject_kind_expr
     return [kind_of(pl.col(code)).alias("subject_kind")]
+
+
+def _future_years(kind: RecordKind, canonical: list[str], latest: int | None) -> list[CheckPlan]:
+    """Case numbers filed in a year after the run's ``as_of`` cannot exist (a typing error)."""
+    if latest is None:
+        return []
+    return [
+        CheckPlan(reason=f"{name}:future_year", failed=ids.case_no_year_expr(pl.col(name)) > latest)
+        for name in canonical
+        if name in kind.columns and kind.field(name).normalize == "case_no"
+    ]
 
 
 def _content_id(kind: RecordKind, present: list[str]) -> pl.Expr:
@@ -264,12 +331,46 @@ def _reasons(flags: pl.DataFrame, plans: list[CheckPlan]) -> tuple[pl.Series, di
     )
 
 
+def _with_warnings(
+    valid: pl.DataFrame, warn_cols: list[str], warn_plans: list[CheckPlan]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """``valid`` with its warning flags folded into the ``_warnings`` list column (built only
+    for the rows that have one: few, in most sources) and the number of rows per warning."""
+    empty = pl.lit(None, dtype=pl.List(pl.String)).alias(WARNINGS)
+    if not warn_cols:
+        return valid.with_columns(empty), {}
+    warned = valid.select(pl.any_horizontal(warn_cols)).to_series().arg_true()
+    if len(warned) == 0:
+        return valid.drop(warn_cols).with_columns(empty), {}
+    lists, counts = _reasons(valid.select(warn_cols).gather(warned), warn_plans)
+    at = pl.DataFrame({_WARNED: warned, WARNINGS: lists})
+    out = (
+        valid.drop(warn_cols)
+        .with_row_index(_WARNED)
+        .join(at, on=_WARNED, how="left", maintain_order="left")
+        .drop(_WARNED)
+    )
+    return out, counts
+
+
+def _missing_standard(
+    kind: RecordKind, absent: frozenset[str], data: pl.DataFrame, names: list[str]
+) -> dict[str, list[str]]:
+    """The standard columns absent from the input, once per source file in it."""
+    lacking = [f.name for f in kind.fields if f.standard and f.name in absent]
+    if not lacking:
+        return {}
+    sources = data[SOURCE].drop_nulls().unique().sort().to_list() if SOURCE in names else []
+    return {str(s): lacking for s in sources or ["<frame>"]}
+
+
 def validate(
     frame: pl.LazyFrame | pl.DataFrame,
     *,
     kind: str | RecordKind,
     schema: pa.DataFrameSchema | None = None,
     duplicates: Mapping[str, pl.Series] | None = None,
+    as_of: dt.date | None = None,
 ) -> ValidationResult:
     """Validate records of ``kind``: every row ends in ``valid`` or ``quarantine``.
 
@@ -287,6 +388,8 @@ def validate(
             :func:`credit_ledger.validate_to_parquet`): per unique column, the typed values
             that occur more than once in the whole input. That column's unique check then
             fails exactly the rows holding one of them, instead of looking within ``frame``.
+        as_of: the run date: a case number filed in a later year is quarantined
+            (``<column>:future_year``). Without it, years up to 2099 pass.
 
     Returns:
         :class:`ValidationResult` with ``valid``, ``quarantine`` and ``summary``.
@@ -317,6 +420,7 @@ def validate(
         raise MissingColumnError(
             f"record kind {record_kind.name!r} needs column(s) {', '.join(required_missing)}"
         )
+    absent = frozenset(missing)
     key = record_kind.key
     if key in missing:
         lf = lf.with_columns(_content_id(record_kind, [c for c in schema.columns if c in names]))
@@ -333,8 +437,11 @@ def validate(
     extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
     present = lf.collect_schema()
-    cached = _plans_for(record_kind, schema, present)
-    inputs, plans, derived = cached.inputs, list(cached.checks), list(cached.derived)
+    latest_year = None if as_of is None else as_of.year
+    cached = _plans_for(record_kind, schema, present, absent, latest_year)
+    inputs, derived = cached.inputs, list(cached.derived)
+    plans = [p for p in cached.checks if not p.warn]
+    warn_plans = [p for p in cached.checks if p.warn]
     if duplicates:
         plans = [_known_duplicates(p, schema, duplicates) for p in plans]
     for c in [*canonical, *extras]:
@@ -348,6 +455,7 @@ def validate(
             )
         )
     fail_cols = [f"{_FAIL}{i}" for i in range(len(plans))]
+    warn_cols = [f"{_WFLAG}{i}" for i in range(len(warn_plans))]
     tail = [c for c in (OVERFLOW,) if c in names]
     # Normalised text is dropped before collecting: only raw values (for the quarantine),
     # typed and derived values and the failure flags leave the query.
@@ -355,6 +463,7 @@ def validate(
         lf.with_columns(inputs.inspections)
         .with_columns(inputs.norms)
         .with_columns(inputs.typed)
+        .with_columns(inputs.fallbacks)
         .select(
             *(_RAW + c for c in canonical),
             *canonical,
@@ -364,6 +473,7 @@ def validate(
             ROW,
             *tail,
             *(p.failed.alias(c) for p, c in zip(plans, fail_cols, strict=True)),
+            *(p.failed.fill_null(False).alias(c) for p, c in zip(warn_plans, warn_cols, strict=True)),
         )
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
     )
@@ -371,7 +481,7 @@ def validate(
     # One query for both outputs: the checks run once (common subplan), the two filters after.
     valid, failing = pl.collect_all(
         [
-            checked.filter(~pl.col(_FAIL)).select(kept),
+            checked.filter(~pl.col(_FAIL)).select(*kept, *warn_cols),
             checked.filter(pl.col(_FAIL)).select(
                 *(pl.col(_RAW + c).alias(c) for c in canonical),
                 *extras,
@@ -385,11 +495,14 @@ def validate(
     )
     reasons, by_reason = _reasons(failing.select(fail_cols), plans)
     quarantine = failing.drop(fail_cols).with_columns(reasons)
+    valid, warnings = _with_warnings(valid, warn_cols, warn_plans)
     summary = ValidationSummary(
         kind=record_kind.name,
         rows_in=valid.height + quarantine.height,
         rows_valid=valid.height,
         rows_quarantined=quarantine.height,
         by_reason=by_reason,
+        warnings=warnings,
+        missing_standard=_missing_standard(record_kind, absent, data, names),
     )
     return ValidationResult(valid=valid, quarantine=quarantine, summary=summary)

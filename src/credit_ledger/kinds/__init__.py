@@ -12,10 +12,11 @@ from collections.abc import Mapping
 import pandera.polars as pa
 
 from credit_ledger.errors import UnknownKindError
-from credit_ledger.kinds._model import ColumnCheck, Field, RecordKind, RowCheck
+from credit_ledger.kinds._model import ColumnCheck, Derived, Field, RecordKind, RowCheck
 
 __all__ = [
     "ColumnCheck",
+    "Derived",
     "Field",
     "RecordKind",
     "RowCheck",

@@ -42,6 +42,8 @@ class ColumnCheck:
     name: str
     build: Callable[[pl.Expr], pl.Expr]
     description: str = ""
+    warn: bool = False
+    """A failure is a warning on a valid row (``_warnings``), not a quarantine reason."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +53,17 @@ class RowCheck:
     name: str
     expr: pl.Expr
     columns: tuple[str, ...]
+    description: str = ""
+    warn: bool = False
+    """A failure is a warning on a valid row (``_warnings``), not a quarantine reason."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Derived:
+    """A column derived at validation from the typed columns of a valid row (a flag, a style)."""
+
+    name: str
+    expr: pl.Expr
     description: str = ""
 
 
@@ -78,6 +91,17 @@ class Field:
         checks: further column checks.
         personal: the column may hold personal data (names, ID numbers of natural persons) and is
             masked in logs, reports and error messages.
+        standard: a column of the publication standard (双公示 / SPC list) that does not identify
+            the record: a blank value is the warning ``<name>:incomplete``, and a file without
+            the column is reported once per file (``ValidationSummary.missing_standard``).
+        enum_warn: a value outside ``enum`` is the warning ``<name>:enum``, not a reason (free
+            text that real sources spell their own way).
+        parse: text → value of a ``str`` field recognised by content (e.g. the statutory
+            situations in free text); null where nothing is recognised, which is the warning
+            ``<name>:unrecognised``.
+        keep_raw: keep the given text beside the parsed value, as ``<name>_raw``.
+        fallback: the value where the source gives none (column absent or blank), from the
+            row's other typed columns (e.g. the party type from the identifier).
     """
 
     name: str
@@ -95,6 +119,11 @@ class Field:
     checks: tuple[ColumnCheck, ...] = ()
     personal: bool = False
     description: str = ""
+    standard: bool = False
+    enum_warn: bool = False
+    parse: Callable[[pl.Expr], pl.Expr] | None = None
+    keep_raw: bool = False
+    fallback: pl.Expr | None = None
 
     @property
     def polars_dtype(self) -> pl.DataType:
@@ -115,6 +144,7 @@ class RecordKind:
         subject_code: column holding the subject's credit code (drives ``subject_kind``).
         subject_name: column holding the subject's name.
         key: column that identifies a record (unique per kind).
+        derived: columns derived at validation on valid rows (flags such as ``case_no_style``).
     """
 
     name: str
@@ -126,6 +156,7 @@ class RecordKind:
     subject_name: str | None = None
     key: str = "record_id"
     description: str = ""
+    derived: tuple[Derived, ...] = ()
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False, hash=False)
     _schema: list[pa.DataFrameSchema] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=list
