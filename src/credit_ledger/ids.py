@@ -289,7 +289,8 @@ def case_no_expr(case_no: pl.Expr) -> pl.Expr:
     (``(2014)朝执字第05679号``) pass, with a part suffix ``之一``, ``之二`` … (DOMAIN §2.5).
 
     Example:
-        >>> df = pl.DataFrame({"a": ["(2019)皖1122执1194号", "(2019)皖1122执1194", "(2013)石执字第1号"]})
+        >>> a = ["(2019)皖1122执1194号", "(2019)皖1122执1194", "(2013)石执字第1号"]
+        >>> df = pl.DataFrame({"a": a})
         >>> df.select(case_no_expr(pl.col("a")))["a"].to_list()
         [True, False, True]
     """
@@ -601,6 +602,10 @@ def subject_kind(code: str) -> str:
         return by_prefix
     if _is_ric_shaped(c) or _is_ric_masked(c) or _is_ric_15(c):
         return "natural_person"
-    if _fits(_USCC_FORMAT, c) or (_fits(_USCC_MASKED, c) and len(c) == 18) or _fits(_USCC_MASKED_19, c):
+    if (
+        _fits(_USCC_FORMAT, c)
+        or (_fits(_USCC_MASKED, c) and len(c) == 18)
+        or _fits(_USCC_MASKED_19, c)
+    ):
         return by_prefix
     return "other"

@@ -473,7 +473,10 @@ def validate(
             ROW,
             *tail,
             *(p.failed.alias(c) for p, c in zip(plans, fail_cols, strict=True)),
-            *(p.failed.fill_null(False).alias(c) for p, c in zip(warn_plans, warn_cols, strict=True)),
+            *(
+                p.failed.fill_null(False).alias(c)
+                for p, c in zip(warn_plans, warn_cols, strict=True)
+            ),
         )
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
     )

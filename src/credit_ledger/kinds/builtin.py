@@ -1,12 +1,16 @@
 """The built-in record kinds (DOMAIN.md §2): licences, penalties, court lists and arrears.
 
 Headers: each field lists the Chinese header of the double-publicity standard or the SPC open
-data, the standard field code and the JSON key where one is known. Columns are *identifying* (without them the record is unusable: the subject's name, the
-case or decision number, the date that places it in time; a blank one quarantines the row) or
+data, the standard field code and the JSON key where one is known.
+
+Columns are *identifying* (without them the record is unusable: the subject's name, the case or
+decision number, the date that places it in time; a blank one quarantines the row) or
 *standard* (the rest of the 双公示 / SPC list: a blank one is a completeness warning, a missing
-one a warning for the file). Values marked [A] in
-DOMAIN.md (enumerations not taken from a fetched source) are plain data here and can be replaced
-by contributing a record kind of the same name and a higher version through the plugin API.
+one a warning for the file).
+
+Values marked [A] in DOMAIN.md (enumerations not taken from a fetched source) are plain data
+here and can be replaced by contributing a record kind of the same name and a higher version
+through the plugin API.
 """
 
 from __future__ import annotations
@@ -382,6 +386,7 @@ REMOVAL_REASONS = (
     "revoked_wrongly_listed",
 )
 """Removal grounds: SPC rules Art. 10 items 1-7, term expiry, Art. 9 revocation."""
+
 
 def _party_from_id(code: pl.Expr) -> pl.Expr:
     """The party type an identifier implies: an ID number is a natural person's, a credit or

@@ -1,0 +1,77 @@
+"""Plugin ``quality``: the warnings of validation as findings.
+
+Validation keeps every usable record (DOMAIN.md §8: real lists carry masked codes, older
+case numbers, free text and missing columns) and says what it noticed in ``_warnings`` on the
+valid row. This pack turns that into findings of severity *warning*:
+
+* ``quality.row_warnings.<kind>`` (row scope): the row's warnings, e.g. a blank standard value
+  (``duty:incomplete``), a text naming none of the statutory situations
+  (``dishonest_conduct:unrecognised``), a case number in the style before 2016.
+* ``quality.standard_column.<kind>.<column>`` (grouped by ``_source``): a file without a
+  standard column of the 双公示 / SPC list (or with the column blank throughout) gives one
+  finding for the file, not one per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from credit_ledger.kinds.builtin import BUILTIN_KINDS
+from credit_ledger_packs._api import Rule, Scope, Severity, hookimpl
+
+__all__ = ["QUALITY_RULES"]
+
+_WARNINGS = "_warnings"
+_SOURCE = "_source"
+
+
+def _row_rule(kind: str) -> Rule:
+    return Rule(
+        id=f"quality.row_warnings.{kind}",
+        title="the record meets the publication standard (no validation warning)",
+        kind=kind,
+        check=pl.col(_WARNINGS).list.len().fill_null(0) == 0,
+        severity=Severity.WARNING,
+        message=pl.lit("validation warnings: ") + pl.col(_WARNINGS).list.join(", "),
+        tags=("quality",),
+        description="A valid record that validation flagged: a blank standard value, free "
+        "text outside the known list, a legacy format. The record is kept and counted.",
+    )
+
+
+def _column_rule(kind: str, column: str, header: str) -> Rule:
+    return Rule(
+        id=f"quality.standard_column.{kind}.{column}",
+        title=f"the file carries the standard column {column} ({header})",
+        kind=kind,
+        check=pl.col(column).is_not_null().any(),
+        scope=Scope.ENTITY,
+        entity_key=_SOURCE,
+        severity=Severity.WARNING,
+        message=f"standard column {column} ({header}) is missing or blank in this file",
+        tags=("quality", "completeness"),
+        description="One finding per file and column: the records stay valid, but the "
+        "publication is incomplete (双公示 / SPC list).",
+    )
+
+
+QUALITY_RULES: tuple[Rule, ...] = tuple(
+    rule
+    for kind in BUILTIN_KINDS
+    for rule in (
+        _row_rule(kind.name),
+        *(
+            _column_rule(kind.name, f.name, f.aliases[0] if f.aliases else f.name)
+            for f in kind.fields
+            if f.standard
+        ),
+    )
+)
+
+
+@hookimpl
+def credit_ledger_rules() -> Sequence[Rule]:
+    """Warning-level findings from validation's warnings, per row and per file."""
+    return QUALITY_RULES
