@@ -19,7 +19,7 @@ from pandera.config import get_config_context
 
 from credit_ledger import _kernels, ids
 from credit_ledger._compile import CheckPlan, check_plans
-from credit_ledger._parse import UNDECODABLE, inspected_text, parsed
+from credit_ledger._parse import NOISY_DIGITS, UNDECODABLE, inspected_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
 from credit_ledger.ingest import OVERFLOW, ROW, SOURCE
 from credit_ledger.kinds import Field, RecordKind, get_kind
@@ -169,6 +169,14 @@ def _input_plans(
                         warn=True,
                     )
                 )
+            if f.dtype == "decimal":
+                inputs.plans.append(
+                    CheckPlan(
+                        reason=f"{name}:rounded",
+                        failed=norm.str.contains(NOISY_DIGITS) & pl.col(name).is_not_null(),
+                        warn=True,
+                    )
+                )
             if f.dtype in _PARSE_REASON:
                 inputs.plans.append(
                     CheckPlan(
@@ -229,6 +237,11 @@ def _plans_for(
                 *inputs.plans,
                 *check_plans(schema),
                 *_future_years(kind, list(schema.columns), latest_year),
+                *(
+                    CheckPlan(reason=d.warning, failed=d.expr.is_not_null(), warn=True)
+                    for d in kind.derived
+                    if d.warning is not None
+                ),
             ),
             derived=(
                 *_derived(kind, list(schema.columns)),

@@ -65,6 +65,9 @@ class Derived:
     name: str
     expr: pl.Expr
     description: str = ""
+    warning: str | None = None
+    """When set, a row where the value is not null has this warning (``"<column>:<check>"``):
+    e.g. an amount read from free text, never taken silently."""
 
 
 @dataclass(frozen=True, kw_only=True)

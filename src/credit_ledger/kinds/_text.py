@@ -81,3 +81,73 @@ def performance_expr(text: pl.Expr) -> pl.Expr:
         .when(text.str.contains(wd))
         .then(pl.lit(d))
     )
+
+
+_CN_DIGITS: Final = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+                     "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_D: Final = "[一二两三四五六七八九]"
+# Below 10,000: 千, 百, 十 (a bare 十 is ten), units; 零 between them.
+_SMALL: Final = rf"(?:({_D})千)?零?(?:({_D})百)?零?(?:({_D})?(十))?({_D})?"
+_FINE_CN: Final = rf"罚款(?:人民币)?[:：]?(?:{_SMALL}(万))?{_SMALL}元"
+_FINE_ARABIC: Final = r"罚款(?:人民币)?[:：]?([0-9][0-9,]*(?:\.[0-9]+)?)(万)?元"
+
+
+def _small(parts: pl.Expr, first: int) -> pl.Expr:
+    def digit(i: int) -> pl.Expr:
+        return parts.struct.field(str(first + i)).replace_strict(
+            _CN_DIGITS, default=None, return_dtype=pl.Int64
+        )
+
+    ten = pl.when(parts.struct.field(str(first + 3)).is_not_null()).then(digit(2).fill_null(1))
+    return (
+        digit(0).fill_null(0) * 1000
+        + digit(1).fill_null(0) * 100
+        + ten.otherwise(0) * 10
+        + digit(4).fill_null(0)
+    )
+
+
+def _fines(text: pl.Series) -> pl.Series:
+    t = pl.col("t")
+    arabic = t.str.extract_groups(_FINE_ARABIC)
+    number = arabic.struct.field("1").str.replace_all(",", "").str.to_decimal(scale=2)
+    arabic_yuan = pl.when(arabic.struct.field("2").is_not_null()).then(number * 10_000)
+    cn = t.str.extract_groups(_FINE_CN)
+    wan = pl.when(cn.struct.field("6").is_not_null()).then(_small(cn, 1)).otherwise(0)
+    cn_yuan = wan * 10_000 + _small(cn, 7)
+    cn_value = pl.when(t.str.contains(_FINE_CN) & (cn_yuan > 0)).then(cn_yuan)
+    return (
+        pl.DataFrame({"t": text})
+        .select(
+            pl.coalesce(
+                arabic_yuan.otherwise(number),
+                cn_value.cast(pl.Decimal(38, 2)),
+            ).cast(pl.Decimal(38, 2))
+        )
+        .to_series()
+    )
+
+
+def fine_in_text(given: pl.Expr, text: pl.Expr) -> pl.Expr:
+    """A fine (yuan) stated in a text column (``罚款10000元``, ``罚款:7.5万元``,
+    ``罚款三十五万元``), for the rows where ``given`` (the fine column) is null; null elsewhere
+    and where the text states none (DOMAIN.md §8). Only those rows' texts are searched.
+
+    Example:
+        >>> df = pl.DataFrame({"f": [None, None, 5], "t": ["罚款三十五万元", "警告", "罚款5元"]})
+        >>> df.select(fine_in_text(pl.col("f"), pl.col("t")))["t"].to_list()
+        [Decimal('350000.00'), None, None]
+    """
+
+    def search(both: pl.Series) -> pl.Series:
+        missing = both.struct.field("missing")
+        texts = both.struct.field("text")
+        rows = (missing & texts.str.contains("罚款", literal=True)).fill_null(False).arg_true()
+        out = pl.Series(both.name, [None] * len(both), dtype=pl.Decimal(38, 2))
+        if len(rows) == 0:
+            return out
+        return out.scatter(rows, _fines(texts.gather(rows).str.normalize("NFKC")))
+
+    both = pl.struct(given.is_null().alias("missing"), text.cast(pl.String).alias("text"))
+    out = both.map_batches(search, return_dtype=pl.Decimal(38, 2), is_elementwise=True)
+    return out.alias(text.meta.output_name(raise_if_undetermined=False) or "fine")

@@ -19,7 +19,13 @@ import polars as pl
 
 from credit_ledger import ids
 from credit_ledger.kinds._model import ColumnCheck, Derived, Field, RecordKind, RowCheck
-from credit_ledger.kinds._text import DISHONEST_CONDUCT, PERFORMANCE, conduct_expr, performance_expr
+from credit_ledger.kinds._text import (
+    DISHONEST_CONDUCT,
+    PERFORMANCE,
+    conduct_expr,
+    fine_in_text,
+    performance_expr,
+)
 
 # -- reusable column checks -------------------------------------------------------------------
 
@@ -371,6 +377,14 @@ ADMIN_PENALTY = RecordKind(
         _opt_text("remarks", "备注", "BZ"),
     ),
     row_checks=(*_subject_checks(), _before("decision_date", "penalty_valid_to")),
+    derived=(
+        Derived(
+            name="fine_from_text",
+            expr=fine_in_text(pl.col("fine_yuan"), pl.col("penalty_content")),
+            description="the fine stated in 处罚内容 where fine_yuan is blank (罚款三十五万元)",
+            warning="fine_yuan:from_text",
+        ),
+    ),
 )
 
 

@@ -103,6 +103,41 @@ def _ric15(rows: pl.DataFrame) -> pl.Series:
     return cat(ric.str.slice(0, 6), ric.str.slice(8, 9))
 
 
+def _date_time(rows: pl.DataFrame) -> pl.Series:
+    """A date as a spreadsheet prints a date-time, the time glued on: 2003/04/1000:00:00.000."""
+    return rows["f.published"].dt.strftime("%Y/%m/%d00:00:00.000")
+
+
+def _epoch(rows: pl.DataFrame) -> pl.Series:
+    """Epoch seconds as text (publishDateStamp, DOMAIN.md §8), 10:00 China time that day."""
+    days = rows["f.published"].cast(pl.Int64)
+    return (days * 86_400 + 2 * 3600).cast(pl.String)
+
+
+def _unpadded(rows: pl.DataFrame) -> pl.Series:
+    """``2026年3月25日``: month and day without leading zeros."""
+    d = rows["f.published"]
+    return cat(d.dt.year().cast(pl.String), "年", d.dt.month().cast(pl.String), "月",
+               d.dt.day().cast(pl.String), "日")  # fmt: skip
+
+
+def _spaced_yuan(rows: pl.DataFrame) -> pl.Series:
+    """Whole yuan grouped by spaces with the unit: ``2 018 000元``."""
+    y = rows["f.amount"] // 100
+    m, t, u = y // 1_000_000, (y // 1000) % 1000, y % 1000
+    pad = lambda v: v.cast(pl.String).str.zfill(3)  # noqa: E731 - a local formatter
+    return pl.select(
+        pl.when(m > 0).then(cat(m.cast(pl.String), " ", pad(t), " ", pad(u), "元"))
+        .when(t > 0).then(cat(t.cast(pl.String), " ", pad(u), "元"))
+        .otherwise(cat(u.cast(pl.String), "元"))
+    ).to_series()  # fmt: skip
+
+
+def _float_noise(rows: pl.DataFrame) -> pl.Series:
+    """A spreadsheet float's noise after the yuan: ``2018000.00000000000003``."""
+    return cat((rows["f.amount"] // 100).cast(pl.String), ".00000000000003")
+
+
 ADMIN_LICENSE: tuple[Defect, ...] = (
     *_subject_defects(),
     warned(enum("license_category", "一般", "特殊许可", "备案"), "license_category:enum"),
@@ -114,6 +149,16 @@ ADMIN_LICENSE: tuple[Defect, ...] = (
 
 ADMIN_PENALTY: tuple[Defect, ...] = (
     *_subject_defects(),
+    warned(
+        value(
+            "fine_yuan",
+            ("", " "),
+            "from_text",
+            "fine_only_in_text",
+            fact("fine_cents").is_not_null(),
+        ),
+        "fine_yuan:from_text",
+    ),
     bad_decimal("fine_yuan"),
     value("fine_yuan", ("-2000", "-500.00", "-15000"), "non_negative", "negative:fine_yuan"),
     warned(enum("penalty_types", "警告,罚没款", "处罚", "罚款,记过"), "penalty_types:enum"),
@@ -141,6 +186,9 @@ DISHONEST_DEBTOR: tuple[Defect, ...] = (
     shape("id_or_uscc", "ric_masked_last", _ric_masked_last, fact("person")),
     shape("id_or_uscc", "ric15", _ric15,
           fact("person") & (pl.col("f.ric").str.slice(6, 2) == "19")),
+    shape("published_on", "date_time", _date_time, None),
+    shape("published_on", "epoch_seconds", _epoch, None),
+    shape("published_on", "unpadded", _unpadded, None),
     bad_date("filed_on"),
     bad_date("published_on"),
     value("term_years", ("8", "0"), "term_range", "bad_term:term_years"),
@@ -166,6 +214,11 @@ DISHONEST_DEBTOR: tuple[Defect, ...] = (
 
 JUDGMENT_DEBTOR_CASE: tuple[Defect, ...] = (
     bad_decimal("subject_amount"),
+    shape("subject_amount", "spaced_yuan", _spaced_yuan, fact("amount") % 100 == 0),
+    warned(
+        shape("subject_amount", "float_noise", _float_noise, fact("amount") % 100 == 0),
+        "subject_amount:rounded",
+    ),
     bad_decimal("performed_amount"),
     enum("case_status", "已执结", "审查中"),
     bad_date("filed_on"),
