@@ -2,11 +2,14 @@
 
 Validation keeps every usable record (DOMAIN.md §8: real lists carry masked codes, older
 case numbers, free text and missing columns) and says what it noticed in ``_warnings`` on the
-valid row. This pack turns that into findings of severity *warning*:
+valid row. This pack turns the same warnings into findings of severity *warning*, from the
+typed columns (:func:`credit_ledger.kinds.warning_checks`), so they also reach records that
+carry no ``_warnings`` (a ledger's state):
 
-* ``quality.row_warnings.<kind>`` (row scope): the row's warnings, e.g. a blank standard value
-  (``duty:incomplete``), a text naming none of the statutory situations
-  (``dishonest_conduct:unrecognised``), a case number in the style before 2016.
+* ``quality.warning.<kind>.<column>.<check>`` (row scope), one rule per warning: e.g. a blank
+  standard value
+  (``duty:incomplete``; a text naming none of the statutory situations is blank once parsed),
+  a value outside a free-text list, a case number in the style before 2016.
 * ``quality.standard_column.<kind>.<column>`` (grouped by ``_source``): a file without a
   standard column of the 双公示 / SPC list (or with the column blank throughout) gives one
   finding for the file, not one per row.
@@ -18,23 +21,23 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from credit_ledger.kinds import warning_checks
 from credit_ledger.kinds.builtin import BUILTIN_KINDS
 from credit_ledger_packs._api import Rule, Scope, Severity, hookimpl
 
 __all__ = ["QUALITY_RULES"]
 
-_WARNINGS = "_warnings"
 _SOURCE = "_source"
 
 
-def _row_rule(kind: str) -> Rule:
+def _row_rule(kind: str, reason: str, failed: pl.Expr) -> Rule:
     return Rule(
-        id=f"quality.row_warnings.{kind}",
-        title="the record meets the publication standard (no validation warning)",
+        id=f"quality.warning.{kind}.{reason.replace(':', '.')}",
+        title=f"the record meets the publication standard ({reason})",
         kind=kind,
-        check=pl.col(_WARNINGS).list.len().fill_null(0) == 0,
+        check=~failed,
         severity=Severity.WARNING,
-        message=pl.lit("validation warnings: ") + pl.col(_WARNINGS).list.join(", "),
+        message=f"validation warning {reason}",
         tags=("quality",),
         description="A valid record that validation flagged: a blank standard value, free "
         "text outside the known list, a legacy format. The record is kept and counted.",
@@ -61,7 +64,7 @@ QUALITY_RULES: tuple[Rule, ...] = tuple(
     rule
     for kind in BUILTIN_KINDS
     for rule in (
-        _row_rule(kind.name),
+        *(_row_rule(kind.name, reason, failed) for reason, failed in warning_checks(kind)),
         *(
             _column_rule(kind.name, f.name, f.aliases[0] if f.aliases else f.name)
             for f in kind.fields

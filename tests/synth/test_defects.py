@@ -106,6 +106,8 @@ _BREAKS: dict[str, Callable[[str, str, str], bool]] = {
     "incomplete": lambda k, c, t: t == "",
     "unrecognised": lambda k, c, t: _recognised(c, t) is None,
     "legacy_style": lambda k, c, t: ids.case_no_is_valid(t) and "字" in t,
+    "rounded": lambda k, c, t: re.search(r"\.[0-9]{3,}", t) is not None,
+    "from_text": lambda k, c, t: t == "",
 }
 
 

@@ -12,7 +12,14 @@ from collections.abc import Mapping
 import pandera.polars as pa
 
 from credit_ledger.errors import UnknownKindError
-from credit_ledger.kinds._model import ColumnCheck, Derived, Field, RecordKind, RowCheck
+from credit_ledger.kinds._model import (
+    ColumnCheck,
+    Derived,
+    Field,
+    RecordKind,
+    RowCheck,
+    warning_checks,
+)
 
 __all__ = [
     "ColumnCheck",
@@ -23,6 +30,7 @@ __all__ = [
     "get_kind",
     "record_kinds",
     "schema",
+    "warning_checks",
 ]
 
 

@@ -198,3 +198,32 @@ class RecordKind:
         if not self._schema:
             self._schema.append(self.schema())
         return self._schema[0]
+
+
+def warning_checks(kind: RecordKind) -> tuple[tuple[str, pl.Expr], ...]:
+    """The warnings of ``kind`` that can be told from its typed columns (and ``_source``), as
+    ``(reason, failed)`` pairs: blank standard values (in a source whose file has the column),
+    values outside a free-text list, warning checks, underived fallbacks, derived warnings.
+
+    Validation reports the same warnings in ``_warnings``; this form serves rules that run on
+    records without that column (a ledger's state, frames built by hand).
+    """
+    from credit_ledger.kinds._pandera import enum_build  # noqa: PLC0415 - _pandera imports this
+
+    out: list[tuple[str, pl.Expr]] = []
+    for f in kind.fields:
+        col = pl.col(f.name)
+        if f.fallback is not None:
+            out.append((f"{f.name}:underived", col.is_null()))
+        elif f.standard:
+            out.append(
+                (f"{f.name}:incomplete", col.is_null() & col.is_not_null().any().over("_source"))
+            )
+        if f.enum is not None and f.enum_warn:
+            out.append((f"{f.name}:enum", ~enum_build(f.enum, f.multi)(col).fill_null(True)))
+        out.extend(
+            (f"{f.name}:{c.name}", ~c.build(col).fill_null(True)) for c in f.checks if c.warn
+        )
+    out.extend((f"row:{c.name}", ~c.expr.fill_null(True)) for c in kind.row_checks if c.warn)
+    out.extend((d.warning, d.expr.is_not_null()) for d in kind.derived if d.warning is not None)
+    return tuple(out)

@@ -43,7 +43,7 @@ def make_frame(
     Every canonical column is present (missing values are null) with the kind's dtype; dates
     may be ISO strings and amounts ints, floats or strings. Keys that are not columns of the
     kind are kept (e.g. a derived input). ``subject_kind`` is derived from the subject code
-    as validation does, and ``_warnings`` (null), ``_source`` and ``_row`` (1-based) are added.
+    as validation does, and ``_source``/``_row`` (1-based) are added.
 
     Example:
         >>> df = make_frame("admin_penalty", [{"fine_yuan": 500, "decision_date": "2024-03-01"}])
@@ -64,8 +64,6 @@ def make_frame(
     frame = pl.DataFrame(list(columns.values())) if columns else pl.DataFrame(height=n)
     if k.subject_code is not None and "subject_kind" not in frame.columns:
         frame = frame.with_columns(subject_kind_expr(pl.col(k.subject_code)).alias("subject_kind"))
-    if "_warnings" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, pl.List(pl.String)).alias("_warnings"))
     return frame.with_columns(
         pl.lit(source, pl.String).alias("_source"),
         pl.int_range(1, n + 1, dtype=pl.Int64).alias("_row"),
