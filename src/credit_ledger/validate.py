@@ -155,6 +155,7 @@ def _input_plans(
                 inputs.encoding[name] = CheckPlan(
                     reason=f"{name}:encoding",
                     failed=pl.col(_INSPECTED + name).struct.field(UNDECODABLE),
+                    warn=_free_text(f),
                 )
             inputs.norms.append(finish(pl.col(_INSPECTED + name)).alias(_NORM + name))
             norm = pl.col(_NORM + name)
@@ -255,8 +256,16 @@ def _plans_for(
     return hit
 
 
+def _free_text(f: Field) -> bool:
+    """Text that does not identify the record (not a name, code, number or date): an
+    undecodable byte in it is a warning, elsewhere a reason."""
+    identifying = not (f.nullable or f.standard) or f.fallback is not None
+    return f.dtype == "str" and f.normalize == "text" and not identifying
+
+
 def _encoding_plan(inputs: _Inputs, column: str, raw: str, present: pl.Schema) -> CheckPlan | None:
-    """Undecodable bytes arrive as U+FFFD (lossy decoding): quarantine them, naming the column."""
+    """Undecodable bytes arrive as U+FFFD (lossy decoding): name the column; a reason in an
+    identifying column, a warning in free text and in columns the kind does not know."""
     if column in inputs.encoding:
         return inputs.encoding[column]
     if present[raw] != pl.String:
@@ -264,7 +273,7 @@ def _encoding_plan(inputs: _Inputs, column: str, raw: str, present: pl.Schema) -
     failed = pl.col(raw).map_batches(
         _kernels.replacement_char_rows, return_dtype=pl.Boolean, is_elementwise=True
     )
-    return CheckPlan(reason=f"{column}:encoding", failed=failed)
+    return CheckPlan(reason=f"{column}:encoding", failed=failed, warn=True)
 
 
 def _derived(kind: RecordKind, canonical: list[str]) -> list[pl.Expr]:
@@ -460,7 +469,7 @@ def validate(
     for c in [*canonical, *extras]:
         plan = _encoding_plan(inputs, c, _RAW + c if c in canonical else c, present)
         if plan is not None:
-            plans.append(plan)
+            (warn_plans if plan.warn else plans).append(plan)
     if OVERFLOW in names:
         plans.append(
             CheckPlan(
