@@ -23,11 +23,12 @@ import polars as pl
 
 from credit_ledger.kinds import warning_checks
 from credit_ledger.kinds.builtin import BUILTIN_KINDS
-from credit_ledger_packs._api import Rule, Scope, Severity, hookimpl
+from credit_ledger_packs._api import DerivedColumn, Rule, Scope, Severity, hookimpl
 
 __all__ = ["QUALITY_RULES"]
 
 _SOURCE = "_source"
+_FILE = "source_file"  # the grouping key of the per-file rules (the engine keeps _source apart)
 
 
 def _row_rule(kind: str, reason: str, failed: pl.Expr) -> Rule:
@@ -51,7 +52,7 @@ def _column_rule(kind: str, column: str, header: str) -> Rule:
         kind=kind,
         check=pl.col(column).is_not_null().any(),
         scope=Scope.ENTITY,
-        entity_key=_SOURCE,
+        entity_key=_FILE,
         severity=Severity.WARNING,
         message=f"standard column {column} ({header}) is missing or blank in this file",
         tags=("quality", "completeness"),
@@ -78,3 +79,17 @@ QUALITY_RULES: tuple[Rule, ...] = tuple(
 def credit_ledger_rules() -> Sequence[Rule]:
     """Warning-level findings from validation's warnings, per row and per file."""
     return QUALITY_RULES
+
+
+@hookimpl
+def credit_ledger_derived_columns() -> Sequence[DerivedColumn]:
+    """``source_file``: the file a record came from, the key of the per-file rules."""
+    return [
+        DerivedColumn(
+            name=_FILE,
+            kind=kind.name,
+            expr=pl.col(_SOURCE).cast(pl.String),
+            description="the source file of the record (_source)",
+        )
+        for kind in BUILTIN_KINDS
+    ]

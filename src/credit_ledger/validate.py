@@ -442,7 +442,13 @@ def validate(
         raise MissingColumnError(
             f"record kind {record_kind.name!r} needs column(s) {', '.join(required_missing)}"
         )
-    absent = frozenset(missing)
+    # A standard column a reader added empty (the file lacks it) is absent too: reported once
+    # for the file, not as a blank value on every row. Null counts are known without a pass.
+    empty = [
+        c for c in names if c in record_kind.columns and record_kind.field(c).standard
+        and data.height and data[c].null_count() == data.height
+    ]  # fmt: skip
+    absent = frozenset([*missing, *empty])
     key = record_kind.key
     if key in missing:
         lf = lf.with_columns(_content_id(record_kind, [c for c in schema.columns if c in names]))
