@@ -92,10 +92,13 @@ _ORG_FORMAT: Final = "[0-9A-Z]{8}[0-9X]"
 _RIC_FORMAT: Final = "[0-9]{6}(?:19|20)[0-9]{9}[0-9X]"
 # Region prefix and last character visible. The birth year (chars 7-10) must be able to lie in
 # 1900..2099 given its visible digits. There must be exactly one run of stars (checked separately).
-_RIC_MASKED: Final = r"[0-9]{6}(?:19|20|[12]\*|\*[09*])[0-9*]{9}[0-9X*]"
+# The province must be a real one: a masked all-digit credit code (9131012035****8598) has the
+# same shape, and its prefixes 9x are no province.
+_PROVINCE: Final = "(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])"
+_RIC_MASKED: Final = _PROVINCE + r"[0-9]{4}(?:19|20|[12]\*|\*[09*])[0-9*]{9}[0-9X*]"
 # GB 11643-1989 numbers issued before 1999: region, YYMMDD (19YY), sequence; no check character.
 _RIC_15: Final = "[0-9]{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}"
-_REGION: Final = "(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}|100000"
+_REGION: Final = _PROVINCE + "[0-9]{4}|100000"
 # DOMAIN §2.5 list plus 黔 and 滇, the other abbreviations of Guizhou and Yunnan (courts use 黔).
 _COURT: Final = (
     "(?:最高法|[京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙内陕吉闽贵黔粤青藏川宁琼军兵港澳台]"
