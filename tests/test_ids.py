@@ -487,7 +487,8 @@ def test_real_organisation_codes_with_and_without_hyphen() -> None:
     valid = [c for c in REAL_USCC if stdnum_uscc.is_valid(c) and ids.uscc_is_valid(c, "strict")]
     orgs = [c[8:17] for c in valid]
     hyphened = [f"{o[:8]}-{o[8]}".lower() for o in orgs]
-    assert all(run(ids.org_code_expr, orgs)) and all(run(ids.org_code_expr, hyphened))
+    assert all(run(ids.org_code_expr, orgs))
+    assert all(run(ids.org_code_expr, hyphened))
     assert run(ids.id_style_expr, hyphened) == ["org_code"] * len(orgs)
     assert all(ids.org_code_is_valid(o) for o in hyphened)
     wrong = [o[:8] + ("0" if o[8] != "0" else "1") for o in orgs]
@@ -508,7 +509,8 @@ def test_ids_masked_to_the_last_character_and_15_digit_numbers() -> None:
     assert run(ids.id_style_expr, known) == ["ric_masked"] * len(known)
     # 15 digits, issued before 1999: region + YYMMDD (19YY) + sequence, no check character
     old = [r[:6] + r[8:17] for r in REAL_RIC if r[6:8] == "19"]
-    assert all(run(ids.ric_expr, old)) and all(ids.ric_is_valid(n) for n in old)
+    assert all(run(ids.ric_expr, old))
+    assert all(ids.ric_is_valid(n) for n in old)
     assert run(ids.id_style_expr, old) == ["ric15"] * len(old)
     assert run(ids.subject_kind_expr, old) == ["natural_person"] * len(old)
     assert not any(run(ids.ric_expr, ["360426910231007", "36042691010100"]))  # 31 Feb; 14 digits

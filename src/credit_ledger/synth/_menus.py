@@ -125,7 +125,10 @@ def _spaced_yuan(rows: pl.DataFrame) -> pl.Series:
     """Whole yuan grouped by spaces with the unit: ``2 018 000元``."""
     y = rows["f.amount"] // 100
     m, t, u = y // 1_000_000, (y // 1000) % 1000, y % 1000
-    pad = lambda v: v.cast(pl.String).str.zfill(3)  # noqa: E731 - a local formatter
+
+    def pad(v: pl.Series) -> pl.Series:
+        return v.cast(pl.String).str.zfill(3)
+
     return pl.select(
         pl.when(m > 0).then(cat(m.cast(pl.String), " ", pad(t), " ", pad(u), "元"))
         .when(t > 0).then(cat(t.cast(pl.String), " ", pad(u), "元"))
