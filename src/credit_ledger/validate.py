@@ -185,7 +185,7 @@ def _input_plans(
                         failed=norm.is_not_null() & pl.col(name).is_null(),
                     )
                 )
-        if f.fallback is not None:
+        if f.fallback is not None and _within(f.fallback, schema):
             inputs.fallbacks.append(pl.coalesce(pl.col(name), f.fallback).alias(name))
             inputs.plans.append(
                 CheckPlan(reason=f"{name}:underived", failed=pl.col(name).is_null(), warn=True)
@@ -241,19 +241,25 @@ def _plans_for(
                 *(
                     CheckPlan(reason=d.warning, failed=d.expr.is_not_null(), warn=True)
                     for d in kind.derived
-                    if d.warning is not None
+                    if d.warning is not None and _within(d.expr, schema)
                 ),
             ),
             derived=(
                 *_derived(kind, list(schema.columns)),
                 *inputs.raw,
-                *(d.expr.alias(d.name) for d in kind.derived),
+                *(d.expr.alias(d.name) for d in kind.derived if _within(d.expr, schema)),
             ),
         )
         if len(_PLANS) >= _PLANS_KEPT:
             _PLANS.pop(next(iter(_PLANS)), None)
         _PLANS[key] = hit
     return hit
+
+
+def _within(expr: pl.Expr, schema: pa.DataFrameSchema) -> bool:
+    """Whether ``expr`` reads only columns of ``schema`` (a narrower schema given by the
+    caller leaves out the derived values it cannot compute)."""
+    return set(expr.meta.root_names()) <= set(schema.columns)
 
 
 def _free_text(f: Field) -> bool:
