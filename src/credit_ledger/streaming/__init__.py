@@ -41,14 +41,24 @@ DEFAULT_BATCH_ROWS: Final = 100_000
 cost more memory and save no time (the fixed cost of one validation is already noise)."""
 
 
-def _summary(kind: str, results: Counter[str], reasons: Counter[str]) -> ValidationSummary:
-    ordered = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+def _summary(
+    kind: str,
+    results: Counter[str],
+    reasons: Counter[str],
+    warnings: Counter[str] | None = None,
+    missing: Mapping[str, list[str]] | None = None,
+) -> ValidationSummary:
+    def ordered(counts: Counter[str]) -> dict[str, int]:
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
     return ValidationSummary(
         kind=kind,
         rows_in=results["rows_in"],
         rows_valid=results["rows_valid"],
         rows_quarantined=results["rows_quarantined"],
-        by_reason=dict(ordered),
+        by_reason=ordered(reasons),
+        warnings=ordered(warnings or Counter()),
+        missing_standard=dict(missing or {}),
     )
 
 
@@ -165,6 +175,8 @@ def validate_frames_to_parquet(
     )
     rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
+    missing: dict[str, list[str]] = {}
     with PartWriter(Path(out_dir)) as writer:
         number = 0
         for batch in batches(frames, batch_rows):
@@ -176,6 +188,10 @@ def validate_frames_to_parquet(
                 rows_quarantined=result.summary.rows_quarantined,
             )
             reasons.update(result.summary.by_reason)
+            warnings.update(result.summary.warnings)
+            for source, columns in result.summary.missing_standard.items():
+                known = missing.setdefault(source, [])
+                known.extend(c for c in columns if c not in known)
             number += 1
             elapsed = time.perf_counter() - started
             log.info(
@@ -190,7 +206,7 @@ def validate_frames_to_parquet(
         writer.write(
             number, {k: v for k, v in unwritten.items() if not writer.written[k]}, empty=True
         )
-        summary = _summary(record_kind.name, rows, reasons)
+        summary = _summary(record_kind.name, rows, reasons, warnings, missing)
         writer.publish(
             {
                 **summary.to_dict(),
