@@ -189,9 +189,9 @@ def validate_frames_to_parquet(
             )
             reasons.update(result.summary.by_reason)
             warnings.update(result.summary.warnings)
-            for source, columns in result.summary.missing_standard.items():
+            for source, lacking in result.summary.missing_standard.items():
                 known = missing.setdefault(source, [])
-                known.extend(c for c in columns if c not in known)
+                known.extend(c for c in lacking if c not in known)
             number += 1
             elapsed = time.perf_counter() - started
             log.info(
