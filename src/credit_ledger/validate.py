@@ -208,6 +208,7 @@ class _Plans:
     inputs: _Inputs
     checks: tuple[CheckPlan, ...]
     derived: tuple[pl.Expr, ...]
+    early: tuple[pl.Expr, ...]
 
 
 _PLANS: dict[
@@ -239,7 +240,7 @@ def _plans_for(
                 *check_plans(schema),
                 *_future_years(kind, list(schema.columns), latest_year),
                 *(
-                    CheckPlan(reason=d.warning, failed=d.expr.is_not_null(), warn=True)
+                    CheckPlan(reason=d.warning, failed=pl.col(d.name).is_not_null(), warn=True)
                     for d in kind.derived
                     if d.warning is not None and _within(d.expr, schema)
                 ),
@@ -247,7 +248,17 @@ def _plans_for(
             derived=(
                 *_derived(kind, list(schema.columns)),
                 *inputs.raw,
-                *(d.expr.alias(d.name) for d in kind.derived if _within(d.expr, schema)),
+                *(
+                    pl.col(d.name) if d.warning is not None else d.expr.alias(d.name)
+                    for d in kind.derived
+                    if _within(d.expr, schema)
+                ),
+            ),
+            # Derived values with a warning are computed once, before the checks read them.
+            early=tuple(
+                d.expr.alias(d.name)
+                for d in kind.derived
+                if d.warning is not None and _within(d.expr, schema)
             ),
         )
         if len(_PLANS) >= _PLANS_KEPT:
@@ -473,7 +484,7 @@ def validate(
     present = lf.collect_schema()
     latest_year = None if as_of is None else as_of.year
     cached = _plans_for(record_kind, schema, present, absent, latest_year)
-    inputs, derived = cached.inputs, list(cached.derived)
+    inputs, derived, early = cached.inputs, list(cached.derived), list(cached.early)
     plans = [p for p in cached.checks if not p.warn]
     warn_plans = [p for p in cached.checks if p.warn]
     if duplicates:
@@ -498,6 +509,7 @@ def validate(
         .with_columns(inputs.norms)
         .with_columns(inputs.typed)
         .with_columns(inputs.fallbacks)
+        .with_columns(early)
         .select(
             *(_RAW + c for c in canonical),
             *canonical,

@@ -59,7 +59,7 @@ def conduct_expr(text: pl.Expr) -> pl.Expr:
         for i, (name, words) in enumerate(zip(DISHONEST_CONDUCT, _WORDS, strict=True))
     ]
     joined = pl.concat_list(hits).list.drop_nulls().list.join(",")
-    return pl.when(joined != "").then(joined)
+    return _named_like(text, pl.when(joined != "").then(joined))
 
 
 def performance_expr(text: pl.Expr) -> pl.Expr:
@@ -71,7 +71,8 @@ def performance_expr(text: pl.Expr) -> pl.Expr:
         ['全部未履行', '部分履行', '全部履行', None]
     """
     (a, wa), (b, wb), (c, wc), (d, wd) = _PERFORMANCE_WORDS
-    return (
+    return _named_like(
+        text,
         pl.when(text.str.contains(wa))
         .then(pl.lit(a))
         .when(text.str.contains(wb))
@@ -79,7 +80,7 @@ def performance_expr(text: pl.Expr) -> pl.Expr:
         .when(text.str.contains(wc))
         .then(pl.lit(c))
         .when(text.str.contains(wd))
-        .then(pl.lit(d))
+        .then(pl.lit(d)),
     )
 
 
@@ -140,14 +141,21 @@ def fine_in_text(given: pl.Expr, text: pl.Expr) -> pl.Expr:
     """
 
     def search(both: pl.Series) -> pl.Series:
-        missing = both.struct.field("missing")
-        texts = both.struct.field("text")
-        rows = (missing & texts.str.contains("罚款", literal=True)).fill_null(False).arg_true()
-        out = pl.Series(both.name, [None] * len(both), dtype=pl.Decimal(38, 2))
+        out = pl.Series(both.name, [], dtype=pl.Decimal(38, 2)).extend_constant(None, len(both))
+        blank = both.struct.field("missing").fill_null(False).arg_true()
+        texts = both.struct.field("text").gather(blank)
+        fined = texts.str.contains("罚款", literal=True).fill_null(False)
+        rows = blank.filter(fined)
         if len(rows) == 0:
             return out
-        return out.scatter(rows, _fines(texts.gather(rows).str.normalize("NFKC")))
+        return out.scatter(rows, _fines(texts.filter(fined).str.normalize("NFKC")))
 
     both = pl.struct(given.is_null().alias("missing"), text.cast(pl.String).alias("text"))
     out = both.map_batches(search, return_dtype=pl.Decimal(38, 2), is_elementwise=True)
-    return out.alias(text.meta.output_name(raise_if_undetermined=False) or "fine")
+    return _named_like(text, out)
+
+
+def _named_like(text: pl.Expr, out: pl.Expr) -> pl.Expr:
+    """Name the result after its input, as Polars' own string methods do."""
+    name = text.meta.output_name(raise_if_undetermined=False)
+    return out if name is None else out.alias(name)
