@@ -17,6 +17,7 @@ from credit_ledger.rules import (
     SettingValue,
     Severity,
     Summary,
+    quarantine_key,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "Severity",
     "Summary",
     "hookimpl",
+    "quarantine_key",
 ]

@@ -15,7 +15,15 @@ import polars as pl
 
 from credit_ledger_packs import _settings
 from credit_ledger_packs._api import RunContext
-from credit_ledger_packs._exprs import MONEY, as_of_lit, div_half_up, fen, from_fen, yuan
+from credit_ledger_packs._exprs import (
+    MONEY,
+    as_of_lit,
+    div_half_up,
+    fen,
+    from_fen,
+    roll_forward,
+    yuan,
+)
 from credit_ledger_packs._ledger import LedgerSpec
 from credit_ledger_packs.common import is_gov_body_expr
 
@@ -47,6 +55,11 @@ LARGE_TERM_2025_DAYS = 60
 """Large enterprises under the 2025 rules: 60 days from delivery [V]."""
 
 
+def optional_money(name: str) -> pl.Expr:
+    """Column ``name`` as money, 0 where null or absent (the disputed part of a case)."""
+    return pl.coalesce(pl.col(f"^{name}$").cast(MONEY), yuan(0))
+
+
 def regime(source: Source) -> pl.Expr:
     """2020 or 2025 (Int32) by ``contract_signed_on`` (a missing date takes the newer rules)."""
     start = _settings.get(source, "arrears.regime_2025_from", dt.date)
@@ -57,15 +70,10 @@ def regime(source: Source) -> pl.Expr:
     )
 
 
-def is_public_payer() -> pl.Expr:
-    """Organ or public institution: by ``debtor_kind``, else by credit-code prefix 11/12."""
-    by_code = pl.col("debtor_uscc").str.slice(0, 2).is_in(["11", "12"])
-    return (
-        pl.when(pl.col("debtor_kind").is_not_null())
-        .then(pl.col("debtor_kind").is_in(["organ", "public_institution"]))
-        .otherwise(by_code)
-        .fill_null(False)
-    )
+def is_public_payer(source: Source = None) -> pl.Expr:
+    """Organ or public institution: the one definition of government body the zeroing scope
+    uses too (:func:`credit_ledger_packs.common.is_gov_body_expr`, ``packs.*`` settings)."""
+    return is_gov_body_expr(KIND, source)
 
 
 def term_start() -> pl.Expr:
@@ -86,12 +94,13 @@ def term_days(source: Source) -> pl.Expr:
         pl.when(regime(source) == 2025).then(LARGE_TERM_2025_DAYS).otherwise(no_term),
     )
     public = pl.min_horizontal(agreed.fill_null(ORGAN_TERM_DAYS), pl.lit(TERM_CAP_DAYS))
-    return pl.when(is_public_payer()).then(public).otherwise(large).cast(pl.Int64)
+    return pl.when(is_public_payer(source)).then(public).otherwise(large).cast(pl.Int64)
 
 
 def due_date(source: Source) -> pl.Expr:
-    """``term_start() + term_days`` (null while delivery or acceptance is awaited)."""
-    return term_start() + pl.duration(days=term_days(source))
+    """``term_start() + term_days``, on the next working day if that is a rest day (Civil
+    Code Art. 203, ``packs.roll_forward``); null while delivery or acceptance is awaited."""
+    return roll_forward(term_start() + pl.duration(days=term_days(source)), source)
 
 
 def _closed_at(ctx: RunContext) -> pl.Expr:
@@ -103,9 +112,7 @@ def _closed_at(ctx: RunContext) -> pl.Expr:
 
 def outstanding_amount(ctx: RunContext) -> pl.Expr:
     """``amount_due - amount_paid - disputed_amount``, at least 0; 0 once closed at ``as_of``."""
-    raw = (
-        pl.col("amount_due") - pl.col("amount_paid") - pl.col("disputed_amount").fill_null(yuan(0))
-    )
+    raw = pl.col("amount_due") - pl.col("amount_paid") - optional_money("disputed_amount")
     positive = pl.when(raw > yuan(0)).then(raw).when(raw.is_not_null()).then(yuan(0))
     return pl.when(_closed_at(ctx)).then(yuan(0)).otherwise(positive).cast(MONEY)
 
@@ -150,14 +157,22 @@ def aging_bucket(ctx: RunContext, days: pl.Expr = OVERDUE) -> pl.Expr:
 
 
 def late_interest(
-    ctx: RunContext, days: pl.Expr = OVERDUE, outstanding: pl.Expr = OUTSTANDING
+    ctx: RunContext,
+    days: pl.Expr = OVERDUE,
+    outstanding: pl.Expr = OUTSTANDING,
+    due: pl.Expr = DUE,
 ) -> pl.Expr:
-    """Simple late interest to ``as_of``, ``Decimal(38, 2)``, rounded half up to the fen.
+    """Simple late interest, ``Decimal(38, 2)``, rounded half up to the fen: on the outstanding
+    amount to ``as_of``, or, for a case paid after its due date (status ``paid``, closed by
+    ``as_of``), on ``amount_paid`` to the payment date ``closed_on``.
 
     Agreed annual rate / ``arrears.day_count`` per day if agreed, else
-    ``arrears.default_daily_rate`` (0.05 %) per day, on the outstanding amount.
+    ``arrears.default_daily_rate`` (0.05 %) per day.
     """
-    base = fen(outstanding) * days.cast(pl.Int128)
+    late_days = (pl.col("closed_on") - due).dt.total_days()
+    paid_late = (_closed_at(ctx) & (pl.col("status") == "paid") & (late_days > 0)).fill_null(False)
+    principal = pl.when(paid_late).then(pl.col("amount_paid").cast(MONEY)).otherwise(outstanding)
+    base = fen(principal) * pl.when(paid_late).then(late_days).otherwise(days).cast(pl.Int128)
     day_count = _settings.get(ctx, "arrears.day_count", int)
     # The agreed rate's physical value is the rate in units of 1e-8.
     agreed = div_half_up(base * fen_rate(pl.col("agreed_interest_rate")), day_count * 10**8)
@@ -226,13 +241,19 @@ def context(as_of: dt.date, settings: Source) -> RunContext:
 def ledger_spec(source: Source = None) -> LedgerSpec:
     """The arrears ledger of government-body debtors (counts, ``amount_due``, unpaid, overdue)."""
     closed = pl.col("status").is_in(list(_settings.get(source, "arrears.closed_statuses", tuple)))
+    # One reading of the disputed part for the ledger and the aging table: unpaid is the
+    # undisputed remainder, disputed its own figure.
+    disputed = optional_money("disputed_amount")
     return LedgerSpec(
         name=KIND,
         scope=is_gov_body_expr(KIND, source),
         start=pl.col("reported_on"),
         end=pl.when(closed).then(pl.col("closed_on")),
         amount=pl.col("amount_due"),
-        unpaid=pl.max_horizontal(pl.col("amount_due") - pl.col("amount_paid"), yuan(0)).cast(MONEY),
+        unpaid=pl.max_horizontal(
+            pl.col("amount_due") - pl.col("amount_paid") - disputed, yuan(0)
+        ).cast(MONEY),
+        disputed=disputed,
         due=due_date(source),
         invalid=closed & pl.col("closed_on").is_null(),
     )
@@ -245,8 +266,9 @@ def aging_table(
     government-body debtors and others.
 
     Returns:
-        Columns ``is_gov_body``, ``aging_bucket``, ``cases``, ``outstanding_amount``,
-        ``late_interest``; government bodies first, buckets in :data:`BUCKETS` order.
+        Columns ``is_gov_body``, ``aging_bucket``, ``cases``, ``outstanding_amount`` (undisputed,
+        unpaid), ``disputed_amount`` (of open cases), ``late_interest``; government bodies
+        first, buckets in :data:`BUCKETS` order.
     """
     ctx = context(as_of, settings)
     order = pl.Enum([*BUCKETS, "awaiting"])
@@ -257,6 +279,11 @@ def aging_table(
         .agg(
             pl.len().cast(pl.Int64).alias("cases"),
             pl.col("outstanding_amount").sum().cast(MONEY),
+            optional_money("disputed_amount")
+            .filter(~_closed_at(ctx))
+            .sum()
+            .cast(MONEY)
+            .alias("disputed_amount"),
             pl.col("late_interest").sum().cast(MONEY),
         )
         .with_columns(pl.col("aging_bucket").cast(order))

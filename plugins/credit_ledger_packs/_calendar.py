@@ -6,9 +6,13 @@ holidays, plus the weekend days declared working days to make up for a holiday (
 is a sorted table of working days and "``n`` working days after ``d``" is one binary search and
 one gather, for every row at once.
 
-The holiday list is configuration (DOMAIN.md [A]): the State Council publishes it each year.
-The default is weekends only; :data:`CN_HOLIDAYS_2024_2025` holds the 2024 and 2025 notices
-as recalled here (not verified against the notices: check before relying on them).
+The State Council publishes the holidays each year. :data:`OFFICIAL` ships the notices for
+2024-2026 (DOMAIN.md §9 [V]), used by default; a date in a year it does not cover falls back to
+weekends only, and the packs report that as a warning. Adding a year is one entry in
+:data:`OFFICIAL` and a test.
+
+A period whose last day is a rest day ends on the next working day (Civil Code Art. 203):
+:meth:`WorkCalendar.roll_forward_expr`.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import polars as pl
 __all__ = [
     "CN_HOLIDAYS_2024_2025",
     "CN_MAKEUP_WORKDAYS_2024_2025",
+    "OFFICIAL",
     "WorkCalendar",
     "add_months",
     "parse_dates",
@@ -31,39 +36,61 @@ __all__ = [
 FIRST_DAY = dt.date(1970, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
 
-CN_HOLIDAYS_2024_2025: tuple[str, ...] = (
-    "2024-01-01",
-    "2024-02-10..2024-02-17",
-    "2024-04-04..2024-04-06",
-    "2024-05-01..2024-05-05",
-    "2024-06-10",
-    "2024-09-15..2024-09-17",
-    "2024-10-01..2024-10-07",
-    "2025-01-01",
-    "2025-01-28..2025-02-04",
-    "2025-04-04..2025-04-06",
-    "2025-05-01..2025-05-05",
-    "2025-05-31..2025-06-02",
-    "2025-10-01..2025-10-08",
-)
-"""Public holidays 2024-2025 (国务院办公厅 notices) [A: recalled, not verified]."""
+OFFICIAL: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # year: (holidays, weekend days worked 调休), 国务院办公厅 notices (DOMAIN.md §9 [V])
+    2024: (
+        (
+            "2024-01-01",
+            "2024-02-10..2024-02-17",
+            "2024-04-04..2024-04-06",
+            "2024-05-01..2024-05-05",
+            "2024-06-10",
+            "2024-09-15..2024-09-17",
+            "2024-10-01..2024-10-07",
+        ),
+        (
+            "2024-02-04",
+            "2024-02-18",
+            "2024-04-07",
+            "2024-04-28",
+            "2024-05-11",
+            "2024-09-14",
+            "2024-09-29",
+            "2024-10-12",
+        ),
+    ),
+    2025: (
+        (
+            "2025-01-01",
+            "2025-01-28..2025-02-04",
+            "2025-04-04..2025-04-06",
+            "2025-05-01..2025-05-05",
+            "2025-05-31..2025-06-02",
+            "2025-10-01..2025-10-08",
+        ),
+        ("2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"),
+    ),
+    2026: (
+        (
+            "2026-01-01..2026-01-03",
+            "2026-02-15..2026-02-23",
+            "2026-04-04..2026-04-06",
+            "2026-05-01..2026-05-05",
+            "2026-06-19..2026-06-21",
+            "2026-09-25..2026-09-27",
+            "2026-10-01..2026-10-07",
+        ),
+        ("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"),
+    ),
+}
+"""The official calendars shipped: 国办发明电〔2023〕7号 (2024), 国办发明电〔2024〕12号 (2025),
+the notice of 2025-11-04 (2026) [V]."""
 
-CN_MAKEUP_WORKDAYS_2024_2025: tuple[str, ...] = (
-    "2024-02-04",
-    "2024-02-18",
-    "2024-04-07",
-    "2024-04-28",
-    "2024-05-11",
-    "2024-09-14",
-    "2024-09-29",
-    "2024-10-12",
-    "2025-01-26",
-    "2025-02-08",
-    "2025-04-27",
-    "2025-09-28",
-    "2025-10-11",
-)
-"""Weekend days worked to make up for the holidays above (调休) [A: recalled, not verified]."""
+CN_HOLIDAYS_2024_2025: tuple[str, ...] = (*OFFICIAL[2024][0], *OFFICIAL[2025][0])
+"""Public holidays 2024-2025 (kept for callers of the earlier preset) [V]."""
+
+CN_MAKEUP_WORKDAYS_2024_2025: tuple[str, ...] = (*OFFICIAL[2024][1], *OFFICIAL[2025][1])
+"""Weekend days worked 2024-2025 (调休) [V]."""
 
 
 def parse_dates(items: Iterable[str]) -> frozenset[dt.date]:
@@ -157,6 +184,17 @@ class WorkCalendar:
         safe = pl.when(inside).then(target).otherwise(0).cast(pl.UInt32)
         name = day.meta.output_name(raise_if_undetermined=False) or "workday"
         return pl.when(inside).then(pl.lit(days).gather(safe)).alias(name)
+
+    def roll_forward_expr(self, day: pl.Expr) -> pl.Expr:
+        """``day`` if it is a working day, else the next working day (Civil Code Art. 203).
+
+        Example:
+            >>> cal = WorkCalendar.from_strings(*OFFICIAL[2024])
+            >>> df = pl.DataFrame({"d": [dt.date(2024, 10, 1), dt.date(2024, 10, 12)]})
+            >>> df.select(cal.roll_forward_expr(pl.col("d")))["d"].to_list()
+            [datetime.date(2024, 10, 8), datetime.date(2024, 10, 12)]
+        """
+        return self.add_expr(day - pl.duration(days=1), 1)
 
     def count_expr(self, start: pl.Expr, end: pl.Expr) -> pl.Expr:
         """Working days in ``(start, end]`` (negative when ``end`` is before ``start``)."""

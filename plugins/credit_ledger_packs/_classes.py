@@ -63,10 +63,14 @@ _STARTS = ("listed_on", "published_on", "decision_date", "start_on")
 _ENDS = ("removed_on", "end_on", "valid_to")
 
 
-def subject_filter(kind: str) -> pl.Expr:
-    """Rows whose subject can be graded: an organisation with a readable credit code."""
+def subject_filter(kind: str, source: _settings.SettingsSource = None) -> pl.Expr:
+    """Rows whose subject is graded: an organisation with a readable credit code starting with
+    one of ``classes.graded_prefixes`` (enterprises by default: organs and public
+    institutions are not graded)."""
     code = pl.col(CODE_COLUMN.get(kind, "subject_uscc"))
-    ok = code.is_not_null() & ~code.str.contains("*", literal=True)
+    prefixes = [str(p) for p in _settings.get(source, "classes.graded_prefixes", tuple)]
+    graded = pl.any_horizontal([code.str.starts_with(p) for p in prefixes]) if prefixes else False
+    ok = code.is_not_null() & ~code.str.contains("*", literal=True) & graded
     if kind == "dishonest_debtor":
         ok = ok & (pl.col("party_type") != "natural_person").fill_null(True)
     elif kind in ("admin_penalty", "admin_license"):
@@ -112,7 +116,7 @@ def kind_facts(  # noqa: PLR0911 - one branch per kind read
     use their first present start and end columns. Rows whose subject cannot be graded
     (natural persons, masked codes) never count.
     """
-    keep = subject_filter(kind)
+    keep = subject_filter(kind, ctx)
 
     def anyof(cond: pl.Expr) -> pl.Expr:
         return (cond.fill_null(False) & keep).any()
@@ -174,7 +178,7 @@ def facts(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
             lf = lazy_publicity_columns(lf, ctx)
         elif kind == "arrears_case" and "overdue_days" not in schema:
             lf = lazy_arrears_columns(lf, ctx)
-        rows = lf.filter(subject_filter(kind)).with_columns(pl.col(code_col).alias(CODE))
+        rows = lf.filter(subject_filter(kind, ctx)).with_columns(pl.col(code_col).alias(CODE))
         aggs = [e.alias(n) for n, e in kind_facts(ctx, kind, schema).items()]
         parts.append(rows.group_by(CODE).agg(aggs) if aggs else rows.select(CODE).unique())
         name = pl.col(NAME_COLUMN[kind]) if kind in NAME_COLUMN else optional_text("subject_name")

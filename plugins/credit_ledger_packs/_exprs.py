@@ -13,11 +13,12 @@ from decimal import Decimal
 import polars as pl
 
 from credit_ledger_packs import _settings
-from credit_ledger_packs._calendar import WorkCalendar
+from credit_ledger_packs._calendar import OFFICIAL, WorkCalendar
 
 __all__ = [
     "GOV_SUBJECT_KINDS",
     "calendar",
+    "covered_years",
     "fen",
     "from_fen",
     "gov_code_expr",
@@ -25,6 +26,7 @@ __all__ = [
     "optional_bool",
     "optional_date",
     "optional_text",
+    "roll_forward",
     "yuan",
 ]
 
@@ -163,11 +165,32 @@ def div_half_up(numerator: pl.Expr, denominator: int) -> pl.Expr:
 
 
 def calendar(source: _settings.SettingsSource) -> WorkCalendar:
-    """The working-day calendar from the ``packs.holidays``/``packs.makeup_workdays`` settings."""
-    return WorkCalendar.from_strings(
-        _settings.get(source, "packs.holidays", tuple),
-        _settings.get(source, "packs.makeup_workdays", tuple),
-    )
+    """The working-day calendar: the shipped official calendars (``packs.official_calendar``)
+    plus the ``packs.holidays``/``packs.makeup_workdays`` settings."""
+    holidays = list(_settings.get(source, "packs.holidays", tuple))
+    makeup = list(_settings.get(source, "packs.makeup_workdays", tuple))
+    if _settings.get(source, "packs.official_calendar", bool):
+        for official_holidays, official_makeup in OFFICIAL.values():
+            holidays += official_holidays
+            makeup += official_makeup
+    return WorkCalendar.from_strings(holidays, makeup)
+
+
+def covered_years(source: _settings.SettingsSource) -> list[int]:
+    """Years whose holidays the calendar knows (shipped or configured)."""
+    years = set(OFFICIAL) if _settings.get(source, "packs.official_calendar", bool) else set()
+    for item in _settings.get(source, "packs.holidays", tuple):
+        if item.strip():
+            years.add(int(item.strip()[:4]))
+    return sorted(years)
+
+
+def roll_forward(day: pl.Expr, source: _settings.SettingsSource) -> pl.Expr:
+    """The last day of a period counted in days: moved to the next working day when it is a
+    rest day (Civil Code Art. 203), unless ``packs.roll_forward`` is off (Art. 204)."""
+    if not _settings.get(source, "packs.roll_forward", bool):
+        return day
+    return calendar(source).roll_forward_expr(day)
 
 
 def as_of_lit(as_of: dt.date) -> pl.Expr:

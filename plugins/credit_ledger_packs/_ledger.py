@@ -9,6 +9,15 @@ period ``P = [ps, pe]`` (DOMAIN.md §4.1)::
 
 Rows with no start, or an end before their start, cannot be placed in time: they are left out
 of the figures and counted in ``excluded`` (the row rules report each one).
+
+Rows that cannot be placed must never make a ledger look better (DOMAIN.md §4.1): ``unplaced``
+counts the in-scope rows that were quarantined plus the ``excluded`` ones, in every period,
+with ``unplaced_reasons``; ``zeroed`` and ``zeroing_achieved`` are false while it is above 0.
+
+A case is counted once: rows with the same ``key`` (normalised case number + court) are one
+case, entering at the earliest start and leaving at the latest end (open if any row is open);
+the rules name such rows when their dates disagree. ``distinct_bodies`` counts the bodies
+(credit codes) with a case open at period end.
 """
 
 from __future__ import annotations
@@ -42,18 +51,41 @@ LEDGER_SCHEMA = pl.Schema(
         "closed_late": pl.Int64(),
         "zeroing_achieved": pl.Boolean(),
         "excluded": pl.Int64(),
+        "unplaced": pl.Int64(),
+        "unplaced_reasons": pl.List(pl.Struct({"reason": pl.String(), "rows": pl.Int64()})),
+        "distinct_bodies": pl.Int64(),
+        "closing_on_hold": pl.Int64(),
         "opening_amount": MONEY,
         "new_amount": MONEY,
         "closed_amount": MONEY,
         "closing_amount": MONEY,
         "closing_unpaid": MONEY,
+        "closing_disputed": MONEY,
+        "unpaid_basis": pl.String(),
         "closing_overdue": pl.Int64(),
     }
 )
-"""Columns of a zeroing table; ``group`` is the breakdown value (null without breakdown)."""
+"""Columns of a zeroing table; ``group`` is the breakdown value (null without breakdown).
+``closing_unpaid`` (undisputed) and ``closing_disputed`` are the amounts of the run's data,
+whatever the period: ``unpaid_basis`` says ``snapshot`` (the data hold no payment history)."""
 
-_COUNTS = ("opening", "new", "closed", "closing", "closed_late", "closing_overdue")
-_AMOUNTS = ("opening_amount", "new_amount", "closed_amount", "closing_amount", "closing_unpaid")
+_COUNTS = (
+    "opening",
+    "new",
+    "closed",
+    "closing",
+    "closed_late",
+    "closing_overdue",
+    "closing_on_hold",
+)
+_AMOUNTS = (
+    "opening_amount",
+    "new_amount",
+    "closed_amount",
+    "closing_amount",
+    "closing_unpaid",
+    "closing_disputed",
+)
 
 
 class ZeroingInvariantError(RuleError):
@@ -70,9 +102,15 @@ class LedgerSpec:
         start: the day a case enters (published_on, filed_on, reported_on).
         end: the day it leaves (null while outstanding).
         amount: a fixed amount per case (the invariant holds for it too), or None.
-        unpaid: the amount still unpaid (snapshot at the run), summed over closing cases.
+        unpaid: the undisputed amount still unpaid (snapshot at the run), summed over closing
+            cases.
+        disputed: the disputed amount (snapshot at the run), summed over closing cases.
         due: the due date; closing cases past it at period end are ``closing_overdue``.
         invalid: further rows that cannot be placed in time (excluded and counted).
+        key: what makes two rows one case (null: the row is a case of its own).
+        body: the body's credit code, for ``distinct_bodies``.
+        on_hold: open cases also counted in ``closing_on_hold`` (终本: the procedure ended,
+            the debt did not).
     """
 
     name: str
@@ -81,21 +119,75 @@ class LedgerSpec:
     end: pl.Expr
     amount: pl.Expr | None = None
     unpaid: pl.Expr | None = None
+    disputed: pl.Expr | None = None
     due: pl.Expr | None = None
     invalid: pl.Expr | None = None
+    key: pl.Expr | None = None
+    body: pl.Expr | None = None
+    on_hold: pl.Expr | None = None
 
 
-def _case_frame(frame: pl.LazyFrame, spec: LedgerSpec, by: str | None) -> pl.LazyFrame:
+def _or(expr: pl.Expr | None, default: pl.Expr) -> pl.Expr:
+    return expr if expr is not None else default
+
+
+def _row_frame(frame: pl.LazyFrame, spec: LedgerSpec, by: str | None) -> pl.LazyFrame:
     none_money = pl.lit(None, dtype=MONEY)
     group = pl.col(by).cast(pl.String) if by is not None else pl.lit(None, dtype=pl.String)
-    return frame.filter(spec.scope.fill_null(False)).select(
-        group.alias("group"),
-        spec.start.alias("s"),
-        spec.end.alias("e"),
-        (spec.amount.cast(MONEY) if spec.amount is not None else none_money).alias("a"),
-        (spec.unpaid.cast(MONEY) if spec.unpaid is not None else none_money).alias("u"),
-        (spec.due if spec.due is not None else pl.lit(None, dtype=pl.Date)).alias("due"),
-        (spec.invalid.fill_null(False) if spec.invalid is not None else pl.lit(False)).alias("bad"),
+    return (
+        frame.filter(spec.scope.fill_null(False))
+        .select(
+            group.alias("group"),
+            spec.start.alias("s"),
+            spec.end.alias("e"),
+            _or(spec.amount, none_money).cast(MONEY).alias("a"),
+            _or(spec.unpaid, none_money).cast(MONEY).alias("u"),
+            _or(spec.disputed, none_money).cast(MONEY).alias("dsp"),
+            _or(spec.due, pl.lit(None, dtype=pl.Date)).alias("due"),
+            _or(spec.invalid, pl.lit(False)).fill_null(False).alias("invalid"),
+            _or(spec.key, pl.lit(None, dtype=pl.String)).cast(pl.String).alias("key"),
+            _or(spec.body, pl.lit(None, dtype=pl.String)).cast(pl.String).alias("body"),
+            _or(spec.on_hold, pl.lit(False)).fill_null(False).alias("hold"),
+        )
+        .with_row_index("_i")
+        .with_columns(
+            (
+                pl.col("invalid")
+                | pl.col("s").is_null()
+                | (pl.col("e") < pl.col("s")).fill_null(False)
+            ).alias("bad"),
+            pl.coalesce("key", pl.format("#{}", "_i")).alias("key"),
+        )
+    )
+
+
+def _case_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per case: the placeable rows merged by ``key``."""
+    e = pl.col("e")
+    return (
+        rows.filter(~pl.col("bad"))
+        .group_by("key")
+        .agg(
+            pl.col("group").first(),
+            pl.col("s").min(),
+            pl.when(e.null_count() == 0).then(e.max()).alias("e"),
+            pl.col("a").max(),
+            pl.col("u").max(),
+            pl.col("dsp").max(),
+            pl.col("due").min(),
+            pl.col("body").first(),
+            pl.col("hold").any(),
+        )
+    )
+
+
+def _unplaced_reasons() -> pl.Expr:
+    return (
+        pl.when(pl.col("invalid"))
+        .then(pl.lit("closed without a closing date"))
+        .when(pl.col("s").is_null())
+        .then(pl.lit("no start date"))
+        .otherwise(pl.lit("ends before it starts"))
     )
 
 
@@ -116,6 +208,7 @@ def _flags(max_days_to_close: int) -> list[pl.Expr]:
         closing.alias("f_closing"),
         late.alias("f_closed_late"),
         (closing & (pl.col("due") < pe).fill_null(False)).alias("f_closing_overdue"),
+        (closing & pl.col("hold")).alias("f_closing_on_hold"),
     ]
 
 
@@ -128,11 +221,15 @@ def _aggregate(spec: LedgerSpec) -> list[pl.Expr]:
             pl.col("a").filter(pl.col(f"f_{c}")).sum().cast(MONEY).alias(f"{c}_amount")
             for c in ("opening", "new", "closed", "closing")
         ]
-    if spec.unpaid is None:
-        unpaid = pl.lit(None, dtype=MONEY).alias("closing_unpaid")
-    else:
-        unpaid = pl.col("u").filter(pl.col("f_closing")).sum().cast(MONEY).alias("closing_unpaid")
-    return [*counts, *amounts, unpaid]
+    snapshots = []
+    for column, name, given in (
+        ("u", "closing_unpaid", spec.unpaid),
+        ("dsp", "closing_disputed", spec.disputed),
+    ):
+        total = pl.col(column).filter(pl.col("f_closing")).sum().cast(MONEY)
+        snapshots.append((total if given is not None else pl.lit(None, dtype=MONEY)).alias(name))
+    bodies = pl.col("body").filter(pl.col("f_closing")).n_unique().cast(pl.Int64)
+    return [*counts, *amounts, *snapshots, bodies.alias("distinct_bodies")]
 
 
 def ledger_table(
@@ -144,6 +241,7 @@ def ledger_table(
     start: dt.date | None = None,
     by: str | None = None,
     max_days_to_close: int = 90,
+    unplaced: pl.LazyFrame | pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The zeroing table of one ledger: one row per period (and breakdown value).
 
@@ -156,6 +254,9 @@ def ledger_table(
         by: a column to break the figures down by (``court``, ``source_org``).
         max_days_to_close: cases new in the period and closed later than this after entering
             are ``closed_late`` and deny ``zeroing_achieved``.
+        unplaced: in-scope rows that could not be read (quarantined), one per row, with the
+            columns ``group`` (String, the breakdown value or null) and ``reasons``
+            (List(String)); they count in ``unplaced`` of every period.
 
     Returns:
         A frame with :data:`LEDGER_SCHEMA`.
@@ -163,28 +264,41 @@ def ledger_table(
     Raises:
         ZeroingInvariantError: the invariant fails for some period (a bug or corrupt input).
     """
-    cases = _case_frame(frame.lazy(), spec, by)
-    bad = pl.col("bad") | pl.col("s").is_null() | (pl.col("e") < pl.col("s")).fill_null(False)
-    counted = cases.filter(~bad)
+    # The in-scope rows are few (government bodies): read them once, then work on them.
+    rows = _row_frame(frame.lazy(), spec, by).collect().lazy()
+    cases = _case_frame(rows)
+    lost = rows.filter(pl.col("bad")).select(
+        "group", pl.concat_list(_unplaced_reasons()).alias("reasons")
+    )
+    if unplaced is not None:
+        lost = pl.concat([lost, unplaced.lazy().select("group", "reasons")], how="vertical")
     grid = periods(as_of, period, start).lazy()
-    groups = counted.select("group").unique()
+    groups = pl.concat([cases.select("group"), lost.select("group")]).unique()
     if by is None:
         groups = pl.LazyFrame({"group": [None]}, schema={"group": pl.String})
+        lost = lost.with_columns(pl.lit(None, dtype=pl.String).alias("group"))
     base = grid.join(groups, how="cross")
     flows = (
-        counted.join(grid, how="cross")
+        cases.join(grid, how="cross")
         .with_columns(_flags(max_days_to_close))
         .group_by("period", "group")
         .agg(_aggregate(spec))
     )
-    excluded = cases.select(bad.sum().cast(pl.Int64).alias("excluded"))
+    excluded = rows.select(pl.col("bad").sum().cast(pl.Int64).alias("excluded"))
     out = (
         base.join(flows, on=["period", "group"], how="left", nulls_equal=True)
         .join(excluded, how="cross")
-        .with_columns(pl.col(c).fill_null(0) for c in _COUNTS)
+        .join(_lost_by_group(lost), on="group", how="left", nulls_equal=True)
+        .with_columns(pl.col(c).fill_null(0) for c in (*_COUNTS, "unplaced", "distinct_bodies"))
         .with_columns(
             [pl.col(c).fill_null(0) for c in _AMOUNTS if _has_amount(spec, c)]
-            + [pl.lit(spec.name).alias("ledger")]
+            + [
+                pl.col("unplaced_reasons").fill_null([]),
+                pl.lit(spec.name).alias("ledger"),
+                pl.lit("snapshot" if spec.unpaid is not None else None, pl.String).alias(
+                    "unpaid_basis"
+                ),
+            ]
         )
         .with_columns(_derived())
         .select(LEDGER_SCHEMA.names())
@@ -193,23 +307,43 @@ def ledger_table(
     )
     if spec.due is None:
         out = out.with_columns(pl.lit(None, dtype=pl.Int64).alias("closing_overdue"))
+    if spec.on_hold is None:
+        out = out.with_columns(pl.lit(None, dtype=pl.Int64).alias("closing_on_hold"))
     check_invariant(out)
     return out.cast(dict(LEDGER_SCHEMA))  # type: ignore[arg-type]
 
 
+def _lost_by_group(lost: pl.LazyFrame) -> pl.LazyFrame:
+    reasons = (
+        lost.explode("reasons")
+        .group_by("group", pl.col("reasons").alias("reason"))
+        .agg(pl.len().cast(pl.Int64).alias("rows"))
+        .sort("rows", "reason", descending=[True, False])
+        .group_by("group", maintain_order=True)
+        .agg(pl.struct("reason", "rows").alias("unplaced_reasons"))
+    )
+    counts = lost.group_by("group").agg(pl.len().cast(pl.Int64).alias("unplaced"))
+    return counts.join(reasons, on="group", how="left", nulls_equal=True)
+
+
 def _has_amount(spec: LedgerSpec, column: str) -> bool:
-    return spec.unpaid is not None if column == "closing_unpaid" else spec.amount is not None
+    if column == "closing_unpaid":
+        return spec.unpaid is not None
+    if column == "closing_disputed":
+        return spec.disputed is not None
+    return spec.amount is not None
 
 
 def _derived() -> list[pl.Expr]:
     entered = pl.col("opening") + pl.col("new")
+    zeroed = (pl.col("closing") == 0) & (pl.col("unplaced") == 0)
     return [
-        (pl.col("closing") == 0).alias("zeroed"),
+        zeroed.alias("zeroed"),
         pl.when(entered > 0)
         .then((entered - pl.col("closing")) / entered)
         .otherwise(1.0)
         .alias("exit_rate"),
-        ((pl.col("closing") == 0) & (pl.col("closed_late") == 0)).alias("zeroing_achieved"),
+        (zeroed & (pl.col("closed_late") == 0)).alias("zeroing_achieved"),
     ]
 
 

@@ -42,15 +42,28 @@ COMMON: tuple[Setting, ...] = (
         description="further credit-code prefixes counted as government bodies [A]",
     ),
     Setting(
+        name="packs.official_calendar",
+        default=True,
+        description="use the shipped State Council holiday calendars (2024-2026, DOMAIN.md §9"
+        " [V]); dates in other years count weekends only, with a warning",
+    ),
+    Setting(
         name="packs.holidays",
         default=(),
-        description="public holidays on weekdays, ISO dates or ranges 'A..B'; the default counts"
-        " weekends only [A]. credit_ledger_packs._calendar.CN_HOLIDAYS_2024_2025 is a preset",
+        description="further public holidays on weekdays, ISO dates or ranges 'A..B' (a year"
+        " not shipped, or a local arrangement)",
     ),
     Setting(
         name="packs.makeup_workdays",
         default=(),
-        description="weekend days that are working days (调休), ISO dates or ranges [A]",
+        description="further weekend days that are working days (调休), ISO dates or ranges",
+    ),
+    Setting(
+        name="packs.roll_forward",
+        default=True,
+        description="a period (payment term, removal or publication deadline) ending on a rest"
+        " day ends on the next working day (Civil Code Art. 203 [V]); false where the parties"
+        " or a law agree otherwise (Art. 204)",
     ),
 )
 
@@ -66,6 +79,18 @@ ZEROING: tuple[Setting, ...] = (
         default=90,
         description="a case new in a period counts towards 'zeroing achieved' only if closed"
         " within this many days (DOMAIN.md §4.1 [A])",
+    ),
+    Setting(
+        name="zeroing.closed_case_statuses",
+        default=("已结案", "执行完毕", "终结执行", "不予执行"),
+        description="judgment-debtor case statuses that close a case at closed_on; a case"
+        " with another status stays open whatever its closed_on [A]",
+    ),
+    Setting(
+        name="zeroing.on_hold_case_statuses",
+        default=("终本",),
+        description="statuses that end the procedure but not the debt (终结本次执行程序:"
+        " enforcement can resume): open, and counted in closing_on_hold (DOMAIN.md §4.1 [P])",
     ),
     Setting(
         name="zeroing.aging_days",
@@ -141,6 +166,14 @@ ARREARS: tuple[Setting, ...] = (
 )
 
 CLASSES: tuple[Setting, ...] = (
+    Setting(
+        name="classes.graded_prefixes",
+        default=("91",),
+        description="credit-code prefixes of the subjects graded: 91 enterprises (GB 32100,"
+        " DOMAIN.md §1.1 [V]; SAMR grades enterprises, 国市监信发〔2022〕6号 [V]); add 92"
+        " (individual businesses) or 93 (farmers' co-operatives) to grade them [A]. Organs (11)"
+        " and public institutions (12) are not graded",
+    ),
     Setting(name="classes.weight_general_penalty", default=15, description="[A]"),
     Setting(name="classes.weight_minor_penalty", default=5, description="[A]"),
     Setting(name="classes.weight_tax_arrears", default=10, description="[A]"),

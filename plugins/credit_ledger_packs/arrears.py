@@ -46,6 +46,7 @@ from credit_ledger_packs._api import (
     Severity,
     Summary,
     hookimpl,
+    quarantine_key,
 )
 from credit_ledger_packs._arrears import (
     BUCKETS,
@@ -64,6 +65,7 @@ from credit_ledger_packs._arrears import (
 from credit_ledger_packs._exprs import as_of_lit, normalized_name, yes
 from credit_ledger_packs._ledger import ledger_table
 from credit_ledger_packs.common import is_gov_body_expr
+from credit_ledger_packs.zeroing import unplaced_rows
 
 __all__ = [
     "BUCKETS",
@@ -78,18 +80,18 @@ __all__ = [
 Check = Callable[[RuleContext], pl.Expr]
 
 
-def _term_compliant(_: RuleContext) -> pl.Expr:
-    return ~(is_public_payer() & (pl.col("agreed_term_days") > TERM_CAP_DAYS))
+def _term_compliant(ctx: RuleContext) -> pl.Expr:
+    return ~(is_public_payer(ctx) & (pl.col("agreed_term_days") > TERM_CAP_DAYS))
 
 
 def _term_agreed(ctx: RuleContext) -> pl.Expr:
     missing = pl.col("agreed_term_days").is_null() & (regime(ctx) == 2020)
-    return ~(~is_public_payer() & missing)
+    return ~(~is_public_payer(ctx) & missing)
 
 
 def _no_back_to_back(ctx: RuleContext) -> pl.Expr:
     column = _settings.get(ctx, "arrears.back_to_back_column", str)
-    return ~(yes(pl.col(column)) & ~is_public_payer() & (regime(ctx) == 2025))
+    return ~(yes(pl.col(column)) & ~is_public_payer(ctx) & (regime(ctx) == 2025))
 
 
 # These rules read the derived columns of this plugin (computed once per run).
@@ -127,6 +129,7 @@ def _dates_not_future(ctx: RuleContext) -> pl.Expr:
 RULES: tuple[Rule, ...] = (
     Rule(
         id="arrears.noncompliant_term",
+        violation="an organ's or public institution's agreed payment term exceeds 60 days",
         title="an organ's or public institution's agreed payment term is at most 60 days",
         kind=KIND,
         check=_term_compliant,
@@ -138,6 +141,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.no_term_agreed",
+        violation="a large enterprise's contract under the 2020 rules states no payment term",
         title="a large enterprise's contract under the 2020 rules states a payment term",
         kind=KIND,
         check=_term_agreed,
@@ -149,6 +153,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.back_to_back_clause",
+        violation="a large enterprise's payment depends on a third party paying it",
         title="a large enterprise's payment does not depend on a third party paying it",
         kind=KIND,
         check=_no_back_to_back,
@@ -161,6 +166,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.awaiting_delivery_or_acceptance",
+        violation="an open case lacks the delivery or acceptance date its due date runs from",
         title="an open case has the delivery or acceptance date its due date runs from",
         kind=KIND,
         check=_due_known,
@@ -172,6 +178,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.overdue",
+        violation="the arrears case is overdue at the run date",
         title="an arrears case is not overdue at the run date",
         kind=KIND,
         check=_not_overdue,
@@ -181,6 +188,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.gov_debtor_overdue",
+        violation="a government body owes an SME an overdue payment (zeroing)",
         title="no government body owes an SME an overdue payment (zeroing)",
         kind=KIND,
         check=_gov_not_overdue,
@@ -194,6 +202,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.interest_rate_not_below_lpr",
+        violation="the agreed late-payment rate is below the 1-year LPR at signing",
         title="an agreed late-payment rate is not below the 1-year LPR at signing",
         kind=KIND,
         check=_rate_not_below_lpr,
@@ -204,6 +213,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.paid_not_above_due",
+        violation="the amount paid exceeds the amount due",
         title="the amount paid does not exceed the amount due",
         kind=KIND,
         check=pl.col("amount_paid") <= pl.col("amount_due"),
@@ -213,6 +223,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.closed_has_date",
+        violation="a closed case has no closing date",
         title="a closed case has its closing date",
         kind=KIND,
         check=_closed_has_date,
@@ -222,6 +233,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.dates_not_future",
+        violation="a case's date is after the run date",
         title="a case's dates are not after the run date",
         kind=KIND,
         check=_dates_not_future,
@@ -230,12 +242,25 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="arrears.one_name_per_debtor_code",
+        violation="a debtor's credit code carries different names across its cases",
         title="a debtor's credit code carries one name across its cases",
         kind=KIND,
         check=normalized_name(pl.col("debtor_name")).n_unique() <= 1,
         scope=Scope.ENTITY,
         severity=Severity.WARNING,
         tags=("arrears", "bad_input"),
+    ),
+    Rule(
+        id="arrears.creditor_size_given",
+        title="the creditor's size is given (warning)",
+        violation="the creditor's size (企业规模) is blank",
+        kind=KIND,
+        check=pl.col("creditor_size").is_not_null(),
+        severity=Severity.WARNING,
+        tags=("arrears", "bad_input"),
+        description="The commitment covers arrears owed to private firms (民营企业) of any size;"
+        " the 2025 large-enterprise rules concern the debtor. A blank size keeps the case in"
+        " every figure and is reported here.",
     ),
 )
 """The arrears rules; ids are API."""
@@ -263,6 +288,7 @@ def _ledger(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame
         as_of=ctx.as_of,
         period=_settings.get(ctx, "zeroing.period", str),  # type: ignore[arg-type]
         max_days_to_close=_settings.get(ctx, "zeroing.max_days_to_close", int),
+        unplaced=unplaced_rows(frames[quarantine_key(KIND)], KIND, settings=ctx),
     )
 
 
@@ -303,7 +329,9 @@ def credit_ledger_summaries() -> Sequence[Summary]:
             name="arrears.gov_body_ledger",
             kinds=(KIND,),
             compute=_ledger,
-            description="zeroing ledger of arrears owed by government bodies, count and amount",
+            description="zeroing ledger of arrears owed by government bodies, count and amount;"
+            " quarantined government-body rows count as unplaced",
+            quarantine=True,
         ),
         Summary(
             name="arrears.aging",

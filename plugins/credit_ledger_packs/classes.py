@@ -154,6 +154,31 @@ REASONS: tuple[tuple[str, str, str, str], ...] = (
 )
 """(rule id, kind, fact, title of a passing subject) of every reason a class can give."""
 
+VIOLATIONS: dict[str, str] = {
+    "classes.d_serious_dishonest_list": (
+        "an active listing on the serious-dishonesty list (严重失信主体名单)"
+    ),
+    "classes.d_dishonest_debtor": "an active dishonest-debtor listing",
+    "classes.d_serious_penalty": "a serious penalty still published",
+    "classes.c_abnormal_operation": "on the abnormal-operation list (经营异常名录)",
+    "classes.c_arrears_overdue": "arrears as debtor overdue more than classes.arrears_overdue_days",
+    "classes.c_active_penalties": (
+        "at least classes.active_penalties_for_c penalties still published"
+    ),
+    "classes.score_general_penalty": "a general penalty still published (score -15 each)",
+    "classes.score_minor_penalty": "a minor penalty still published (score -5 each)",
+    "classes.score_tax_arrears": "active tax arrears (score -10)",
+    "classes.score_judgment_case": "an open judgment-debtor case (score -10)",
+    "classes.score_commendation": "a commendation in the look-back window (each +5, at most +10)",
+    "classes.recent_penalty": "a penalty decided in the look-back window (no A)",
+    "classes.recent_dishonest_listing": (
+        "a dishonest-debtor listing published in the look-back window (no A)"
+    ),
+    "classes.recent_judgment_case": "a judgment-debtor case filed in the look-back window (no A)",
+    "classes.recent_arrears": "an arrears case as debtor reported in the look-back window (no A)",
+}
+"""What a failing subject has, per reason: the finding's message."""
+
 _D = REASONS[:3]
 _C = REASONS[3:6]
 _SCORE = REASONS[6:11]
@@ -354,6 +379,7 @@ def _rule(rule_id: str, kind: str, fact: str, title: str) -> Rule:
     return Rule(
         id=rule_id,
         title=title,
+        violation=VIOLATIONS[rule_id],
         kind=kind,
         check=check,
         scope=Scope.ENTITY,

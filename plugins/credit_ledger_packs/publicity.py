@@ -116,6 +116,7 @@ def _one_name() -> pl.Expr:
 RULES: tuple[Rule, ...] = (
     Rule(
         id="publicity.still_published_after_max",
+        violation="the penalty is still published after its maximum publicity period",
         title="a penalty is no longer published after its maximum publicity period",
         kind=PENALTY,
         check=_still_published,
@@ -128,6 +129,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="publicity.declared_end_within_max",
+        violation="the declared publicity end (公示截止期) is later than the maximum period allows",
         title="a declared publicity end (公示截止期) is not later than the maximum period allows",
         kind=PENALTY,
         check=_declared_end_within_max,
@@ -137,6 +139,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="publicity.penalty_published_on_time",
+        violation="the penalty was published later than 7 working days after the decision",
         title="a penalty is published within 7 working days of the decision",
         kind=PENALTY,
         check=_published_on_time,
@@ -149,6 +152,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="publicity.license_published_on_time",
+        violation="the licence was published later than 7 working days after the decision",
         title="a licence is published within 7 working days of the decision",
         kind=LICENSE,
         check=_published_on_time,
@@ -159,6 +163,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="publicity.minor_not_published",
+        violation="a penalty the regime does not publish (minor, 2023/2026 rules) is published",
         title="a penalty the regime does not publish (minor, 2023/2026 rules) is not published",
         kind=PENALTY,
         check=_minor_not_published,
@@ -170,6 +175,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="publicity.penalty_dates_not_future",
+        violation="the penalty's decision or publication date is after the run date",
         title="a penalty's decision and publication dates are not after the run date",
         kind=PENALTY,
         check=_dates_not_future,
@@ -178,6 +184,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="publicity.penalty_one_name_per_code",
+        violation="a subject's credit code carries different names across its penalties",
         title="a subject's credit code carries one name across its penalties",
         kind=PENALTY,
         check=_one_name(),
@@ -187,6 +194,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="publicity.license_one_name_per_code",
+        violation="a subject's credit code carries different names across its licences",
         title="a subject's credit code carries one name across its licences",
         kind=LICENSE,
         check=_one_name(),

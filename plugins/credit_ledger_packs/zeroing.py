@@ -34,14 +34,30 @@ from credit_ledger_packs._api import (
     Severity,
     Summary,
     hookimpl,
+    quarantine_key,
 )
 from credit_ledger_packs._calendar import add_months
-from credit_ledger_packs._exprs import MONEY, as_of_lit, calendar, normalized_name, yuan
+from credit_ledger_packs._exprs import (
+    MONEY,
+    as_of_lit,
+    calendar,
+    normalized_name,
+    optional_text,
+    yuan,
+)
 from credit_ledger_packs._ledger import LEDGER_SCHEMA, LedgerSpec, ledger_table
 from credit_ledger_packs._periods import Period
-from credit_ledger_packs.common import is_gov_body_expr
+from credit_ledger_packs.common import SUBJECT_CODE, is_gov_body_expr, raw_gov_body_expr
 
-__all__ = ["RULES", "ledger_spec", "zeroing_table"]
+__all__ = [
+    "BODIES_SCHEMA",
+    "RULES",
+    "bodies_table",
+    "case_key",
+    "ledger_spec",
+    "unplaced_rows",
+    "zeroing_table",
+]
 
 Check = Callable[[RuleContext], pl.Expr]
 DISHONEST = "dishonest_debtor"
@@ -55,6 +71,46 @@ ZEROING_POLICY = (
     " 机关、事业单位拒不履行司法裁判纳入信用记录",
     "国家发展改革委 关于完善政府诚信履约机制 (2023): 被列入失信被执行人纳入政务信用记录",
 )
+
+
+_BRACKETS = str.maketrans("【〔［[】〕］]", "((((" + "))))")
+
+
+def _fold_case_no(values: pl.Series) -> pl.Series:
+    folded = values.str.normalize("NFKC").str.replace_all(r"\s+", "")
+    return folded.str.replace_all("[【〔［\\[]", "(").str.replace_all("[】〕］\\]]", ")")
+
+
+def case_key() -> pl.Expr:
+    """What makes two rows one case: the case number (NFKC, brackets folded to ``()``, no
+    spaces) and the court (NFKC, no spaces); null without a case number.
+
+    Example:
+        >>> df = pl.DataFrame({"case_no": ["（2024）冀0105执 123号", "〔2024〕冀0105执123号"],
+        ...                    "court": ["某法院", "某法院 "]})
+        >>> df.select(case_key())["case_no"].n_unique()
+        1
+    """
+    number = optional_text("case_no")
+    folded = number.map_batches(_fold_case_no, return_dtype=pl.String, is_elementwise=True)
+    court = normalized_name(optional_text("court"))
+    return pl.when(number.is_not_null()).then(
+        pl.concat_str(folded, pl.lit("@"), court.fill_null(""))
+    )
+
+
+def _case_closed(source: _settings.SettingsSource) -> pl.Expr:
+    closing = list(_settings.get(source, "zeroing.closed_case_statuses", tuple))
+    return pl.col("case_status").is_in(closing).fill_null(False)
+
+
+def _case_on_hold(source: _settings.SettingsSource) -> pl.Expr:
+    held = list(_settings.get(source, "zeroing.on_hold_case_statuses", tuple))
+    return pl.col("case_status").is_in(held).fill_null(False)
+
+
+def _case_end(source: _settings.SettingsSource) -> pl.Expr:
+    return pl.when(_case_closed(source)).then(pl.col("closed_on"))
 
 
 def _active(ctx: RuleContext | RunContext, start: str, end: str) -> pl.Expr:
@@ -73,7 +129,33 @@ def _gov_listing_cleared(ctx: RuleContext) -> pl.Expr:
 
 
 def _gov_case_cleared(ctx: RuleContext) -> pl.Expr:
-    return ~(is_gov_body_expr(CASES, ctx) & _active(ctx, "filed_on", "closed_on"))
+    t = as_of_lit(ctx.as_of)
+    end = _case_end(ctx)
+    active = (pl.col("filed_on") <= t) & (end.is_null() | (end > t))
+    return ~(is_gov_body_expr(CASES, ctx) & active)
+
+
+def _status_agrees_with_closing(ctx: RuleContext) -> pl.Expr:
+    return pl.col("closed_on").is_null() | _case_closed(ctx) | _case_on_hold(ctx)
+
+
+def _one_date_per_case(start: str) -> pl.Expr:
+    # Grouped by the (normalised) case number; one start date per court within it.
+    court = normalized_name(pl.col("court"))
+    return pl.struct(court.alias("c"), pl.col(start)).n_unique() <= court.n_unique()
+
+
+_GOV_NAME = r"(人民政府|办事处|局|委员会|管理委员会|中心|学校|医院)$"
+"""Name endings of government bodies (DOMAIN.md §4.1): a hint, never a decision."""
+
+
+def _gov_name_has_gov_code(kind: str) -> Check:
+    def check(ctx: RuleContext) -> pl.Expr:
+        name = normalized_name(pl.col("debtor_name"))
+        looks_gov = name.str.contains(_GOV_NAME).fill_null(False)
+        return ~(looks_gov & ~is_gov_body_expr(kind, ctx))
+
+    return check
 
 
 def removal_due_by(ctx: RuleContext | RunContext) -> pl.Expr:
@@ -128,6 +210,7 @@ def _one_name(name: str, code: str, *, entities_only: bool) -> pl.Expr:
 RULES: tuple[Rule, ...] = (
     Rule(
         id="zeroing.gov_body_dishonest_outstanding",
+        violation="a government body is an active dishonest judgment debtor (zeroing)",
         title="no government body is an active dishonest judgment debtor (zeroing)",
         kind=DISHONEST,
         check=_gov_listing_cleared,
@@ -143,6 +226,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.gov_body_judgment_case_outstanding",
+        violation="a government body is the debtor of an open enforcement case (zeroing)",
         title="no government body is the debtor of an open enforcement case (zeroing)",
         kind=CASES,
         check=_gov_case_cleared,
@@ -155,6 +239,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.overdue_removal",
+        violation="the listing was not removed within 3 working days of its removal ground",
         title="a listing is removed within 3 working days of its removal ground",
         kind=DISHONEST,
         check=_removal_on_time,
@@ -164,10 +249,12 @@ RULES: tuple[Rule, ...] = (
         tags=("zeroing", "alert"),
         description="Fails when removal_ground_on is set and, at as_of, the listing is not"
         " removed more than 3 working days later, or was removed later than that. Working days"
-        " use packs.holidays and packs.makeup_workdays [A: calendar is configuration].",
+        " use the shipped official calendars (DOMAIN.md §9 [V]) plus packs.holidays and"
+        " packs.makeup_workdays.",
     ),
     Rule(
         id="zeroing.term_expired_not_removed",
+        violation="the listing's fixed term has ended and it was not removed within 3 working days",
         title="a listing with a fixed term is removed within 3 working days after the term",
         kind=DISHONEST,
         check=_term_respected,
@@ -176,10 +263,12 @@ RULES: tuple[Rule, ...] = (
         references=(f"{SPC_RULES} 第2条、第10条",),
         tags=("zeroing", "alert"),
         description="listing_expires_on = published_on + term_years (calendar years, clamped"
-        " at month end [A]); fails when expires + 3 working days < as_of and still active.",
+        " at month end, Civil Code Art. 202 [V]); fails when expires + 3 working days < as_of"
+        " and still active.",
     ),
     Rule(
         id="zeroing.aging_dishonest_listing",
+        violation="a government-body listing has been outstanding longer than zeroing.aging_days",
         title="no government-body listing has been outstanding longer than zeroing.aging_days",
         kind=DISHONEST,
         check=_not_aging(DISHONEST, "published_on", "removed_on"),
@@ -190,6 +279,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.aging_judgment_case",
+        violation="a government-body case has been open longer than zeroing.aging_days",
         title="no government-body case has been open longer than zeroing.aging_days",
         kind=CASES,
         check=_not_aging(CASES, "filed_on", "closed_on"),
@@ -200,6 +290,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.minor_listed",
+        violation="a minor is listed as a dishonest judgment debtor",
         title="no minor is listed as a dishonest judgment debtor",
         kind=DISHONEST,
         check=~((pl.col("party_type") == "natural_person") & (pl.col("age") < 18)),
@@ -209,6 +300,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.removed_before_published",
+        violation="the listing is removed before it was published",
         title="a listing is not removed before it was published",
         kind=DISHONEST,
         check=pl.col("removed_on") >= pl.col("published_on"),
@@ -219,6 +311,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.closed_before_filed",
+        violation="the case is closed before it was filed",
         title="a case is not closed before it was filed",
         kind=CASES,
         check=pl.col("closed_on") >= pl.col("filed_on"),
@@ -229,6 +322,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.listing_dates_not_future",
+        violation="a listing's date is after the run date",
         title="a listing's dates are not after the run date",
         kind=DISHONEST,
         check=_dates_not_after("filed_on", "published_on", "removal_ground_on", "removed_on"),
@@ -238,6 +332,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.case_dates_not_future",
+        violation="a case's date is after the run date",
         title="a case's dates are not after the run date",
         kind=CASES,
         check=_dates_not_after("filed_on", "closed_on"),
@@ -247,6 +342,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.listing_one_name_per_code",
+        violation="an organisation's credit code carries different names across its listings",
         title="an organisation's credit code carries one name across its listings",
         kind=DISHONEST,
         check=_one_name("debtor_name", "id_or_uscc", entities_only=True),
@@ -257,12 +353,75 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="zeroing.case_one_name_per_code",
+        violation="a debtor's credit code carries different names across its cases",
         title="a debtor's credit code carries one name across its cases",
         kind=CASES,
         check=_one_name("debtor_name", "debtor_uscc", entities_only=False),
         scope=Scope.ENTITY,
         severity=Severity.WARNING,
         tags=("zeroing", "bad_input"),
+    ),
+    Rule(
+        id="zeroing.case_closed_on_with_open_status",
+        title="a case with a closing date has a closing (or on-hold) status",
+        violation="the case has a closing date but an open status",
+        kind=CASES,
+        check=_status_agrees_with_closing,
+        severity=Severity.WARNING,
+        message=pl.format("closed on {} but status {}", "closed_on", "case_status"),
+        tags=("zeroing", "bad_input"),
+        description="The status decides (zeroing.closed_case_statuses): such a case stays open"
+        " in the ledger until its status says it is closed.",
+    ),
+    Rule(
+        id="zeroing.listing_one_date_per_case",
+        title="a case listed twice (same case number and court) has one publication date",
+        violation="one case is listed with different publication dates",
+        kind=DISHONEST,
+        check=_one_date_per_case("published_on"),
+        scope=Scope.ENTITY,
+        entity_key="case_no",
+        severity=Severity.WARNING,
+        message=pl.format(
+            "deliveries with different publication dates: records {}",
+            pl.col("record_id").cast(pl.String).str.join(", "),
+        ),
+        tags=("zeroing", "bad_input"),
+        description="The ledger counts the case once, from its earliest publication date to"
+        " its latest removal; the finding names every row of the case.",
+    ),
+    Rule(
+        id="zeroing.case_one_filing_date",
+        title="a case delivered twice (same case number and court) has one filing date",
+        violation="one case is delivered with different filing dates",
+        kind=CASES,
+        check=_one_date_per_case("filed_on"),
+        scope=Scope.ENTITY,
+        entity_key="case_no",
+        severity=Severity.WARNING,
+        message=pl.format(
+            "deliveries with different filing dates: records {}",
+            pl.col("record_id").cast(pl.String).str.join(", "),
+        ),
+        tags=("zeroing", "bad_input"),
+        description="The ledger counts the case once, from its earliest filing date.",
+    ),
+    *(
+        Rule(
+            id=f"zeroing.gov_name_without_gov_code.{kind}",
+            title="a debtor named like a government body has a government-body code (warning)",
+            violation="the debtor is named like a government body but has no government-body code",
+            kind=kind,
+            check=_gov_name_has_gov_code(kind),
+            severity=Severity.WARNING,
+            message="named like a government body, but its code is not a government body's",
+            tags=("zeroing", "gov_body"),
+            description="A name ending in 人民政府, 办事处, 局, 委员会, 管理委员会, 中心, 学校"
+            " or 医院 with a code outside packs.gov_prefixes and the extra codes: a hint to"
+            " check the code or add it to packs.extra_gov_codes; the scope is not changed"
+            " (DOMAIN.md §4.1).",
+        )
+        for kind in (DISHONEST, CASES)
     ),
 )
 """The zeroing rules; ids are API."""
@@ -281,6 +440,8 @@ def ledger_spec(kind: str, source: _settings.SettingsSource = None) -> LedgerSpe
             scope=is_gov_body_expr(DISHONEST, source),
             start=pl.col("published_on"),
             end=pl.col("removed_on"),
+            key=case_key(),
+            body=pl.col(SUBJECT_CODE[DISHONEST]),
         )
     if kind == CASES:
         performed = pl.col("performed_amount").fill_null(yuan(0))
@@ -288,9 +449,12 @@ def ledger_spec(kind: str, source: _settings.SettingsSource = None) -> LedgerSpe
             name=CASES,
             scope=is_gov_body_expr(CASES, source),
             start=pl.col("filed_on"),
-            end=pl.col("closed_on"),
+            end=_case_end(source),
             amount=pl.col("subject_amount").fill_null(yuan(0)),
             unpaid=pl.max_horizontal(pl.col("subject_amount") - performed, yuan(0)).cast(MONEY),
+            key=case_key(),
+            body=pl.col(SUBJECT_CODE[CASES]),
+            on_hold=_case_on_hold(source),
         )
     raise ValueError(f"no zeroing ledger for kind {kind!r}")
 
@@ -303,12 +467,18 @@ def zeroing_table(
     start: dt.date | None = None,
     by: str | None = None,
     settings: _settings.SettingsSource = None,
+    quarantine: Mapping[str, pl.DataFrame | pl.LazyFrame] | None = None,
 ) -> pl.DataFrame:
     """The zeroing table of every ledger in ``frames`` (dishonest debtors, judgment cases, and
     arrears via :func:`credit_ledger_packs.arrears.ledger_spec`).
 
+    Rows of ``quarantine`` whose identifier says government body count as ``unplaced`` (with
+    their quarantine reasons), and a ledger with any unplaced row is not ``zeroed``.
+
     Args:
         frames: valid records by kind name; kinds without a ledger are ignored.
+        quarantine: quarantined rows by kind name (``validate(...).quarantine``: values as
+            given, ``_reasons``).
         as_of: run date; the last period ends on it.
         period: ``month``, ``quarter`` or ``year``.
         start: first day reported (default: 1 January of ``as_of``'s year).
@@ -345,6 +515,7 @@ def zeroing_table(
         )
         frame = frames[kind].lazy()
         has_by = by is not None and by in frame.collect_schema().names()
+        rejected = (quarantine or {}).get(kind)
         tables.append(
             ledger_table(
                 frame,
@@ -354,11 +525,187 @@ def zeroing_table(
                 start=start,
                 by=by if has_by else None,
                 max_days_to_close=max_days,
+                unplaced=None
+                if rejected is None
+                else unplaced_rows(rejected, kind, by if has_by else None, settings),
             )
         )
     if not tables:
         return pl.DataFrame(schema=LEDGER_SCHEMA)
     return pl.concat(tables, how="vertical")
+
+
+def unplaced_rows(
+    quarantine: pl.DataFrame | pl.LazyFrame,
+    kind: str,
+    by: str | None = None,
+    settings: _settings.SettingsSource = None,
+) -> pl.LazyFrame:
+    """The quarantined rows of ``kind`` in a government-body ledger's scope, read from their
+    values as given: ``group`` (the ``by`` value, or null) and ``reasons``.
+
+    Example:
+        >>> q = pl.DataFrame({"id_or_uscc": ["11140800558745220K", "91110000600037341L"],
+        ...                   "_reasons": [["case_no:case_no"], ["duty:not_null"]]})
+        >>> unplaced_rows(q, "dishonest_debtor").collect()["reasons"].to_list()
+        [['case_no:case_no']]
+    """
+    group = optional_text(by).str.strip_chars() if by is not None else pl.lit(None, pl.String)
+    reasons = pl.col("_reasons").cast(pl.List(pl.String)).fill_null([])
+    return (
+        quarantine.lazy()
+        .filter(raw_gov_body_expr(kind, settings))
+        .select(group.alias("group"), reasons.alias("reasons"))
+    )
+
+
+BODIES_SCHEMA = pl.Schema(
+    {
+        "ledger": pl.String(),
+        "department": pl.String(),
+        "code": pl.String(),
+        "name": pl.String(),
+        "cases": pl.Int64(),
+        "unplaced": pl.Int64(),
+        "oldest": pl.Date(),
+        "amount": MONEY,
+    }
+)
+"""Columns of :func:`bodies_table`: one row per ledger, department and body."""
+
+_NAME = {DISHONEST: "debtor_name", CASES: "debtor_name", _arrears.KIND: "debtor_name"}
+_DEPARTMENT = "source_org"
+
+
+def _open_cases(
+    frame: pl.LazyFrame, spec: LedgerSpec, as_of: dt.date, department: pl.Expr
+) -> pl.LazyFrame:
+    t = as_of_lit(as_of)
+    start, end = spec.start, spec.end
+    open_at = (start <= t) & (end.is_null() | (end > t))
+    amount = spec.amount if spec.amount is not None else pl.lit(None, dtype=MONEY)
+    key = _or_row(spec.key)
+    return (
+        frame.filter(spec.scope.fill_null(False) & open_at.fill_null(False))
+        .with_row_index("_i")
+        .select(
+            department.alias("department"),
+            spec.body.cast(pl.String).alias("code") if spec.body is not None else pl.lit(None),
+            normalized_name(pl.col("debtor_name")).alias("name"),
+            pl.coalesce(key.cast(pl.String), pl.format("#{}", "_i")).alias("key"),
+            start.alias("oldest"),
+            amount.cast(MONEY).alias("amount"),
+        )
+        .unique("key", keep="first")  # one case once, whichever delivery
+        .group_by("department", "code")
+        .agg(
+            pl.col("name").first(),
+            pl.len().cast(pl.Int64).alias("cases"),
+            pl.lit(0, dtype=pl.Int64).alias("unplaced"),
+            pl.col("oldest").min(),
+            pl.col("amount").sum().cast(MONEY),
+        )
+    )
+
+
+def _or_row(key: pl.Expr | None) -> pl.Expr:
+    return key if key is not None else pl.lit(None, dtype=pl.String)
+
+
+def _unplaced_bodies(
+    quarantine: pl.DataFrame | pl.LazyFrame, kind: str, settings: _settings.SettingsSource
+) -> pl.LazyFrame:
+    code = optional_text(SUBJECT_CODE[kind]).str.normalize("NFKC").str.replace_all(r"\s", "")
+    return (
+        quarantine.lazy()
+        .filter(raw_gov_body_expr(kind, settings))
+        .select(
+            optional_text(_DEPARTMENT).alias("department"),
+            code.str.to_uppercase().alias("code"),
+            optional_text(_NAME[kind]).alias("name"),
+        )
+        .group_by("department", "code")
+        .agg(
+            pl.col("name").first(),
+            pl.lit(0, dtype=pl.Int64).alias("cases"),
+            pl.len().cast(pl.Int64).alias("unplaced"),
+            pl.lit(None, dtype=pl.Date).alias("oldest"),
+            pl.lit(None, dtype=MONEY).alias("amount"),
+        )
+    )
+
+
+def bodies_table(
+    frames: Mapping[str, pl.DataFrame | pl.LazyFrame],
+    *,
+    as_of: dt.date,
+    settings: _settings.SettingsSource = None,
+    quarantine: Mapping[str, pl.DataFrame | pl.LazyFrame] | None = None,
+) -> pl.DataFrame:
+    """The government bodies still listed at ``as_of``, per ledger and responsible department
+    (``source_org``, where the data has it): credit code, name, open cases (each case once),
+    the oldest start date and the amount; and the bodies of in-scope quarantined rows, with
+    their ``unplaced`` row count (their dates are not read).
+
+    Example:
+        >>> df = pl.DataFrame(
+        ...     {"id_or_uscc": ["11140800558745220K"], "party_type": ["legal_entity"],
+        ...      "debtor_name": ["某镇人民政府"], "case_no": ["(2024)冀0105执1号"],
+        ...      "published_on": [dt.date(2024, 2, 1)], "removed_on": [None]}
+        ... )
+        >>> bodies_table({"dishonest_debtor": df}, as_of=dt.date(2024, 3, 31)).select(
+        ...     "code", "cases", "oldest").row(0)
+        ('11140800558745220K', 1, datetime.date(2024, 2, 1))
+    """
+    parts: list[pl.LazyFrame] = []
+    for kind in (DISHONEST, CASES, _arrears.KIND):
+        if kind not in frames:
+            continue
+        spec = (
+            _arrears.ledger_spec(settings) if kind == _arrears.KIND else ledger_spec(kind, settings)
+        )
+        found = [_open_cases(frames[kind].lazy(), spec, as_of, optional_text(_DEPARTMENT))]
+        rejected = (quarantine or {}).get(kind)
+        if rejected is not None:
+            found.append(_unplaced_bodies(rejected, kind, settings))
+        merged = (
+            pl.concat(found, how="vertical")
+            .group_by("department", "code")
+            .agg(
+                pl.col("name").drop_nulls().first(),
+                pl.col("cases").sum(),
+                pl.col("unplaced").sum(),
+                pl.col("oldest").min(),
+                pl.col("amount").sum().cast(MONEY),
+            )
+            .with_columns(pl.lit(kind).alias("ledger"))
+        )
+        if spec.amount is None:
+            merged = merged.with_columns(pl.lit(None, dtype=MONEY).alias("amount"))
+        parts.append(merged.select(BODIES_SCHEMA.names()))
+    if not parts:
+        return pl.DataFrame(schema=BODIES_SCHEMA)
+    out = pl.concat(parts, how="vertical").sort("ledger", "department", "code", nulls_last=False)
+    return out.collect().cast(dict(BODIES_SCHEMA))  # type: ignore[arg-type]
+
+
+def _bodies_summary(kind: str) -> Summary:
+    def compute(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
+        return bodies_table(
+            {kind: frames[kind]},
+            as_of=ctx.as_of,
+            settings=ctx,
+            quarantine={kind: frames[quarantine_key(kind)]},
+        )
+
+    return Summary(
+        name=f"zeroing.{kind}_bodies",
+        kinds=(kind,),
+        compute=compute,
+        description=f"government bodies still listed in the {kind} ledger at as_of, per"
+        " department (with the bodies of quarantined rows)",
+        quarantine=True,
+    )
 
 
 def _summary(kind: str, by: str | None) -> Summary:
@@ -370,6 +717,7 @@ def _summary(kind: str, by: str | None) -> Summary:
             period=period,  # type: ignore[arg-type]
             by=by,
             settings=ctx,
+            quarantine={kind: frames[quarantine_key(kind)]},
         )
 
     suffix = f"_by_{by}" if by else ""
@@ -377,7 +725,10 @@ def _summary(kind: str, by: str | None) -> Summary:
         name=f"zeroing.{kind}{suffix}",
         kinds=(kind,),
         compute=compute,
-        description=f"zeroing ledger of {kind} per period" + (f", by {by}" if by else ""),
+        description=f"zeroing ledger of {kind} per period"
+        + (f", by {by}" if by else "")
+        + "; quarantined government-body rows count as unplaced",
+        quarantine=True,
     )
 
 
@@ -397,5 +748,10 @@ def credit_ledger_rules() -> Sequence[Rule]:
 def credit_ledger_summaries() -> Sequence[Summary]:
     """The two ledgers per period, whole and by court and by source department."""
     return [
-        _summary(kind, by) for kind in (DISHONEST, CASES) for by in (None, "court", "source_org")
+        *(
+            _summary(kind, by)
+            for kind in (DISHONEST, CASES)
+            for by in (None, "court", "source_org")
+        ),
+        *(_bodies_summary(kind) for kind in (DISHONEST, CASES)),
     ]

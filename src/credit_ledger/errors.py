@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 
+from credit_ledger._redact import redact_text
+
 __all__ = [
     "ConfigError",
     "CreditLedgerError",
@@ -140,10 +142,17 @@ _VALUE_LIST = re.compile(r"(values?|value\(s\)): \[.*\]")
 
 def describe(exc: BaseException, *, typed: bool = False) -> str:
     """The first line of ``exc``'s message for an error message of ours, with any list of data
-    values a library put in it elided (they may be personal data); the exception's type name
-    when the message is empty. ``typed`` prefixes the type name."""
+    values a library put in it elided and values that may be personal data masked
+    (:func:`credit_ledger._redact.redact_text`: quoted values, ID numbers, names); the
+    exception's type name when the message is empty. ``typed`` prefixes the type name.
+
+    Example:
+        >>> describe(ValueError("invalid literal for int() with base 10: '张晓燕'"), typed=True)
+        "ValueError: invalid literal for int() with base 10: '张*'"
+    """
     text = str(exc).strip()
     head = _VALUE_LIST.sub(r"\1: […]", text.splitlines()[0]) if text else ""
     if not head:
         return type(exc).__name__
+    head = redact_text(head)
     return f"{type(exc).__name__}: {head}" if typed else head

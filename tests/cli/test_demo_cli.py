@@ -21,7 +21,7 @@ def test_a_set_cached_by_another_generator_version_is_generated_again(tmp_path: 
     assert marker.read_text().strip() == generator_fingerprint()
 
     # A set left by an older generator: its ground truth names other reasons.
-    truth = tmp_path / "ground_truth.csv"
+    truth = tmp_path / "ground_truth.tsv"
     truth.write_text(truth.read_text().replace("not_null", "not_empty"))
     marker.write_text("ok\n")
 

@@ -298,7 +298,7 @@ def test_rule_that_cannot_be_evaluated_exits_3(
     assert exit_code_for_result(result) == 3
     assert run(job, plugins=manager(OrganPack(broken=True))).status == "unchanged"
     repeat = run(job, plugins=manager(OrganPack(broken=True)))
-    assert exit_code_for_result(repeat) == 3  # a repeat exits as the run it repeats
+    assert exit_code_for_result(repeat) == 3  # a retry never hides an unevaluated rule
 
 
 def test_dry_run_reads_no_data_and_writes_nothing(

@@ -87,7 +87,9 @@ def test_three_daily_batches_move_the_zeroing_figures(
     # day 2: only what changed: two listings removed, one new listing
     changed = _close(debtors.filter(pl.col("record_id").is_in(closing_day2)), closing_day2, DAYS[1])
     new = debtors.filter(pl.col("record_id") == outstanding[5 % len(outstanding)]).with_columns(
-        pl.lit("NEW-0001").alias("record_id"), pl.lit(DAYS[1]).alias("published_on")
+        pl.lit("NEW-0001").alias("record_id"),
+        pl.lit(DAYS[1]).alias("published_on"),
+        pl.lit("(2026)冀0105执9999号").alias("case_no"),  # a new case: one case per 案号 + court
     )
     day2 = tmp_path / "in" / DAYS[1]
     day2.mkdir()

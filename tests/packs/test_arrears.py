@@ -44,9 +44,14 @@ def case(**over: Any) -> dict[str, Any]:
     return row
 
 
+NO_ROLL = {"packs.roll_forward": False}
+"""The DOMAIN.md §4.2 arithmetic as written: these tests check terms, interest and buckets; the
+move of a due date off a rest day (Civil Code Art. 203, on by default) is tested on its own."""
+
+
 def derive(*rows: dict[str, Any], as_of: dt.date = AS_OF, **settings: Any) -> pl.DataFrame:
     frame = make_frame("arrears_case", list(rows))
-    return arrears.with_arrears_columns(frame, as_of=as_of, settings=settings)
+    return arrears.with_arrears_columns(frame, as_of=as_of, settings={**NO_ROLL, **settings})
 
 
 def one(row: dict[str, Any], column: str, **kw: Any) -> Any:
@@ -54,6 +59,13 @@ def one(row: dict[str, Any], column: str, **kw: Any) -> Any:
 
 
 def test_domain_worked_example_to_the_fen() -> None:
+    # Art. 203 on (the default): 2024-03-31 is a Sunday, due Monday 2024-04-01, 90 days
+    rolled = derive(case(), **{"packs.roll_forward": True})
+    assert rolled.select("due_date", "overdue_days", "late_interest").row(0) == (
+        D(2024, 4, 1),
+        90,
+        Decimal("9000.00"),
+    )
     out = derive(case())
     assert out["due_date"].item() == D(2024, 3, 31)
     assert out["overdue_days"].item() == 91
@@ -185,7 +197,7 @@ def test_aging_table() -> None:
         "arrears_case",
         [case(), case(arrears_id="A2", debtor_uscc=ENTERPRISE, debtor_kind="large_enterprise")],
     )
-    table = arrears.aging_table(frame, as_of=AS_OF)
+    table = arrears.aging_table(frame, as_of=AS_OF, settings=NO_ROLL)
     gov = table.filter(pl.col("is_gov_body")).row(0, named=True)
     assert gov["aging_bucket"] == "91-180"
     assert gov["cases"] == 1
@@ -315,4 +327,79 @@ def test_rule_one_name_per_debtor_code(pm: PluginManager) -> None:
                 case(arrears_id="A2", debtor_uscc=INSTITUTION, debtor_name="另一个局"),
             ]
         ],
+    )
+
+
+def test_art_203_worked_example_with_no_settings() -> None:
+    """DOMAIN.md §0: an organ accepts goods on 2024-09-01 with no agreed term; the 30th day is
+    2024-10-01, a holiday, so payment is due 2024-10-08 (the shipped 2024 calendar)."""
+    frame = make_frame(
+        "arrears_case",
+        [
+            case(
+                accepted_on="2024-09-01", delivered_on="2024-08-20", contract_signed_on="2024-08-01"
+            )
+        ],
+    )
+    on_due = arrears.with_arrears_columns(frame, as_of=D(2024, 10, 8))
+    assert on_due.select("due_date", "overdue_days", "aging_bucket").row(0) == (
+        D(2024, 10, 8),
+        0,
+        "not_due",
+    )
+    assert on_due["late_interest"].item() == Decimal("0.00")
+    day_after = arrears.with_arrears_columns(frame, as_of=D(2024, 10, 9))
+    assert day_after.select("overdue_days", "late_interest").row(0) == (1, Decimal("100.00"))
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "column"),
+    [
+        ("packs.calendar_year_covered.arrears_case", "accepted_on"),
+        ("packs.calendar_year_covered.dishonest_debtor", "removal_ground_on"),
+        ("packs.calendar_year_covered.admin_penalty", "decision_date"),
+        ("packs.calendar_year_covered.admin_license", "decision_date"),
+    ],
+)
+def test_rule_calendar_year_covered(pm: PluginManager, rule_id: str, column: str) -> None:
+    r = rule(pm, rule_id)
+    blank = make_frame(r.kind, [{}, {}]).to_dicts()
+    covered = [{**blank[0], column: D(2024, 5, 6)}, {**blank[1], column: D(2025, 12, 30)}]
+    old = [{**blank[0], column: D(2024, 5, 6)}, {**blank[1], column: D(2019, 3, 1)}]
+    late = [{**blank[0], column: D(2026, 12, 30)}]  # the term runs into 2027
+    assert_rule(r, passing=[covered], failing=[old, late], as_of=D(2026, 12, 31), plugins=pm)
+    # with the holidays of the missing year configured, the warning goes away
+    assert_rule(
+        r,
+        passing=[late],
+        as_of=D(2026, 12, 31),
+        plugins=pm,
+        settings={"packs.holidays": ("2027-01-01",)},
+    )
+
+
+def test_interest_is_owed_on_a_case_paid_late() -> None:
+    # due 2024-03-31 (DOMAIN.md §4.2 arithmetic), paid in full 10 days late
+    paid = case(status="paid", amount_paid="200000", closed_on="2024-04-10")
+    out = derive(paid)
+    assert out.select("outstanding_amount", "aging_bucket", "late_interest").row(0) == (
+        Decimal("0.00"),
+        "paid",
+        Decimal("1000.00"),  # 200,000 × 0.05 % × 10 days, to the payment date
+    )
+    on_time = case(status="paid", amount_paid="200000", closed_on="2024-03-31")
+    assert one(on_time, "late_interest") == Decimal("0.00")
+
+
+def test_large_private_creditors_are_accepted_and_a_blank_size_warns(pm: PluginManager) -> None:
+    frame = make_frame(
+        "arrears_case", [case(creditor_size="large"), case(arrears_id="A2", creditor_size=None)]
+    )
+    assert frame.height == 2
+    assert_rule(
+        rule(pm, "arrears.creditor_size_given"),
+        passing=[case(creditor_size="large"), case(creditor_size="micro")],
+        failing=[case(creditor_size=None)],
+        as_of=AS_OF,
+        plugins=pm,
     )

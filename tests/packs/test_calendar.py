@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from credit_ledger_packs._calendar import (
     CN_HOLIDAYS_2024_2025,
     CN_MAKEUP_WORKDAYS_2024_2025,
+    OFFICIAL,
     WorkCalendar,
     add_months,
     parse_dates,
 )
+from credit_ledger_packs._exprs import calendar, covered_years, roll_forward
 from credit_ledger_packs._periods import periods
 
 D = dt.date
@@ -124,3 +126,45 @@ def test_periods() -> None:
     assert years["period"].to_list() == ["2022", "2023", "2024"]
     with pytest.raises(ValueError, match="unknown period"):
         periods(D(2024, 1, 1), "week")  # type: ignore[arg-type]
+
+
+def test_official_calendars_are_shipped_and_on_by_default() -> None:
+    cal = calendar(None)
+    # Spring Festival 2026: 15-23 February off, Saturday 14 and Saturday 28 February worked
+    assert _add(cal, D(2026, 2, 13), 1) == D(2026, 2, 14)
+    assert _add(cal, D(2026, 2, 14), 1) == D(2026, 2, 24)
+    assert _add(cal, D(2026, 2, 27), 1) == D(2026, 2, 28)
+    # 2025 National Day runs to 8 October
+    assert _add(cal, D(2025, 9, 30), 1) == D(2025, 10, 9)
+    assert covered_years(None) == [2024, 2025, 2026]
+    assert covered_years({"packs.official_calendar": False}) == []
+    assert _add(calendar({"packs.official_calendar": False}), D(2025, 9, 30), 1) == D(2025, 10, 1)
+
+
+@pytest.mark.parametrize("year", sorted(OFFICIAL))
+def test_each_shipped_year_is_well_formed(year: int) -> None:
+    """Adding a year is one entry in OFFICIAL: its holidays and make-up days lie in that year
+    (a holiday range may not spill into the next), make-up days are weekend days, holidays
+    are not."""
+    holidays, makeup = OFFICIAL[year]
+    days_off, worked = parse_dates(holidays), parse_dates(makeup)
+    assert {d.year for d in days_off | worked} == {year}
+    assert all(d.weekday() >= 5 for d in worked)
+    assert not days_off & worked
+    assert len(days_off) >= 20  # about four weeks of statutory holidays and bridged days
+
+
+def test_roll_forward_moves_a_rest_day_to_the_next_working_day() -> None:
+    df = pl.DataFrame(
+        {"d": [D(2024, 10, 1), D(2024, 10, 8), D(2024, 3, 31), D(2024, 9, 29), None]},
+        schema={"d": pl.Date},
+    )
+    assert df.select(roll_forward(pl.col("d"), None))["d"].to_list() == [
+        D(2024, 10, 8),  # National Day → first working day after
+        D(2024, 10, 8),  # a working day stays
+        D(2024, 4, 1),  # a Sunday → Monday
+        D(2024, 9, 29),  # a Sunday worked (调休) is a working day
+        None,
+    ]
+    off = {"packs.roll_forward": False}
+    assert df.select(roll_forward(pl.col("d"), off))["d"].to_list() == df["d"].to_list()

@@ -130,7 +130,15 @@ def test_inspection_ratio_and_names() -> None:
 
 def test_natural_persons_and_masked_codes_are_not_graded() -> None:
     person = listing(party_type="natural_person", id_or_uscc="1101**********0016")
-    assert grade(dishonest_debtor=[person, listing(id_or_uscc=ORGAN)]).keys() == {ORGAN}
+    masked = listing(id_or_uscc="9113010500****000X")
+    assert grade(dishonest_debtor=[person, masked, listing(id_or_uscc=FIRM)]).keys() == {FIRM}
+
+
+def test_only_enterprises_are_graded_by_default() -> None:
+    rows = [listing(id_or_uscc=c) for c in (FIRM, ORGAN, INSTITUTION)]
+    assert grade(dishonest_debtor=rows).keys() == {FIRM}
+    wider = {"classes.graded_prefixes": ("91", "12")}
+    assert grade(settings=wider, dishonest_debtor=rows).keys() == {FIRM, INSTITUTION}
 
 
 def test_summary_in_a_run(pm: PluginManager) -> None:
@@ -145,11 +153,8 @@ def test_summary_in_a_run(pm: PluginManager) -> None:
     result = evaluate_many(frames, as_of=AS_OF, plugins=pm)
     assert not result.errors
     table = result.summaries["classes.credit_class"]
-    assert dict(table.select("credit_code", "credit_class").rows()) == {
-        FIRM: "B",
-        ORGAN: "D",
-        INSTITUTION: "B",
-    }
+    # the organ and the institution are not graded (classes.graded_prefixes: enterprises)
+    assert dict(table.select("credit_code", "credit_class").rows()) == {FIRM: "B"}
 
 
 # -- rules: one passing and one failing case each ---------------------------------------------
@@ -172,8 +177,11 @@ def test_rules_on_builtin_kinds(pm: PluginManager) -> None:
     check(
         pm,
         "classes.d_dishonest_debtor",
-        [listing(id_or_uscc=INSTITUTION, removed_on="2024-03-01", removal_reason="performed")],
-        [listing()],
+        [
+            listing(id_or_uscc=OTHER, removed_on="2024-03-01", removal_reason="performed"),
+            listing(),  # an organ is not graded (classes.graded_prefixes)
+        ],
+        [listing(id_or_uscc=FIRM)],
     )
     check(
         pm,
@@ -186,7 +194,7 @@ def test_rules_on_builtin_kinds(pm: PluginManager) -> None:
         pm,
         "classes.c_arrears_overdue",
         [arrears_case(debtor_uscc=OTHER, accepted_on="2024-12-01")],
-        [arrears_case()],
+        [arrears_case(debtor_uscc=FIRM, debtor_kind="large_enterprise")],
     )
     check(pm, "classes.score_general_penalty", [old], [recent])
     check(
@@ -200,26 +208,26 @@ def test_rules_on_builtin_kinds(pm: PluginManager) -> None:
         pm,
         "classes.score_judgment_case",
         [judgment_case(debtor_uscc=OTHER, closed_on="2024-02-01", case_status="已结案")],
-        [judgment_case()],
+        [judgment_case(debtor_uscc=FIRM)],
     )
     check(pm, "classes.recent_penalty", [old], [recent])
     check(
         pm,
         "classes.recent_dishonest_listing",
         [listing(id_or_uscc=OTHER, published_on="2020-01-01", filed_on="2020-01-01")],
-        [listing()],
+        [listing(id_or_uscc=FIRM)],
     )
     check(
         pm,
         "classes.recent_judgment_case",
         [judgment_case(debtor_uscc=OTHER, filed_on="2020-01-01")],
-        [judgment_case()],
+        [judgment_case(debtor_uscc=FIRM)],
     )
     check(
         pm,
         "classes.recent_arrears",
         [arrears_case(debtor_uscc=OTHER, reported_on="2020-01-01")],
-        [arrears_case()],
+        [arrears_case(debtor_uscc=FIRM, debtor_kind="large_enterprise")],
     )
 
 

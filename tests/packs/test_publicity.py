@@ -190,14 +190,15 @@ def test_rule_penalty_published_on_time(pm: PluginManager) -> None:
         "publicity.penalty_published_on_time",
         [penalty(published_on="2024-06-11"), penalty()],
         [penalty(published_on="2024-06-12")],
+        settings={"packs.official_calendar": False},
     )
-    # with the Dragon Boat holiday (2024-06-10) the deadline moves to 2024-06-12
+    # the shipped 2024 calendar (on by default) has the Dragon Boat holiday (2024-06-10): the
+    # deadline moves to 2024-06-12
     check(
         pm,
         "publicity.penalty_published_on_time",
         [penalty(published_on="2024-06-12")],
-        [],
-        settings={"packs.holidays": ("2024-06-10",)},
+        [penalty(published_on="2024-06-13")],
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from credit_ledger_packs.common import is_gov_body_expr
 from tests.packs._data import AS_OF, ENTERPRISE, INSTITUTION, ORGAN, rule
 
 D = dt.date
+_NUMBERS = itertools.count(1)  # one case per row unless a test says otherwise
 
 
 def listing(**over: Any) -> dict[str, Any]:
@@ -25,7 +27,7 @@ def listing(**over: Any) -> dict[str, Any]:
         "debtor_name": "某镇人民政府",
         "party_type": "legal_entity",
         "id_or_uscc": ORGAN,
-        "case_no": "(2024)冀0105执1号",
+        "case_no": f"(2024)冀0105执{next(_NUMBERS)}号",
         "court": "石家庄市新华区人民法院",
         "province": "河北",
         "basis_doc_no": "(2023)冀0105民初88号",
@@ -43,7 +45,7 @@ def listing(**over: Any) -> dict[str, Any]:
 
 def case(**over: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "case_no": "(2024)冀0105执2号",
+        "case_no": f"(2024)冀0105执{next(_NUMBERS)}号",
         "court": "石家庄市新华区人民法院",
         "debtor_name": "某事业单位",
         "debtor_uscc": INSTITUTION,
@@ -243,22 +245,22 @@ def test_rule_overdue_removal(pm: PluginManager) -> None:
 
 def test_rule_overdue_removal_uses_the_holiday_calendar(pm: PluginManager) -> None:
     ground = {"removal_ground_on": "2024-09-30", "removal_reason": "performed"}
-    holidays = {"packs.holidays": ("2024-10-01..2024-10-07",)}
-    # weekends only: due 2024-10-03; with National Day off: due 2024-10-10
+    # weekends only: due 2024-10-03; with the shipped 2024 calendar (National Day off, on by
+    # default): due 2024-10-10
     check(
         pm,
         "zeroing.overdue_removal",
         [],
         [listing(**ground, removed_on="2024-10-08")],
         as_of=D(2024, 10, 31),
+        settings={"packs.official_calendar": False},
     )
     check(
         pm,
         "zeroing.overdue_removal",
-        [listing(**ground, removed_on="2024-10-08")],
-        [],
+        [listing(**ground, removed_on="2024-10-10")],
+        [listing(**ground, removed_on="2024-10-11")],
         as_of=D(2024, 10, 31),
-        settings=holidays,
     )
 
 
@@ -376,4 +378,110 @@ def test_rule_region_code_known(pm: PluginManager, rule_id: str) -> None:
         failing=bad.to_dicts(),
         as_of=AS_OF,
         plugins=pm,
+    )
+
+
+def test_rule_case_closed_on_with_open_status(pm: PluginManager) -> None:
+    check(
+        pm,
+        "zeroing.case_closed_on_with_open_status",
+        [case(), case(closed_on="2024-03-01", case_status="已结案"), case(case_status="终本")],
+        [case(closed_on="2024-03-01", case_status="执行中")],
+    )
+
+
+def test_rule_listing_one_date_per_case(pm: PluginManager) -> None:
+    one, two = {"case_no": "(2024)冀0105执777号"}, {"case_no": "(2024)冀0105执779号"}
+    check(
+        pm,
+        "zeroing.listing_one_date_per_case",
+        [[listing(**one), listing(**one, record_id="again")]],
+        [[listing(**two), listing(**two, published_on="2024-03-01")]],
+    )
+
+
+def test_rule_case_one_filing_date(pm: PluginManager) -> None:
+    one, two = {"case_no": "(2024)冀0105执778号"}, {"case_no": "(2024)冀0105执780号"}
+    check(
+        pm,
+        "zeroing.case_one_filing_date",
+        [[case(**one), case(**one)]],
+        [[case(**two), case(**two, filed_on="2024-02-10")]],
+    )
+
+
+def test_rule_gov_name_without_gov_code(pm: PluginManager) -> None:
+    check(
+        pm,
+        "zeroing.gov_name_without_gov_code.dishonest_debtor",
+        [listing(), listing(id_or_uscc=ENTERPRISE, debtor_name="某建设有限公司")],
+        [listing(id_or_uscc=ENTERPRISE, debtor_name="某县住房和城乡建设局")],
+    )
+    check(
+        pm,
+        "zeroing.gov_name_without_gov_code.judgment_debtor_case",
+        [case(), case(debtor_uscc=ENTERPRISE, debtor_name="某公司")],
+        [case(debtor_uscc=ENTERPRISE, debtor_name="某县人民医院")],
+    )
+
+
+def test_a_case_delivered_twice_is_one_case() -> None:
+    same = {"case_no": "(2024)冀0105执900号"}
+    frame = make_frame(
+        "dishonest_debtor",
+        [
+            listing(**same, record_id="A"),
+            listing(case_no="（2024）冀0105执 900号", record_id="B"),  # same case, spelled
+            listing(id_or_uscc=INSTITUTION),
+        ],
+    )
+    table = zeroing.zeroing_table({"dishonest_debtor": frame}, as_of=D(2024, 2, 29))
+    feb = table.filter(pl.col("period") == "2024-02").to_dicts()[0]
+    assert (feb["new"], feb["closing"], feb["distinct_bodies"]) == (2, 2, 2)
+
+
+def test_conflicting_dates_of_one_case_count_from_the_earliest() -> None:
+    same = {"case_no": "(2024)冀0105执901号"}
+    frame = make_frame(
+        "judgment_debtor_case",
+        [
+            case(**same, filed_on="2024-01-10"),
+            case(**same, filed_on="2024-03-10", closed_on="2024-04-01", case_status="已结案"),
+        ],
+    )
+    table = zeroing.zeroing_table({"judgment_debtor_case": frame}, as_of=D(2024, 4, 30))
+    got = table.select("period", "new", "closed", "closing").rows()
+    # one case, entered in January; still open: one delivery says so
+    assert got == [
+        ("2024-01", 1, 0, 1),
+        ("2024-02", 0, 0, 1),
+        ("2024-03", 0, 0, 1),
+        ("2024-04", 0, 0, 1),
+    ]
+
+
+def test_zhongben_is_open_and_reported_on_its_own() -> None:
+    frame = make_frame(
+        "judgment_debtor_case",
+        [
+            case(closed_on="2024-02-01", case_status="终本"),
+            case(closed_on="2024-02-01", case_status="执行完毕"),
+        ],
+    )
+    table = zeroing.zeroing_table({"judgment_debtor_case": frame}, as_of=D(2024, 2, 29))
+    feb = table.filter(pl.col("period") == "2024-02").to_dicts()[0]
+    assert (feb["closed"], feb["closing"], feb["closing_on_hold"]) == (1, 1, 1)
+    closes = {
+        "zeroing.closed_case_statuses": ("执行完毕", "终本"),
+        "zeroing.on_hold_case_statuses": (),
+    }
+    table = zeroing.zeroing_table(
+        {"judgment_debtor_case": frame}, as_of=D(2024, 2, 29), settings=closes
+    )
+    feb = table.filter(pl.col("period") == "2024-02").to_dicts()[0]
+    assert (feb["closed"], feb["closing"], feb["closing_on_hold"], feb["zeroed"]) == (
+        2,
+        0,
+        0,
+        True,
     )

@@ -429,7 +429,7 @@ def test_settings_defaults_overrides_and_errors() -> None:
     bad = _manager(plugins=[("s", S())], entry_points=False, settings={"s.n": "x", "s.nn": 1})
     with pytest.raises(ConfigError) as exc:
         bad.ensure_ready()
-    assert "setting 's.n': 'x' is not a valid int" in str(exc.value)
+    assert "setting 's.n': 'x' is not an integer" in str(exc.value)
     assert "unknown setting 's.nn'; did you mean s.n" in str(exc.value)
 
 

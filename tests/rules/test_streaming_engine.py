@@ -60,7 +60,7 @@ def test_all_packs_stream_from_parquet_as_in_memory(parts: dict[str, str]) -> No
         {k: pl.scan_parquet(g) for k, g in parts.items()}, as_of=AS_OF, plugins=pm, streaming=True
     )
     assert eager.errors == lazy.errors == ()
-    assert set(eager.findings["scope"]) == {"row", "entity"}  # both passes found something
+    assert set(eager.findings["scope"]) == {"row", "entity", "dataset"}  # every pass found some
     assert_frame_equal(_sorted(lazy.findings), _sorted(eager.findings))
     assert_frame_equal(lazy.outcomes.drop("duration_ms"), eager.outcomes.drop("duration_ms"))
     assert len(eager.summaries) >= 5

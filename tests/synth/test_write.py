@@ -43,7 +43,8 @@ def test_chinese_headers_and_wan_amounts(
 
 
 def test_ground_truth_file(synthetic: SyntheticSet, csv_files: dict[str, Path]) -> None:
-    truth = pl.read_csv(csv_files["ground_truth"], infer_schema=False)
+    assert csv_files["ground_truth"].name == "ground_truth.tsv"  # not matched by data/*.csv
+    truth = pl.read_csv(csv_files["ground_truth"], separator="\t", infer_schema=False)
     assert truth.columns == ["kind", "file", "row", "defect", "reason"]
     assert truth.height == synthetic.truth.height
     assert (truth["file"] == truth["kind"] + ".csv").all()

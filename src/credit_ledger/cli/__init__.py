@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from credit_ledger.cli import _commands
 from credit_ledger.cli._exit import exit_code_for
@@ -20,16 +22,41 @@ from credit_ledger.errors import CreditLedgerError, describe
 __all__ = ["main"]
 
 
+_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+
+
+def plain(text: str) -> str:
+    """Help text from a docstring without reStructuredText markup (``x`` and :func:`x` → x)."""
+    return _ROLE.sub(r"\1", text).replace("``", "")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse exits with 2 on usage errors, which matches our exit-code table.
         self.print_usage(sys.stderr)
         self.exit(2, f"credit-ledger: error: {message}\n")
 
+    def format_help(self) -> str:
+        # Sub-command descriptions are module docstrings, written in reStructuredText.
+        return plain(super().format_help())
+
+
+def _version() -> str:
+    try:
+        return metadata.version("credit-ledger")
+    except metadata.PackageNotFoundError:  # imported from a source tree, not installed
+        return "unknown (not installed)"
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
     parser = _Parser(prog="credit-ledger", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"credit-ledger {_version()}",
+        help="print the version",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for register in _commands.REGISTRY:
         register(sub)

@@ -44,6 +44,7 @@ def register(sub: Any) -> None:
         help="run date the rules see (YYYY-MM-DD; default: today, printed in the output)",
     )
     p.add_argument("--encoding", help="text encoding of a CSV file (default: detected)")
+    p.add_argument("--sheet", help="sheet of an .xlsx workbook")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument(
         "--derived", type=Path, metavar="OUT.parquet", help="write valid rows + derived columns"
@@ -72,6 +73,7 @@ def _run(args: argparse.Namespace) -> int:
         kind=args.kind,
         as_of=as_of,
         encoding=args.encoding,
+        sheet=args.sheet,
         policy=policy,
         fail_on=args.fail_on,
         plugins=manager,

@@ -10,9 +10,12 @@ from credit_ledger.cli import (
     _check,
     _compact,
     _demo,
+    _explain,
     _generate,
     _history,
+    _kinds,
     _plugins,
+    _report,
     _rules,
     _run,
     _validate,
@@ -23,6 +26,8 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _demo.register,
     _generate.register,
     _validate.register,
+    _kinds.register,
+    _explain.register,
     _check.register,
     _plugins.register,
     _rules.register,
@@ -30,6 +35,7 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _history.register,
     _compact.register,
     _zeroing.register,
+    _report.register,
 )
 
 __all__ = ["REGISTRY"]

@@ -1,7 +1,9 @@
 """``credit-ledger compact``: compact the ledger's small files and vacuum unreferenced ones.
 
 Retention is counted in runs, never in hours: every file that one of the last ``--keep-runs``
-committed runs (default: all of them) still references is kept. Takes the ledger's lock.
+committed runs (default: all of them) still references is kept. Data files that no Delta
+version references (left by a killed run) are deleted once older than ``--orphan-grace-hours``
+(default ``CREDIT_LEDGER_ORPHAN_GRACE_HOURS``, else 1). Takes the ledger's lock.
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ def register(sub: Any) -> None:
     where.add_argument("--ledger", type=Path, metavar="PATH")
     where.add_argument("--job", type=Path, metavar="JOB.toml")
     p.add_argument("--keep-runs", type=int, metavar="N", help="runs kept readable (default all)")
+    p.add_argument(
+        "--orphan-grace-hours",
+        type=float,
+        metavar="H",
+        help="delete files no Delta version references only when older (default 1)",
+    )
     p.add_argument("--dry-run", action="store_true", help="list what would be deleted")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_run)
@@ -40,7 +48,11 @@ def _run(args: argparse.Namespace) -> int:
     path = load_job(args.job).ledger if args.job is not None else args.ledger
     if not (path / "runs").is_dir():
         raise UsageError(f"{path}: not a credit-ledger ledger (no runs table)")
-    done = Ledger(path).compact(keep_runs=args.keep_runs, dry_run=args.dry_run)
+    done = Ledger(path).compact(
+        keep_runs=args.keep_runs,
+        dry_run=args.dry_run,
+        orphan_grace_hours=args.orphan_grace_hours,
+    )
     deleted = sum(len(v) for v in done.deleted.values())
     if args.json:
         print(

@@ -1,9 +1,13 @@
 """``credit-ledger demo``: the main job on built-in demo data (570,000 synthetic records).
 
-Generates the demo set once (cached), reads and validates every kind, runs the rules of every
-installed plugin (the built-in packs: zeroing, arrears, credit classes, publicity), and prints
-rows per kind, quarantined rows per reason checked against the generator's ground truth, the
-packs' headline figures, and the time per stage.
+Generates the demo set once (cached), reads and validates every kind, runs the rules of the
+built-in packs (zeroing, arrears, credit classes, publicity; other installed plugins only with
+``--plugins``), and prints rows per kind, quarantined rows per reason checked against the
+generator's ground truth, the packs' headline figures, the time per stage, and a closing
+summary: the zeroing state, the departments with the most quarantined rows, the rules with the
+most findings.
+
+The run date is the last day of the generator's world, so no generated record is dated after it.
 """
 
 from __future__ import annotations
@@ -20,14 +24,19 @@ import polars as pl
 
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK, RUNTIME
+from credit_ledger.cli._report import demo_report
 from credit_ledger.ingest import read
+from credit_ledger.plugins import PluginManager, PluginSelection
 from credit_ledger.rules import EvaluationResult, Severity, evaluate_many
 from credit_ledger.synth import generate, generator_fingerprint
+from credit_ledger.synth._values import END as WORLD_END
+from credit_ledger.synth._write import TRUTH_FILE
 from credit_ledger.validate import ValidationResult, validate
 
 DEMO_ROWS = 570_000
 DEMO_SEED = 20241231
-DEMO_AS_OF = dt.date(2024, 12, 31)
+DEMO_AS_OF: dt.date = WORLD_END  # every generated date is on or before it
+TOP = 5
 
 
 def _cache_dir() -> Path:
@@ -51,8 +60,31 @@ def register(sub: Any) -> None:
         default=DEMO_AS_OF,
         help=f"run date for the rules (default {DEMO_AS_OF})",
     )
+    p.add_argument(
+        "--plugins",
+        default="builtin",
+        metavar="builtin|all|NAMES",
+        help="which plugins' rules run: the built-in packs (default), all installed plugins, "
+        "or the built-in packs plus these entry points (comma-separated)",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--report", type=Path, help="run report (default: report.html in the data dir)")
     p.set_defaults(handler=_run)
+
+
+def _manager(choice: str) -> PluginManager:
+    everything = PluginManager()
+    if choice == "all":
+        return everything
+    # The packs shipped with credit-ledger; a third-party plugin installed in the same
+    # environment (the example one, by `make`) would otherwise add its findings to the demo.
+    ours = {
+        p.name
+        for p in everything.plugins()
+        if p.origin == "entry_point" and p.distribution == "credit-ledger"
+    }
+    extra = {n.strip() for n in choice.split(",") if n.strip() and choice != "builtin"}
+    return PluginManager(selection=PluginSelection.parse(allow=ours | extra))
 
 
 def _demo_data(directory: Path, rows: int, seed: int) -> tuple[dict[str, Path], Path, float]:
@@ -64,12 +96,12 @@ def _demo_data(directory: Path, rows: int, seed: int) -> tuple[dict[str, Path], 
         # match the records' reasons, so generate again.
         marker.unlink(missing_ok=True)
         directory.mkdir(parents=True, exist_ok=True)
-        for old in directory.glob("*.csv"):
-            old.unlink()
+        for old in [*directory.glob("*.csv"), directory / TRUTH_FILE]:
+            old.unlink(missing_ok=True)
         generate(directory, rows=rows, seed=seed)
         marker.write_text(fingerprint + "\n")
-    files = {p.stem: p for p in sorted(directory.glob("*.csv")) if p.stem != "ground_truth"}
-    return files, directory / "ground_truth.csv", time.perf_counter() - start
+    files = {p.stem: p for p in sorted(directory.glob("*.csv"))}
+    return files, directory / TRUTH_FILE, time.perf_counter() - start
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -86,14 +118,18 @@ def _run(args: argparse.Namespace) -> int:
         t_validate += time.perf_counter() - t1
 
     t0 = time.perf_counter()
-    evaluation = evaluate_many({k: r.valid for k, r in results.items()}, as_of=args.as_of)
+    manager = _manager(args.plugins)
+    evaluation = evaluate_many(
+        {k: r.valid for k, r in results.items()}, as_of=args.as_of, plugins=manager
+    )
     t_rules = time.perf_counter() - t0
 
-    truth = pl.read_csv(truth_path, infer_schema=False)
+    truth = pl.read_csv(truth_path, separator="\t", infer_schema=False)
     compared = _compare(truth, results)
     matches = bool((compared["len"] == compared["len_found"]).all())
 
     rows_in = sum(r.summary.rows_in for r in results.values())
+    report = demo_report(files, args.as_of, args.report or directory / "report.html")
     if args.json:
         print(
             json.dumps(
@@ -101,6 +137,9 @@ def _run(args: argparse.Namespace) -> int:
                     "rows_in": rows_in,
                     "kinds": {k: r.summary.to_dict() for k, r in results.items()},
                     "ground_truth_matches": matches,
+                    "as_of": args.as_of.isoformat(),
+                    "plugins": sorted(p.name for p in manager.plugins() if p.status == "active"),
+                    "closing": _closing(results, evaluation),
                     "rules": evaluation.to_dict(Severity.ERROR),
                     "seconds": {
                         "generate": round(t_generate, 3),
@@ -126,11 +165,13 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{label:<52}{row['len_found']:>8}{row['len']:>8}{flag}")
     verdict = "equal" if matches else "DIFFERENT"
     print(f"\nquarantine counts vs generator ground truth: {verdict}")
+    print(f"run report: {report}")
     _print_packs(evaluation)
     print(
         f"\ntime: generate/cache {t_generate:.2f} s, read {t_read:.2f} s, "
         f"validate {t_validate:.2f} s, rules {t_rules:.2f} s"
     )
+    _print_closing(_closing(results, evaluation), args.as_of)
     return OK if matches and not evaluation.errors else RUNTIME
 
 
@@ -200,3 +241,61 @@ def _print_packs(ev: EvaluationResult) -> None:
         counts = dict(classes.group_by("credit_class").len().iter_rows())
         shown = ", ".join(f"{c} {counts.get(c, 0):,}" for c in "ABCD")
         print(f"\ncredit classes of {classes.height:,} subjects: {shown}")
+
+
+def _closing(results: dict[str, ValidationResult], ev: EvaluationResult) -> dict[str, Any]:
+    """The handful of things that matter: zeroing state, worst departments, top rules."""
+    zeroing: dict[str, Any] = {}
+    for name in ("zeroing.dishonest_debtor", "zeroing.judgment_debtor_case"):
+        table = ev.summaries.get(name)
+        if table is not None and not table.is_empty():
+            last = table.sort("period_start").row(-1, named=True)
+            zeroing[name] = {
+                "period": last["period"],
+                "closing": last["closing"],
+                "zeroed": bool(last["zeroed"]),
+            }
+    per_org = [
+        pl.concat(
+            [
+                r.valid.select(pl.col("source_org").cast(pl.String), q=pl.lit(0)),
+                r.quarantine.select(pl.col("source_org").str.strip_chars(), q=pl.lit(1)),
+            ]
+        )
+        for r in results.values()
+        if "source_org" in r.valid.columns
+    ]
+    departments = (
+        pl.concat(per_org)
+        .group_by("source_org")
+        .agg(rows=pl.len(), quarantined=pl.col("q").sum())
+        .filter(pl.col("quarantined") > 0)
+        .with_columns(rate=pl.col("quarantined") / pl.col("rows"))
+        .sort(["quarantined", "source_org"], descending=[True, False], nulls_last=True)
+        .head(TOP)
+    )
+    findings = ev.findings
+    rules = (
+        findings.group_by("rule_id", "severity")
+        .len("findings")
+        .sort(["findings", "rule_id"], descending=[True, False])
+        .head(TOP)
+    )
+    return {
+        "zeroing": zeroing,
+        "departments_by_quarantine": departments.to_dicts(),
+        "rules_by_findings": rules.with_columns(pl.col("severity").cast(pl.String)).to_dicts(),
+    }
+
+
+def _print_closing(closing: dict[str, Any], as_of: dt.date) -> None:
+    print(f"\nin short, as of {as_of}:")
+    for name, z in closing["zeroing"].items():
+        state = "zeroed" if z["zeroed"] else f"{z['closing']} government bodies still listed"
+        print(f"  {name}: {state} ({z['period']})")
+    print("  departments with the most quarantined rows:")
+    for d in closing["departments_by_quarantine"]:
+        print(f"    {d['quarantined']:>6,} of {d['rows']:>7,} ({d['rate']:.1%})  {d['source_org']}")
+    print("  rules with the most findings:")
+    for r in closing["rules_by_findings"]:
+        print(f"    {r['findings']:>8,}  {r['rule_id']} [{r['severity']}]")

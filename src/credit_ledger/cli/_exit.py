@@ -16,12 +16,20 @@ USAGE = 2
 RUNTIME = 3
 OUTPUT = 4
 INTERRUPTED = 130
+TERMINATED = 143
+
+
+class Terminated(BaseException):
+    """SIGTERM reached a command that turns it into an exception (``credit-ledger run``):
+    like KeyboardInterrupt, not an Exception, so no ``except Exception`` swallows it."""
 
 
 def exit_code_for(exc: BaseException) -> int:
     """The exit code for an exception that ended a command."""
     if isinstance(exc, KeyboardInterrupt):
         return INTERRUPTED
+    if isinstance(exc, Terminated):
+        return TERMINATED
     if isinstance(exc, CreditLedgerError):
         return exc.exit_code
     if isinstance(exc, OSError):
@@ -34,10 +42,13 @@ def exit_code_for_result(result: RunResult, fail_on: Severity | str | None = Non
 
     3 when a rule, summary or plugin could not be evaluated (an unevaluated rule is not a
     pass), 1 when unwaived findings are at or above ``fail_on`` (default: the job's), else 0.
-    A run that changed nothing (same run key) exits as the run it repeats did.
+    A run that changed nothing (same run key) exits 0: its findings were reported by the run
+    it repeats; only that run's errors still exit 3, so a retry never hides them.
     """
     if result.errors or result.rules_status == "error":
         return RUNTIME
+    if result.status == "unchanged":
+        return OK
     if result.failing(fail_on):
         return FINDINGS
     return OK

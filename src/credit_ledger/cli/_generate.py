@@ -1,8 +1,8 @@
 """``credit-ledger generate``: write a synthetic record set with injected defects.
 
-One file per record kind (``<kind>.<format>``) plus ``ground_truth.csv`` listing every injected
-defect and the reason the validator must report for it. Prints one line per file written: its
-path and its number of data rows.
+One file per record kind (``<kind>.<format>``) plus ``ground_truth.tsv`` (tab-separated)
+listing every injected defect and the reason the validator must report for it. Prints one line
+per file written: its path and its number of data rows.
 
 Example::
 
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from credit_ledger.cli._exit import OK
+from credit_ledger.quarantine_files import require_xlsxwriter
 from credit_ledger.synth import generate_frames, write
 from credit_ledger.synth._write import ENCODINGS, FORMATS, HEADERS, check_options
 
@@ -69,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         0
     """
     check_options(args.fmt, args.encoding, args.headers)
+    if args.fmt == "xlsx":
+        require_xlsxwriter()  # before generating: a missing extra is a one-line usage error
     synthetic = generate_frames(args.rows, seed=args.seed, defect_rate=args.defect_rate)
     paths = write(synthetic, args.out, fmt=args.fmt, encoding=args.encoding, headers=args.headers)
     for name, path in paths.items():

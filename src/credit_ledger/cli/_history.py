@@ -91,6 +91,7 @@ def render(history: History, *, all_periods: bool = False) -> str:
             f"{z['opening']} + {z['new']} - {z['closed']} = {z['closing']}"
             f"{'  zeroed' if z.get('zeroed') else ''}"
             + (f"  exit rate {rate:.1%}" if rate is not None else "")
+            + (f"  unplaced {z['unplaced']} (not zeroed)" if z.get("unplaced") else "")
         )
     drift = history.drift
     lines.append(

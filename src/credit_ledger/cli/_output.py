@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from credit_ledger._files import make_dirs
 from credit_ledger.errors import OutputError
 
 
@@ -19,7 +20,7 @@ def write_parquet(frame: pl.DataFrame, path: Path) -> None:
     """
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         os.close(fd)
         try:

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from credit_ledger.cli._exit import OK
+from credit_ledger.cli._explain import print_reason
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
 
 __all__ = ["register"]
@@ -30,7 +31,9 @@ def register(sub: Any) -> None:
         "show",
         help="show one rule",
         description="Show one rule: its "
-        "metadata, check, references and the plugin that provides it.",
+        "metadata, check, references and the plugin that provides it. An ID with a colon is "
+        "a quarantine reason code (filed_on:date, row:ragged): it is explained as by "
+        "`credit-ledger explain`.",
     )
     show.add_argument("rule_id", metavar="ID")
     show.add_argument("--json", action="store_true", help="print JSON")
@@ -63,6 +66,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    if ":" in args.rule_id:  # rule ids are dotted; reason codes are COLUMN:CHECK
+        return print_reason(args, args.rule_id)
     manager, _ = manager_from_args(args)
     rule = manager.rule(args.rule_id)  # unknown or conflicting id: ConfigError, exit 2
     plugin = manager.provider(rule.id)

@@ -1,11 +1,14 @@
 """``credit-ledger run JOB.toml``: the scheduled batch job (read → validate → rules → ledger
 commit → outputs).
 
-Exit codes: 0 ok (or nothing to do: this run key was already committed); 1 unwaived findings
+Exit codes: 0 ok (or nothing to do: this run key was already committed, and that run's
+findings were reported then; a repeat of a run with rule errors exits 3); 1 unwaived findings
 at or above ``--fail-on``; 2 usage or configuration error (invalid job file, unknown key,
 missing source, required plugin missing); 3 runtime or rule error (a rule could not be
 evaluated, the ledger is locked by another run); 4 outputs or the ledger not written (the
-ledger is unchanged); 130 interrupted (the ledger is unchanged).
+ledger is unchanged); 130 interrupted (SIGINT), 143 terminated (SIGTERM): stopped before its
+commit (the ledger is unchanged) or, when the signal came during the commit, after finishing
+it (the ledger holds the whole run).
 
 stdout carries the result summary (``--json`` for JSON); stderr carries the logs
 (``--log-format text|json``) and, on a terminal with text logs, progress bars.
@@ -18,13 +21,15 @@ import contextlib
 import dataclasses
 import json
 import logging
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from credit_ledger.cli._args import iso_date
-from credit_ledger.cli._exit import exit_code_for_result
+from credit_ledger.cli._exit import TERMINATED, Terminated, exit_code_for_result
 from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._plugins import add_selection_options
 from credit_ledger.jobs import Progress, RunResult, load_job, run
@@ -61,8 +66,21 @@ def register(sub: Any) -> None:
         metavar="N",
         help="stream inputs larger than memory, N rows at a time (same results)",
     )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run holding the ledger's lock (default: exit 3 at once)",
+    )
     p.add_argument("--json", action="store_true", help="print the result summary as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings and errors only")
+    p.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="internal use: do not mask natural persons' names and ID numbers in findings,"
+        " messages and logs (recorded in the manifest)",
+    )
     g = p.add_argument_group("plugins", "CLI > CREDIT_LEDGER_PLUGINS_* > the job's [plugins]")
     add_selection_options(g)
     p.set_defaults(handler=_run)
@@ -132,6 +150,22 @@ def _settings(items: list[str]) -> dict[str, object]:
     return out
 
 
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` in the run (as SIGINT raises KeyboardInterrupt),
+    so the run stops or finishes as it does on Ctrl-C instead of dying mid-write."""
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(args: argparse.Namespace) -> int:
     cli = PluginSelection.parse(allow=args.allow, deny=args.deny, required=args.require)
     job = load_job(
@@ -153,7 +187,21 @@ def _run(args: argparse.Namespace) -> int:
         job = dataclasses.replace(job, plugins=plugins)
     configure_logging(job.log_format, quiet=args.quiet)
     bars = job.log_format == "text" and sys.stderr.isatty() and not args.quiet
-    with _progress(bars) as progress:
-        result = run(job, dry_run=args.dry_run, force=args.force, progress=progress)
+    try:
+        with _sigterm_raises(), _progress(bars) as progress:
+            result = run(
+                job,
+                dry_run=args.dry_run,
+                force=args.force,
+                progress=progress,
+                wait=args.wait,
+                unmasked=args.unmasked,
+            )
+    except Terminated:
+        print(
+            "credit-ledger: terminated; the ledger holds its last committed run",
+            file=sys.stderr,
+        )
+        return TERMINATED
     _print(result, args.json)
     return exit_code_for_result(result)

@@ -17,6 +17,8 @@ from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._output import write_parquet
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
+from credit_ledger.kinds import get_kind
+from credit_ledger.quarantine_files import check_path, write_quarantine
 from credit_ledger.streaming import DEFAULT_BATCH_ROWS, validate_to_parquet
 from credit_ledger.validate import ValidationSummary, validate
 
@@ -45,7 +47,12 @@ def register(sub: Any) -> None:
     p.add_argument("--sheet", help="sheet of an .xlsx workbook")
     p.add_argument("--valid", type=Path, metavar="OUT.parquet", help="write valid rows here")
     p.add_argument(
-        "--quarantine", type=Path, metavar="OUT.parquet", help="write quarantined rows here"
+        "--quarantine",
+        type=Path,
+        metavar="OUT",
+        help="write quarantined rows here: .parquet (canonical columns), or .csv (UTF-8 with "
+        "BOM) / .xlsx for people: original headers and values, reasons in codes and in Chinese "
+        "(`credit-ledger explain REASON`)",
     )
     p.add_argument(
         "--out",
@@ -88,12 +95,26 @@ def _summary(args: argparse.Namespace) -> ValidationSummary:
         )
     if args.batch_rows is not None:
         raise UsageError("--batch-rows needs --out DIR")
+    if args.file.is_dir():
+        raise UsageError(
+            f"{args.file} is a directory: give one file, or add --out DIR to validate every "
+            "file in it (or a glob such as 'dir/*.csv')"
+        )
+    if args.quarantine is not None:
+        check_path(args.quarantine)  # before reading: a wrong suffix costs no work
     frame = read(args.file, kind=args.kind, encoding=args.encoding, sheet=args.sheet)
     result = validate(frame, kind=args.kind)
     if args.valid is not None:
         write_parquet(result.valid, args.valid)
     if args.quarantine is not None:
-        write_parquet(result.quarantine, args.quarantine)
+        write_quarantine(
+            result.quarantine,
+            args.quarantine,
+            get_kind(args.kind),
+            source=args.file,
+            encoding=args.encoding,
+            sheet=args.sheet,
+        )
     return result.summary
 
 

@@ -4,9 +4,12 @@ arrears owed to SMEs, per period up to ``--as-of``.
 
 Each FILE is read and validated as the record kind named by its file name (``dishonest_debtor``,
 ``judgment_debtor_case``, ``arrears_case``, optionally with a suffix such as
-``dishonest_debtor_2024.csv``) or by ``--kind``; quarantined rows are counted on stderr and left
-out. Every period satisfies ``opening + new - closed = closing``; if it ever did not, the
-command fails with exit code 3 instead of printing wrong figures.
+``dishonest_debtor_2024.csv``) or by ``--kind``. Quarantined rows cannot be placed in time; those
+of a government body (by credit code, or debtor kind for arrears) count as ``unplaced`` with
+their reasons, and a ledger with unplaced rows is never ``zeroed``. Cases are counted once per
+case number and court; ``distinct_bodies`` counts the bodies still listed at period end. Every
+period satisfies ``opening + new - closed = closing``; if it ever did not, the command fails
+with exit code 3 instead of printing wrong figures.
 
 Exit codes: 0 table printed; 2 usage or input error; 3 invariant or rule error.
 """
@@ -30,7 +33,7 @@ from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
 from credit_ledger.kinds import record_kinds
 from credit_ledger.validate import validate
-from credit_ledger_packs.zeroing import zeroing_table  # the built-in zeroing pack
+from credit_ledger_packs.zeroing import bodies_table, zeroing_table  # the built-in pack
 
 __all__ = ["register"]
 
@@ -61,6 +64,12 @@ def register(sub: Any) -> None:
     p.add_argument("--by", choices=("court", "source_org"), help="break the figures down")
     p.add_argument("--encoding", help="text encoding of CSV files (default: detected)")
     p.add_argument("--json", action="store_true", help="print a JSON list of rows")
+    p.add_argument(
+        "--bodies",
+        action="store_true",
+        help="print the government bodies still listed at --as-of (code, name, cases, oldest"
+        " listing, amount, per department) instead of the table",
+    )
     add_plugin_options(p)
     p.set_defaults(handler=_run)
 
@@ -83,8 +92,12 @@ def kind_of(path: Path, given: str | None) -> str:
     return max(matches, key=len)
 
 
-def _frames(args: argparse.Namespace) -> dict[str, pl.DataFrame]:
+Frames = dict[str, pl.DataFrame]
+
+
+def _frames(args: argparse.Namespace) -> tuple[Frames, Frames]:
     parts: dict[str, list[pl.DataFrame]] = {}
+    rejected: dict[str, list[pl.DataFrame]] = {}
     for path in args.files:
         kind = kind_of(path, args.kind)
         if kind not in LEDGER_KINDS:
@@ -95,14 +108,19 @@ def _frames(args: argparse.Namespace) -> dict[str, pl.DataFrame]:
             continue
         result = validate(read(path, kind=kind, encoding=args.encoding), kind=kind)
         s = result.summary
-        left_out = " (left out of the figures)" if s.rows_quarantined else ""
+        unplaced = " (government bodies among them count as unplaced)" if s.rows_quarantined else ""
         print(
             f"credit-ledger: {path.name}: {kind}, {s.rows_in} rows, {s.rows_valid} valid, "
-            f"{s.rows_quarantined} quarantined{left_out}",
+            f"{s.rows_quarantined} quarantined{unplaced}",
             file=sys.stderr,
         )
         parts.setdefault(kind, []).append(result.valid)
-    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in parts.items()}
+        rejected.setdefault(kind, []).append(result.quarantine)
+
+    def concat(found: dict[str, list[pl.DataFrame]]) -> Frames:
+        return {k: pl.concat(v, how="diagonal_relaxed") for k, v in found.items()}
+
+    return concat(parts), concat(rejected)
 
 
 def _json_value(value: object) -> object:
@@ -110,7 +128,27 @@ def _json_value(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)  # exact: money is never a binary float
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
     return value
+
+
+def not_zeroed_because(row: dict[str, Any]) -> str | None:
+    """One line saying why a period is not zeroed, or None if it is."""
+    if row["zeroed"]:
+        return None
+    why = []
+    if row["closing"]:
+        why.append(f"{row['closing']} case(s) of {row['distinct_bodies']} body(ies) still listed")
+    if row["unplaced"]:
+        reasons = ", ".join(f"{r['reason']} ×{r['rows']}" for r in row["unplaced_reasons"])
+        why.append(
+            f"{row['unplaced']} government-body row(s) cannot be placed (quarantined or"
+            f" undated: {reasons})"
+        )
+    return "not zeroed: " + "; ".join(why)
 
 
 def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
@@ -124,17 +162,22 @@ def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
         money = rows["closing_amount"].null_count() < rows.height
         head = (
             f"  {'period':<8} {'opening':>7} {'new':>5} {'closed':>6} {'closing':>7} "
-            f"{'exit rate':>9}  zeroed"
+            f"{'bodies':>6} {'unplaced':>8} {'exit rate':>9}  zeroed"
         )
         print(head + ("  closing amount" if money else ""))
         for r in rows.iter_rows(named=True):
             line = (
                 f"  {r['period']:<8} {r['opening']:>7} {r['new']:>5} {r['closed']:>6} "
-                f"{r['closing']:>7} {r['exit_rate']:>9.1%}  {'yes' if r['zeroed'] else 'no':<6}"
+                f"{r['closing']:>7} {r['distinct_bodies']:>6} {r['unplaced']:>8} "
+                f"{r['exit_rate']:>9.1%}  {'yes' if r['zeroed'] else 'no':<6}"
             )
             if money:
                 line += f"  ¥{r['closing_amount']:,}"
             print(line)
+        last = rows.row(rows.height - 1, named=True)
+        why = not_zeroed_because(last)
+        if why:
+            print(f"  {last['period']}: {why}")
         excluded = int(rows["excluded"].max() or 0)  # type: ignore[arg-type]
         if excluded:
             print(f"  ({excluded} rows without usable dates left out; see the rule findings)")
@@ -143,7 +186,7 @@ def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
 def _run(args: argparse.Namespace) -> int:
     manager, _ = manager_from_args(args)
     manager.ensure_ready()
-    frames = _frames(args)
+    frames, quarantine = _frames(args)
     if not frames:
         raise UsageError(f"no file of a ledger kind ({', '.join(LEDGER_KINDS)})")
     table = zeroing_table(
@@ -153,10 +196,33 @@ def _run(args: argparse.Namespace) -> int:
         start=args.start,
         by=args.by,
         settings=manager.settings(),
+        quarantine=quarantine,
     )
+    shown = table
+    if args.bodies:
+        shown = bodies_table(
+            frames, as_of=args.as_of, settings=manager.settings(), quarantine=quarantine
+        )
     if args.json:
-        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.iter_rows(named=True)]
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in shown.iter_rows(named=True)]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif args.bodies:
+        _print_bodies(shown, args)
     else:
         _print_text(table, args)
     return OK
+
+
+def _print_bodies(bodies: pl.DataFrame, args: argparse.Namespace) -> None:
+    print(f"government bodies still listed as of {args.as_of.isoformat()}")
+    if bodies.is_empty():
+        print("  none")
+    for r in bodies.iter_rows(named=True):
+        dept = f" [{r['department']}]" if r["department"] else ""
+        oldest = r["oldest"].isoformat() if r["oldest"] else "-"
+        amount = f"  ¥{r['amount']:,}" if r["amount"] is not None else ""
+        unplaced = f"  {r['unplaced']} unplaced row(s)" if r["unplaced"] else ""
+        print(
+            f"  {r['ledger']}{dept} {r['code'] or '(no code)'} {r['name'] or ''}: "
+            f"{r['cases']} case(s) since {oldest}{amount}{unplaced}"
+        )

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from credit_ledger.errors import ConfigError, SourceNotFoundError
 from credit_ledger.plugins import PluginConfig, PluginSelection
+from credit_ledger.quarantine_files import RUN_OUTPUTS, require_xlsxwriter
 from credit_ledger.rules import RulePolicy, Severity
 
 __all__ = [
@@ -149,7 +150,8 @@ class OutputConfig:
     Attributes:
         dir: where outputs go (``{as_of}``, ``{run_id}`` and ``{job}`` are replaced); None
             writes no output files (the ledger still records the run).
-        write: which of :data:`OUTPUT_NAMES` to write.
+        write: which of :data:`OUTPUT_NAMES` to write, and ``quarantine.csv`` /
+            ``quarantine.xlsx``: the quarantine for people (original headers and values).
         reporters: plugin reporters to run (by name).
     """
 
@@ -412,12 +414,15 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
     out_v, origins["output_dir"] = _pick(output_dir, ENV_OUTPUT_DIR, env, out_t.get("dir"), None)
     write = _str_list("[outputs] write", out_t.get("write", list(OUTPUT_NAMES)))
     for w in write:
-        if w not in OUTPUT_NAMES:
-            close = difflib.get_close_matches(w, OUTPUT_NAMES, n=1, cutoff=0.0)
+        if w not in OUTPUT_NAMES and w not in RUN_OUTPUTS:
+            valid = (*OUTPUT_NAMES, *RUN_OUTPUTS)
+            close = difflib.get_close_matches(w, valid, n=1, cutoff=0.0)
             raise ConfigError(
                 f"{origin}: [outputs] write: unknown output {w!r}; did you mean {close[0]!r}? "
-                f"(valid: {', '.join(OUTPUT_NAMES)})"
+                f"(valid: {', '.join(valid)})"
             )
+        if w.endswith(".xlsx"):
+            require_xlsxwriter()  # exit 2 before any data is read
     kinds = list(_str_list("[job] kinds", job_t.get("kinds", [])))
     for s in sources:
         if s.kind not in kinds:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from pandera.config import get_config_context
 
+from credit_ledger._redact import is_unmasked
+
 if TYPE_CHECKING:
     from credit_ledger.jobs._config import Job
 
@@ -144,6 +146,7 @@ def build_manifest(
         "tool": {"name": "credit-ledger", "version": tool_version()},
         "libraries": library_versions(),
         "validation": validation_settings(),
+        "privacy": {"masked": not is_unmasked()},
         "inputs": summaries,
         "records": {},
         "plugins": plugins,

@@ -16,14 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from credit_ledger.errors import OutputError
+from credit_ledger._files import make_dirs, private
+from credit_ledger.errors import OutputError, describe
+from credit_ledger.quarantine_files import RUN_OUTPUTS, Delivered, write_run_quarantine
 
 if TYPE_CHECKING:
-    from credit_ledger.jobs._config import OutputConfig
-    from credit_ledger.plugins import Reporter
+    from credit_ledger.jobs._config import Job, OutputConfig
+    from credit_ledger.jobs._sources import Input
+    from credit_ledger.kinds import RecordKind
+    from credit_ledger.plugins import CommittedRun, Reporter
+    from credit_ledger.plugins._types import ReportWriter
     from credit_ledger.rules import EvaluationResult
 
-__all__ = ["StagedOutputs", "publish", "stage", "writers"]
+__all__ = ["StagedOutputs", "delivered", "publish", "stage", "stage_committed", "writers"]
 
 Writer = Callable[[Path], None]
 
@@ -74,12 +79,13 @@ def stage(directory: Path, run_id: str, writers: Mapping[str, Writer]) -> Staged
     try:
         if directory.exists() and not directory.is_dir():
             raise NotADirectoryError(20, "a file is in the way (not a directory)")
-        directory.mkdir(parents=True, exist_ok=True)
+        make_dirs(directory)
         shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
+        make_dirs(staging)
         for name, write in writers.items():
             target = staging / name
             write(target)
+            private(target)
             digest, size = _digest(target)
             staged.files[name] = {
                 "name": name,
@@ -112,6 +118,7 @@ def publish(staged: StagedOutputs, manifest_json: str | None) -> list[Path]:
         if manifest_json is not None:
             tmp = staged.staging / "manifest.json"
             tmp.write_text(manifest_json + "\n", encoding="utf-8")
+            private(tmp)
             target = staged.directory / "manifest.json"
             os.replace(tmp, target)
             done.append(target)
@@ -129,6 +136,28 @@ def _write_parquet(frame: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
         frame.write_parquet(path)
 
 
+def delivered(
+    job: Job, inputs: Sequence[Input], kinds: Mapping[str, RecordKind]
+) -> list[Delivered]:
+    """The run's inputs as the quarantine for people finds them again: a file by its name
+    (its rows' ``_source``), a database result by its source's name."""
+    sources = {s.name: s for s in job.sources}
+    out: list[Delivered] = []
+    for item in inputs:
+        source = sources[item.source]
+        path = None if source.is_database else Path(item.location)
+        out.append(
+            Delivered(
+                name=item.source if path is None else path.name,
+                kind=kinds[item.kind],
+                path=path,
+                encoding=source.encoding,
+                sheet=source.sheet,
+            )
+        )
+    return out
+
+
 def writers(
     config: OutputConfig,
     *,
@@ -138,9 +167,11 @@ def writers(
     zeroing: pl.DataFrame | None,
     evaluation: EvaluationResult,
     reporters: Sequence[Reporter],
+    delivered: Sequence[Delivered] = (),
 ) -> dict[str, Writer]:
     """The writers of the outputs ``config`` asks for (file name → writer); the manifest is
-    not among them: :func:`publish` writes it last."""
+    not among them: :func:`publish` writes it last. ``delivered`` (the run's inputs) lets the
+    quarantine for people read each input's original headers and values again."""
     want = set(config.write)
     out: dict[str, Writer] = {}
     if "summary" in want:
@@ -154,12 +185,53 @@ def writers(
         out["findings.parquet"] = findings.write_parquet
     if "quarantine" in want:
         out["quarantine.parquet"] = partial(_write_parquet, quarantine)
+    for name in RUN_OUTPUTS:
+        if name in want:
+            out[name] = partial(write_run_quarantine, quarantine, delivered=delivered)
     if "zeroing" in want and zeroing is not None:
         out["zeroing.csv"] = zeroing.write_csv
     for r in reporters:
+        if r.write is None:
+            continue  # an after_commit reporter: see stage_committed
 
-        def write_report(path: Path, reporter: Reporter = r) -> None:
-            reporter.write(evaluation, path)
+        def write_report(path: Path, write: ReportWriter = r.write) -> None:
+            write(evaluation, path)
 
         out[f"{r.name}{r.suffix}"] = write_report
     return out
+
+
+def stage_committed(
+    staged: StagedOutputs, reporters: Sequence[Reporter], run: CommittedRun
+) -> None:
+    """Write the outputs of ``after_commit`` reporters into the staging directory, once the
+    ledger holds the run; :func:`publish` renames them into place with the others.
+
+    Raises:
+        OutputError: a file cannot be written or a reporter failed; no output is published
+            (the ledger has the run; rerun with ``--force`` to write the outputs again).
+    """
+    for r in reporters:
+        if r.after_commit is None:
+            continue
+        name = f"{r.name}{r.suffix}"
+        target = staged.staging / name
+        try:
+            r.after_commit(run, target)
+            private(target)
+            digest, size = _digest(target)
+        except OSError as exc:
+            staged.discard()
+            raise _error(staged.directory, exc) from None
+        except Exception as exc:  # a plugin's writer: any failure is an unwritten output
+            staged.discard()
+            raise OutputError(
+                f"run {run.run_id} is committed, but reporter {r.name!r} failed "
+                f"({describe(exc, typed=True)}); no output was published: rerun with --force"
+            ) from None
+        staged.files[name] = {
+            "name": name,
+            "path": str(staged.directory / name),
+            "sha256": digest,
+            "bytes": size,
+        }

@@ -177,6 +177,7 @@ def evaluate(
             fail_on=job.fail_on,
             kinds=list(kinds.values()),
             streaming=job.batch_rows is not None,
+            quarantine=_stages.quarantine_by_kind(quarantined),
         )
         findings = pl.concat(
             [evaluation.findings, _stages.expired_waiver_findings(job.policy, ruleset, day)],
@@ -259,7 +260,9 @@ def commit_run(
             for line in commit.abort():
                 log.warning("ledger %s: rolled back: %s", ledger.path, line)
         except Exception as abort_exc:  # the next run's recover() finishes the job
-            log.error("rollback failed (%s); the next run will recover the ledger", abort_exc)
+            log.error(
+                "rollback failed (%s); the next run will recover the ledger", describe(abort_exc)
+            )
         if isinstance(exc, CreditLedgerError) or not isinstance(exc, Exception):
             raise
         raise OutputError(

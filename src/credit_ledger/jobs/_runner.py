@@ -16,20 +16,25 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from credit_ledger import _redact
 from credit_ledger.errors import ConfigError
-from credit_ledger.jobs import _pipeline, _stages
+from credit_ledger.jobs import _pipeline, _signals, _stages
 from credit_ledger.jobs._config import Job, load_job
 from credit_ledger.jobs._manifest import build_manifest, run_key
-from credit_ledger.jobs._outputs import StagedOutputs, publish, stage, writers
+from credit_ledger.jobs._outputs import (
+    StagedOutputs,
+    delivered,
+    publish,
+    stage,
+    stage_committed,
+    writers,
+)
 from credit_ledger.jobs._pipeline import Progress
 from credit_ledger.jobs._result import InputSummary, RunResult
 from credit_ledger.jobs._sources import check_sources
 from credit_ledger.kinds import RecordKind
-from credit_ledger.ledger import (
-    Ledger,
-    RunRecord,
-)
-from credit_ledger.plugins import PluginManager, Reporter
+from credit_ledger.ledger import HeldLock, Ledger, RunRecord
+from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
 from credit_ledger.rules import Severity, evaluate_many
 
 __all__ = ["Progress", "run"]
@@ -49,8 +54,10 @@ def _reporters(pm: PluginManager, job: Job) -> list[Reporter]:
     known = {r.name: r for r in pm.reporters()}
     missing = [n for n in job.outputs.reporters if n not in known]
     if missing:
+        failed = "".join(f"; plugin {p.name} failed: {p.error}" for p in pm.failed())
         raise ConfigError(
-            f"unknown reporter(s) {', '.join(missing)} (installed: {', '.join(known) or 'none'})"
+            f"unknown reporter(s) {', '.join(missing)} "
+            f"(installed: {', '.join(known) or 'none'}{failed})"
         )
     if job.outputs.reporters and job.outputs.dir is None:
         raise ConfigError("[outputs] reporters need [outputs] dir")
@@ -149,6 +156,8 @@ def run(
     force: bool = False,
     plugins: PluginManager | None = None,
     progress: Progress | None = None,
+    unmasked: bool = False,
+    wait: float = 0.0,
 ) -> RunResult:
     """Run a batch job: read → validate → rules → ledger commit → outputs.
 
@@ -160,6 +169,9 @@ def run(
         force: recompute even if a run with the same run key was committed.
         plugins: the plugin manager to use (default: one built from the job's ``[plugins]``).
         progress: ``progress(stage, done, total)`` callback.
+        unmasked: internal use only: natural persons' names and ID numbers are not masked in
+            findings, messages and logs. Recorded in the manifest and part of the run key.
+        wait: seconds to wait for another run holding the ledger's lock (0: fail at once).
 
     Returns:
         A :class:`RunResult`: ``completed``, ``unchanged`` (same run key already committed;
@@ -168,7 +180,7 @@ def run(
     Raises:
         ConfigError: bad configuration, a required plugin missing (exit 2).
         InputError: a source missing or unreadable (exit 2).
-        LedgerLockedError: another run holds the ledger (exit 3).
+        LedgerLockedError: another run holds the ledger (after ``wait`` seconds; exit 3).
         OutputError: outputs or the ledger could not be written; the ledger is unchanged
             (exit 4).
 
@@ -186,7 +198,7 @@ def run(
     if dry_run:
         return _dry_run(job, day, kinds, pm)
     ledger = Ledger(job.ledger)
-    with ledger.lock(job=job.name):
+    with ledger.lock(job=job.name, wait=wait) as held, _redact.unmasked(unmasked):
         recovered = ledger.recover()
         with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
             return _locked_run(
@@ -196,6 +208,7 @@ def run(
                 pm=pm,
                 reporters=reporters,
                 ledger=ledger,
+                held=held,
                 recovered=recovered,
                 scratch=Path(scratch),
                 force=force,
@@ -211,6 +224,7 @@ def _locked_run(
     pm: PluginManager,
     reporters: list[Reporter],
     ledger: Ledger,
+    held: HeldLock,
     recovered: list[str],
     scratch: Path,
     force: bool,
@@ -224,7 +238,7 @@ def _locked_run(
         inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
     key = run_key(
         inputs=[(i.source, i.kind, i.sha256) for i in inputs],
-        config=_key_config(job),
+        config=_key_config(job) | ({"unmasked": True} if _redact.is_unmasked() else {}),
         rules=[(r.id, r.version) for r in ruleset.rules if r.kind in kinds],
         plugins=[(p.name, p.version) for p in pm.plugins() if p.status == "active"],
         as_of=day.isoformat(),
@@ -240,6 +254,7 @@ def _locked_run(
             job, day, prior, status="unchanged", message=message, recovered=recovered
         )
     run_id = f"r{base.ledger_version + 1:05d}-{day:%Y%m%d}-{key[:8]}"
+    held.note_run(run_id)
     done = _pipeline.evaluate(
         job,
         day=day,
@@ -283,6 +298,7 @@ def _locked_run(
                     zeroing=done.zeroing,
                     evaluation=done.evaluation,
                     reporters=reporters,
+                    delivered=delivered(job, inputs, kinds),
                 ),
             )
     forced = prior is not None
@@ -303,25 +319,35 @@ def _locked_run(
         outputs=list(staged.files.values()) if staged else [],
     )
     row = done.row(job, day, started, forced)
-    try:
-        record, records = _pipeline.commit_run(
-            ledger, done, row=row, manifest=manifest, clock=clock, report=report
-        )
-    except BaseException:
-        if staged is not None:
-            staged.discard()
-        raise
     outputs: list[Path] = []
-    with clock.stage("outputs"):
-        if staged is not None:
-            want_manifest = "manifest" in job.outputs.write
-            outputs = publish(staged, record.manifest_json if want_manifest else None)
-    message = (
-        f"run {run_id} committed: ledger version {record.ledger_version}, "
-        f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
-        f"{row['records_inserted']} records new, {row['records_updated']} changed"
-    )
-    log.info(message)
+    # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
+    # holds it whole and its outputs are in place; before here, the run stops at once.
+    with _signals.deferred():
+        try:
+            record, records = _pipeline.commit_run(
+                ledger, done, row=row, manifest=manifest, clock=clock, report=report
+            )
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
+        with clock.stage("outputs"):
+            if staged is not None:
+                committed = CommittedRun(
+                    ledger=ledger.path,
+                    run_id=record.run_id,
+                    evaluation=done.evaluation,
+                    references={r.id: tuple(r.references) for r in ruleset.rules},
+                )
+                stage_committed(staged, reporters, committed)
+                want_manifest = "manifest" in job.outputs.write
+                outputs = publish(staged, record.manifest_json if want_manifest else None)
+        message = (
+            f"run {run_id} committed: ledger version {record.ledger_version}, "
+            f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
+            f"{row['records_inserted']} records new, {row['records_updated']} changed"
+        )
+        log.info(message)
     return RunResult(
         status="completed",
         job=job.name,

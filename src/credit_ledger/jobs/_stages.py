@@ -26,6 +26,7 @@ __all__ = [
     "Batch",
     "empty_frame",
     "expired_waiver_findings",
+    "quarantine_by_kind",
     "quarantine_rows",
     "state_frames",
     "stream_inputs",
@@ -255,6 +256,17 @@ def quarantine_rows(
     return pl.concat(parts, how="vertical")  # type: ignore[type-var]
 
 
+def quarantine_by_kind(
+    quarantined: Sequence[tuple[str, pl.DataFrame | pl.LazyFrame]],
+) -> dict[str, pl.LazyFrame]:
+    """The quarantined rows of this run by kind (for summaries that count them, such as the
+    zeroing ledgers: a rejected government-body row must not make a ledger look zeroed)."""
+    parts: dict[str, list[pl.LazyFrame]] = {}
+    for kind, frame in quarantined:
+        parts.setdefault(kind, []).append(frame.lazy())
+    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in parts.items()}
+
+
 def expired_waiver_findings(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date) -> pl.DataFrame:
     """One ``warning`` finding per waiver that expired before ``as_of``: the findings it
     covered are no longer waived, and someone should renew or remove it."""
@@ -283,11 +295,21 @@ def expired_waiver_findings(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date
     return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
 
 
+def _flat(table: pl.DataFrame) -> pl.DataFrame:
+    nested = [n for n, t in table.schema.items() if t.is_nested()]
+    # Polars JSON-encodes structs only: wrap the column in one and strip '{"name":' and '}'.
+    return table.with_columns(
+        pl.struct(pl.col(n)).struct.json_encode().str.slice(len(n) + 4).str.head(-1).alias(n)
+        for n in nested
+    )
+
+
 def zeroing_rows(evaluation: EvaluationResult, as_of: dt.date) -> pl.DataFrame | None:
     """The zeroing figures among the engine's summaries (tables with the zeroing columns),
-    each tagged with its summary name and ``as_of``."""
+    each tagged with its summary name and ``as_of``. Nested columns (``unplaced_reasons``)
+    are kept as JSON text, which every output (CSV, the ledger) can hold."""
     parts = [
-        table.with_columns(pl.lit(name).alias("summary"), pl.lit(as_of).alias("as_of"))
+        _flat(table).with_columns(pl.lit(name).alias("summary"), pl.lit(as_of).alias("as_of"))
         for name, table in sorted(evaluation.summaries.items())
         if set(ZEROING_COLUMNS) <= set(table.columns)
     ]

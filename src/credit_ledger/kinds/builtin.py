@@ -705,8 +705,11 @@ ARREARS_CASE = RecordKind(
         Field(
             name="creditor_size",
             aliases=("企业规模",),
-            enum=("medium", "small", "micro"),
-            value_map={"中型": "medium", "小型": "small", "微型": "micro"},
+            enum=("large", "medium", "small", "micro"),
+            value_map={"大型": "large", "中型": "medium", "小型": "small", "微型": "micro"},
+            nullable=True,
+            description="the creditor's size, kept as data: the commitment covers private firms"
+            " (民营企业) of any size; a blank size is a rule warning, not a rejection",
         ),
         _text("contract_no", "合同编号"),
         _date("contract_signed_on", "合同签订日期", "签订日期"),

@@ -7,7 +7,11 @@ holds one row per committed run with its manifest and the version of every table
 
 Consistency: a table version exists for readers only once a committed run names it. The runs
 row is written last (the commit point), so a crash at any moment leaves the previous run's
-state; the next run restores what the crashed one had written before writing anything.
+state; the next run restores what the crashed one had written before writing anything, and
+deletes data files no Delta version references once older than a grace period. Readers outside
+this library get the same guarantee by reading each table at the version the last runs row
+records (``docs/scheduling.md`` shows how with Polars, deltalake and Spark); the latest version
+of a table other than ``runs`` may hold an uncommitted run's rows until the next run.
 
 Example:
     >>> from credit_ledger.ledger import Ledger
@@ -19,9 +23,10 @@ Example:
 from __future__ import annotations
 
 from credit_ledger.errors import LedgerError, LedgerLockedError, RunNotFoundError
-from credit_ledger.ledger._commit import PAUSE_ENV, Commit
+from credit_ledger.ledger._commit import Commit
 from credit_ledger.ledger._delta import MergeStats
 from credit_ledger.ledger._history import History, history
+from credit_ledger.ledger._lock import HeldLock
 from credit_ledger.ledger._maintenance import Maintenance, compact
 from credit_ledger.ledger._schema import (
     FINDINGS,
@@ -38,12 +43,12 @@ from credit_ledger.ledger._store import Ledger
 __all__ = [
     "FINDINGS",
     "INPUTS",
-    "PAUSE_ENV",
     "QUARANTINE",
     "RULE_OUTCOMES",
     "RUNS",
     "ZEROING",
     "Commit",
+    "HeldLock",
     "History",
     "Ledger",
     "LedgerError",

@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import json
 import logging
-import os
 import time
 import zlib
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from credit_ledger._files import make_dirs, private
 from credit_ledger.ledger import _delta
 from credit_ledger.ledger._schema import (
     BATCH,
@@ -38,22 +38,19 @@ from credit_ledger.ledger._state import LedgerState, RunRecord
 if TYPE_CHECKING:
     from credit_ledger.ledger._store import Ledger
 
-__all__ = ["PAUSE_ENV", "Commit"]
+__all__ = ["Commit"]
 
 log = logging.getLogger("credit_ledger.ledger")
-
-PAUSE_ENV = "CREDIT_LEDGER_TEST_PAUSE_IN_COMMIT"
-"""Test hook: a path. After its first records write, a commit creates that file and sleeps
-(up to 60 s) so a test can ``kill -9`` the process in the middle of a commit."""
 
 
 def write_manifest_file(root: Path, run_id: str, manifest_json: str) -> Path:
     """Write ``manifests/<run_id>.json`` atomically (temporary file, then rename)."""
     directory = root / "manifests"
-    directory.mkdir(parents=True, exist_ok=True)
+    make_dirs(directory)
     target = directory / f"{run_id}.json"
     tmp = directory / f".{run_id}.json.tmp"
     tmp.write_text(manifest_json + "\n", encoding="utf-8")
+    private(tmp)
     tmp.replace(target)
     return target
 
@@ -91,16 +88,7 @@ class Commit:
         self.base = base
         self.run_id = run_id
         self._versions: dict[str, int] = dict(base.tables)
-        self._paused = False
         self.finished = False
-
-    def _pause_point(self) -> None:
-        marker = os.environ.get(PAUSE_ENV)
-        if not marker or self._paused:
-            return
-        self._paused = True
-        Path(marker).write_text(f"{os.getpid()}\n", encoding="utf-8")
-        time.sleep(60)
 
     def _wrote(self, name: str, at: int, started: float) -> None:
         log.info("ledger: wrote %s version %d in %.2f s", name, at, time.perf_counter() - started)
@@ -134,7 +122,6 @@ class Commit:
             keep=(FIRST_BATCH,),
         )
         self._wrote(name, stats.version, started)
-        self._pause_point()
         return stats
 
     def append(self, table: str, frame: pl.DataFrame | pl.LazyFrame) -> None:

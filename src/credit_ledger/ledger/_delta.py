@@ -16,12 +16,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import polars as pl
 import pyarrow.parquet as pq
 from deltalake import DeltaTable
 from deltalake import Schema as DeltaSchema
 from deltalake.transaction import AddAction, create_table_with_add_actions
+
+from credit_ledger._files import make_dirs, private
 
 __all__ = [
     "TABLE_CONFIG",
@@ -30,6 +33,8 @@ __all__ = [
     "empty_trash",
     "exists",
     "merge_upsert",
+    "orphans",
+    "referenced_files",
     "restore",
     "same_as",
     "scan",
@@ -45,6 +50,32 @@ TABLE_CONFIG: dict[str, str | None] = {
     "delta.logRetentionDuration": "interval 36500 days",
     "delta.deletedFileRetentionDuration": "interval 36500 days",
 }
+
+#: String columns of record tables that never hold personal data and are worth skipping by.
+_PUBLIC_STRINGS = frozenset({"run_id", "kind", "record_id", "_source", "_batch", "_first_batch"})
+_STATS_COLUMNS = "delta.dataSkippingStatsColumns"
+
+
+def _bounded(name: str, schema: pl.Schema) -> set[str] | None:
+    """The columns of table ``name`` that get min/max statistics; None for all of them.
+
+    Delta keeps per-file min/max values in its log as plain JSON. The record tables and the
+    quarantine hold names and ID numbers of natural persons in String columns, so there only
+    non-String columns and a few ids get bounds (null counts are kept for every column).
+    """
+    if not (name.startswith("records/") or name == "quarantine"):
+        return None
+    return {c for c, t in schema.items() if t != pl.String or c in _PUBLIC_STRINGS}
+
+
+def _config(name: str, schema: pl.Schema) -> dict[str, str | None]:
+    """A new table's properties: :data:`TABLE_CONFIG`, plus for record tables the columns
+    deltalake itself may keep statistics of (compaction rewrites files and their statistics)."""
+    bounded = _bounded(name, schema)
+    if bounded is None:
+        return dict(TABLE_CONFIG)
+    kept = [c for c in schema.names() if c in bounded and not schema[c].is_nested()]
+    return {**TABLE_CONFIG, _STATS_COLUMNS: ",".join(kept)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,11 +139,12 @@ def _bound(value: object) -> str | int | None:
     return value if isinstance(value, str | int) else None
 
 
-def _stats(meta: pq.FileMetaData, columns: set[str]) -> str:
+def _stats(meta: pq.FileMetaData, columns: set[str], bounded: set[str] | None) -> str:
     """Delta file statistics, taken from the footer of the Parquet file Polars just wrote.
 
     Null counts of every flat column; min/max of strings (Polars truncates long ones to valid
-    bounds), integers and dates. A reader skips files by these, so none is guessed.
+    bounds), integers and dates, for the ``bounded`` columns only (None: all). A reader skips
+    files by these, so none is guessed.
     """
     chunks: dict[str, list[Any]] = {}
     for g in range(meta.num_row_groups):
@@ -126,6 +158,8 @@ def _stats(meta: pq.FileMetaData, columns: set[str]) -> str:
         if name not in columns or not all(s is not None and s.has_null_count for s in found):
             continue
         nulls[name] = sum(int(s.null_count) for s in found)
+        if bounded is not None and name not in bounded:
+            continue
         bounds = [(_bound(s.min), _bound(s.max)) for s in found if s.has_min_max]
         los = [lo for lo, _ in bounds if lo is not None]
         his = [hi for _, hi in bounds if hi is not None]
@@ -135,13 +169,14 @@ def _stats(meta: pq.FileMetaData, columns: set[str]) -> str:
     return json.dumps(stats, ensure_ascii=False)
 
 
-def _write_file(directory: Path, frame: pl.LazyFrame) -> AddAction | None:
+def _write_file(directory: Path, frame: pl.LazyFrame, bounded: set[str] | None) -> AddAction | None:
     """Stream ``frame`` into one Parquet data file of the table in ``directory``; None (and
     no file) when it has no rows. A failing ``frame`` leaves no file behind."""
     name = f"part-00000-{uuid.uuid4()}-c000.zstd.parquet"
     path = directory / name
     try:
         frame.sink_parquet(path, compression="zstd", compression_level=1, engine="streaming")
+        private(path)
         meta = pq.read_metadata(path)
     except BaseException:
         path.unlink(missing_ok=True)
@@ -156,7 +191,7 @@ def _write_file(directory: Path, frame: pl.LazyFrame) -> AddAction | None:
         partition_values={},
         modification_time=int(time.time() * 1000),
         data_change=True,
-        stats=_stats(meta, flat),
+        stats=_stats(meta, flat, bounded),
     )
 
 
@@ -185,12 +220,16 @@ def write(
     lazy = lazy.with_columns(
         pl.col(c).cast(known[c]) for c, t in schema.items() if c in known and known[c] != t
     )
-    directory.mkdir(parents=True, exist_ok=True)
-    add = _write_file(directory, lazy)
+    make_dirs(directory)
+    add = _write_file(directory, lazy, _bounded(name, lazy.collect_schema()))
     if current is None:
         create_table_with_add_actions(
-            str(directory), _delta_schema(schema), [add] if add else [], configuration=TABLE_CONFIG
+            str(directory),
+            _delta_schema(schema),
+            [add] if add else [],
+            configuration=_config(name, schema),
         )
+        private(directory / "_delta_log")
         return 0
     if add is None and not replace:
         return current
@@ -201,6 +240,7 @@ def write(
     table.create_write_transaction(
         [add] if add else [], mode="overwrite" if replace else "append", schema=table.schema()
     )
+    private(directory / "_delta_log")
     return int(DeltaTable(str(directory)).version())
 
 
@@ -301,6 +341,7 @@ def restore(root: Path, name: str, to: int) -> bool:
     if same_as(root, name, to):
         return False
     DeltaTable(str(table_dir(root, name))).restore(to)
+    private(table_dir(root, name) / "_delta_log")
     return True
 
 
@@ -324,3 +365,32 @@ def empty_trash(root: Path) -> None:
         if parent.is_dir():
             for trash in parent.glob(".trash-*"):
                 shutil.rmtree(trash, ignore_errors=True)
+
+
+def referenced_files(root: Path, name: str) -> frozenset[str] | None:
+    """Every data file that some version of ``name`` adds, read from its JSON commits (the
+    ledger never cleans its Delta logs); None when a commit file is missing, so that nothing
+    is then taken for unreferenced."""
+    commits = sorted((table_dir(root, name) / "_delta_log").glob("*.json"))
+    if [int(p.stem) for p in commits if p.stem.isdigit()] != list(range(len(commits))):
+        return None
+    paths: set[str] = set()
+    for commit in commits:
+        for line in commit.read_text(encoding="utf-8").splitlines():
+            if '"add"' in line and (add := json.loads(line).get("add")):
+                paths.add(unquote(str(add["path"])))
+    return frozenset(paths)
+
+
+def orphans(root: Path, name: str, *, older_than: float) -> list[Path]:
+    """Data files of ``name`` that no version references (left by a run killed while it
+    wrote them) and last modified more than ``older_than`` seconds ago."""
+    known = referenced_files(root, name)
+    if known is None:
+        return []
+    cutoff = time.time() - older_than
+    return sorted(
+        p
+        for p in table_dir(root, name).glob("*.parquet")
+        if p.name not in known and p.stat().st_mtime <= cutoff
+    )

@@ -139,11 +139,15 @@ ZEROING_SCHEMA = pl.Schema(
         "closing": pl.Int64(),
         "zeroed": pl.Boolean(),
         "exit_rate": pl.Float64(),
+        "unplaced": pl.Int64(),
+        "distinct_bodies": pl.Int64(),
     }
 )
 """Dynamic-zeroing figures (DOMAIN.md §4.1) of every zeroing summary a rule pack computed:
 ``summary`` names it, ``ledger`` is the record kind, ``group`` an optional breakdown value.
-These are the columns the ledger guarantees; further columns of the summary are kept."""
+``unplaced`` counts the in-scope rows that could not be placed (quarantined or undated): a
+period is not ``zeroed`` while any exist. These are the columns the ledger guarantees;
+further columns of the summary are kept."""
 
 ZEROING_COLUMNS = ("ledger", "period", "period_start", "period_end", "opening", "new", "closed")
 """A summary table with these columns is a zeroing table and is stored in ``zeroing``."""

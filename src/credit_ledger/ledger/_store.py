@@ -14,8 +14,14 @@ from credit_ledger.errors import LedgerError, RunNotFoundError
 from credit_ledger.ledger import _delta
 from credit_ledger.ledger._commit import Commit, write_manifest_file
 from credit_ledger.ledger._history import History, history
-from credit_ledger.ledger._lock import ledger_lock
-from credit_ledger.ledger._maintenance import Maintenance, compact, oldest_readable_version
+from credit_ledger.ledger._lock import HeldLock, ledger_lock
+from credit_ledger.ledger._maintenance import (
+    Maintenance,
+    compact,
+    oldest_readable_version,
+    remove_orphans,
+)
+from credit_ledger.ledger._maintenance import orphan_grace_hours as orphan_grace_hours_setting
 from credit_ledger.ledger._schema import PER_RUN_TABLES, RECORDS_PREFIX, RUNS, RUNS_SCHEMA
 from credit_ledger.ledger._state import LedgerState, RunRecord
 
@@ -33,6 +39,9 @@ class Ledger:
 
     Args:
         path: the ledger directory (need not exist yet).
+        orphan_grace_hours: data files no Delta version references (left by a killed run)
+            are deleted by the next run and by :meth:`compact` once older than this (default:
+            ``CREDIT_LEDGER_ORPHAN_GRACE_HOURS``, else 1 hour).
 
     Example:
         >>> ledger = Ledger("var/ledger")  # doctest: +SKIP
@@ -41,8 +50,11 @@ class Ledger:
         >>> first.records("dishonest_debtor").collect()  # doctest: +SKIP
     """
 
-    def __init__(self, path: str | PathLike[str]) -> None:
+    def __init__(
+        self, path: str | PathLike[str], *, orphan_grace_hours: float | None = None
+    ) -> None:
         self.path = Path(path)
+        self.orphan_grace_hours = orphan_grace_hours_setting(orphan_grace_hours)
 
     def __repr__(self) -> str:
         return f"Ledger({str(self.path)!r})"
@@ -124,13 +136,20 @@ class Ledger:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def lock(self, *, job: str = "") -> contextlib.AbstractContextManager[None]:
+    def lock(
+        self, *, job: str = "", wait: float = 0.0
+    ) -> contextlib.AbstractContextManager[HeldLock]:
         """The exclusive lock against overlapping runs (a context manager).
 
+        Args:
+            job: a label shown to a run that finds the ledger locked.
+            wait: seconds to wait for another holder (0: fail at once).
+
         Raises:
-            LedgerLockedError: another process holds it; the message names it.
+            LedgerLockedError: another process still holds it; the message names it.
+            ConfigError: the ledger's filesystem does not support locks.
         """
-        return ledger_lock(self.path, job=job)
+        return ledger_lock(self.path, job=job, wait=wait)
 
     def begin(self, run_id: str) -> Commit:
         """Start writing run ``run_id`` on top of the last committed state. Hold :meth:`lock`
@@ -167,12 +186,15 @@ class Ledger:
         """Undo whatever an interrupted run left behind, before writing. Hold :meth:`lock`.
 
         Tables written after the last committed run are restored to the versions that run
-        recorded; a missing manifest file of the last run is rewritten from its row.
+        recorded; data files no version references are deleted once older than the grace
+        period; a missing manifest file of the last run is rewritten from its row.
         Returns what was done (empty when the ledger was clean).
         """
         state = self.state()
         _delta.empty_trash(self.path)
         done = self.rollback_to(state)
+        tables = [*self._tables_on_disk(), *([RUNS] if _delta.exists(self.path, RUNS) else [])]
+        done += remove_orphans(self.path, tables, grace_hours=self.orphan_grace_hours)
         if state.run is not None:
             target = self.path / "manifests" / f"{state.run.run_id}.json"
             if not target.exists():
@@ -204,9 +226,17 @@ class Ledger:
             quarantine_threshold=quarantine_threshold,
         )
 
-    def compact(self, *, keep_runs: int | None = None, dry_run: bool = False) -> Maintenance:
+    def compact(
+        self,
+        *,
+        keep_runs: int | None = None,
+        dry_run: bool = False,
+        orphan_grace_hours: float | None = None,
+    ) -> Maintenance:
         """Compact small files and vacuum files no retained run needs.
 
         See :func:`credit_ledger.ledger.compact`.
         """
-        return compact(self, keep_runs=keep_runs, dry_run=dry_run)
+        return compact(
+            self, keep_runs=keep_runs, dry_run=dry_run, orphan_grace_hours=orphan_grace_hours
+        )

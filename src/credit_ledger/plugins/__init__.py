@@ -42,6 +42,7 @@ from credit_ledger.plugins._selection import (
     PluginSelection,
 )
 from credit_ledger.plugins._types import (
+    CommittedRun,
     Conflict,
     PluginInfo,
     PluginStatus,
@@ -58,6 +59,7 @@ __all__ = [
     "ENV_DENY",
     "ENV_REQUIRED",
     "ENV_STRICT",
+    "CommittedRun",
     "Conflict",
     "PluginConfig",
     "PluginInfo",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from credit_ledger.rules._result import EvaluationResult
 
 __all__ = [
+    "CommittedRun",
     "Conflict",
     "PluginInfo",
     "PluginStatus",
@@ -105,6 +106,15 @@ class PluginInfo:
 
 
 _SETTING_TYPES = (bool, int, float, str, dt.date, Decimal, tuple)
+_TYPE_NAMES: dict[type, str] = {
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+    Decimal: "a decimal number (e.g. 0.0005)",
+    dt.date: "a date (YYYY-MM-DD)",
+    str: "text",
+    tuple: "a comma-separated list",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,7 +153,12 @@ class Setting:
         Raises:
             ValueError: the value does not fit.
         """
-        out = _coerce(self.default, value)
+        try:
+            out = _coerce(self.default, value)
+        except (ValueError, ArithmeticError):
+            # decimal's own message is "[<class 'decimal.ConversionSyntax'>]": name the type.
+            expected = _TYPE_NAMES.get(type(self.default), type(self.default).__name__)
+            raise ValueError(f"{value!r} is not {expected}") from None
         if self.choices is not None and out not in self.choices:
             raise ValueError(f"{out!r} is not one of {list(self.choices)}")
         return out
@@ -224,8 +239,31 @@ ReportWriter = Callable[["EvaluationResult", Path], None]
 
 
 @dataclass(frozen=True, kw_only=True)
+class CommittedRun:
+    """What a reporter's ``after_commit`` receives: a run the ledger has just committed.
+
+    Attributes:
+        ledger: the ledger directory (read it with :class:`credit_ledger.ledger.Ledger`).
+        run_id: the committed run.
+        evaluation: the run's rule evaluation (summaries the ledger does not keep).
+        references: legal references of every rule of the run, by rule id.
+    """
+
+    ledger: Path
+    run_id: str
+    evaluation: EvaluationResult
+    references: Mapping[str, tuple[str, ...]]
+
+
+CommittedWriter = Callable[[CommittedRun, Path], None]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Reporter:
-    """An output format for a run's results (``write(result, path)``).
+    """An output format for a run's results: ``write(result, path)`` before the ledger commit,
+    or ``after_commit(run, path)`` once the run is committed (for outputs that read the ledger,
+    such as the run report; they are published with the other outputs but, written after the
+    manifest was committed, are not listed in it).
 
     Example:
         >>> Reporter(name="example.csv", suffix=".csv",
@@ -235,12 +273,14 @@ class Reporter:
 
     name: str
     suffix: str
-    write: ReportWriter
+    write: ReportWriter | None = None
+    after_commit: CommittedWriter | None = None
     description: str = ""
 
     def __post_init__(self) -> None:
-        if not callable(self.write):
-            raise TypeError(f"reporter {self.name!r}: write must be callable")
+        given = [f for f in (self.write, self.after_commit) if f is not None]
+        if len(given) != 1 or not callable(given[0]):
+            raise TypeError(f"reporter {self.name!r}: give one callable, write or after_commit")
 
     def __repr__(self) -> str:
         return f"Reporter(name={self.name!r}, suffix={self.suffix!r}, ...)"

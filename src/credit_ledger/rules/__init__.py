@@ -25,6 +25,7 @@ from credit_ledger.rules._model import (
     SettingValue,
     Severity,
     Summary,
+    quarantine_key,
 )
 from credit_ledger.rules._policy import RulePolicy, Waiver
 from credit_ledger.rules._result import (
@@ -61,4 +62,5 @@ __all__ = [
     "check",
     "evaluate",
     "evaluate_many",
+    "quarantine_key",
 ]

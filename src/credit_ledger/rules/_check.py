@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 from credit_ledger.ingest import read
 from credit_ledger.rules._engine import evaluate
-from credit_ledger.rules._model import Rule, Severity
+from credit_ledger.rules._model import Rule, SettingValue, Severity
 from credit_ledger.rules._policy import RulePolicy
 from credit_ledger.rules._result import EvaluationResult, RunStatus
 from credit_ledger.rules._ruleset import RuleSet
 from credit_ledger.validate import ValidationResult, validate
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from credit_ledger.kinds import RecordKind
     from credit_ledger.plugins import PluginManager
@@ -55,13 +55,17 @@ def check(
     kind: str | RecordKind,
     as_of: dt.date,
     encoding: str | None = None,
+    sheet: str | None = None,
     rules: RuleSet | Iterable[Rule] | None = None,
     policy: RulePolicy | None = None,
     fail_on: Severity = Severity.ERROR,
     plugins: PluginManager | None = None,
+    settings: Mapping[str, SettingValue] | None = None,
 ) -> CheckResult:
     """Read ``source`` as records of ``kind``, validate them, and evaluate the rules on the
-    valid rows.
+    valid rows (summaries that ask for it also see the quarantined rows). ``encoding`` and
+    ``sheet`` are passed to :func:`credit_ledger.read`; ``settings`` are laid over the plugins'
+    settings, as in :func:`~credit_ledger.rules.evaluate`.
 
     Raises:
         ConfigError: a required plugin is missing or failed, or the allowlist is wrong.
@@ -81,7 +85,7 @@ def check(
         manager.ensure_ready()
     with activate(manager):
         record_kind = manager.kind(kind) if isinstance(kind, str) else kind
-        frame = read(source, kind=record_kind, encoding=encoding)
+        frame = read(source, kind=record_kind, encoding=encoding, sheet=sheet)
         validation = validate(frame, kind=record_kind)
         evaluation = evaluate(
             validation.valid,
@@ -91,6 +95,8 @@ def check(
             policy=policy,
             fail_on=fail_on,
             plugins=manager,
+            settings=settings,
+            quarantine=validation.quarantine,
         )
     return CheckResult(
         source=Path(source).name,

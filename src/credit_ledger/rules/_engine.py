@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -32,9 +33,11 @@ from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
-from credit_ledger.errors import describe
+from credit_ledger._redact import mask_code_expr
+from credit_ledger.errors import ConfigError, describe
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.rules._model import (
+    QUARANTINE_SCHEMA,
     DerivedColumn,
     Rule,
     RuleContext,
@@ -42,6 +45,7 @@ from credit_ledger.rules._model import (
     Scope,
     SettingValue,
     Severity,
+    quarantine_key,
 )
 from credit_ledger.rules._policy import RulePolicy
 from credit_ledger.rules._result import (
@@ -493,9 +497,9 @@ class _KindRun:
         rule = p.rule
         severity = self.policy.effective_severity(rule.id, rule.severity)
         if isinstance(rule.message, pl.Expr):
-            message = pl.col(f"{p.col}_msg").fill_null(rule.title)
+            message = pl.col(f"{p.col}_msg").fill_null(rule.default_message)
         else:
-            message = pl.lit(rule.message or rule.title, pl.String)
+            message = pl.lit(rule.message or rule.default_message, pl.String)
         ident = [
             pl.col("record_id") if entity is None and "record_id" in result.columns else None,
             pl.col(_ENTITY) if entity is not None else None,
@@ -520,7 +524,7 @@ class _KindRun:
             pl.col("waiver").is_not_null().alias("waived")
         )
         if entity is not None and entity in self.personal:
-            frame = frame.with_columns(_mask(pl.col("entity_key")).alias("entity_key"))
+            frame = frame.with_columns(mask_code_expr(pl.col("entity_key")).alias("entity_key"))
         return frame.select(FINDINGS_SCHEMA.names())
 
     def _waiver_expr(self, rule: Rule) -> pl.Expr:
@@ -570,15 +574,6 @@ def _empty_height(expr: pl.Expr, empty: pl.LazyFrame) -> int | None:
         return None
 
 
-def _mask(col: pl.Expr) -> pl.Expr:
-    """Keep the first and last four characters of a personal key, as published lists do."""
-    return (
-        pl.when(col.str.len_chars() >= 12)
-        .then(col.str.slice(0, 4) + pl.lit("****") + col.str.slice(-4))
-        .otherwise(pl.lit("****"))
-    )
-
-
 # -- public API --------------------------------------------------------------------------------
 
 
@@ -596,7 +591,7 @@ def _ruleset(
     settings: Mapping[str, SettingValue] | None,
 ) -> RuleSet:
     if isinstance(rules, RuleSet):
-        return rules
+        return _with_settings(rules, settings, None)
     if rules is not None:
         return RuleSet.of(rules, settings=settings)
     # Imported here: the plugin layer sits above the engine (and imports it).
@@ -604,7 +599,37 @@ def _ruleset(
 
     manager = plugins if plugins is not None else active_manager()
     manager.ensure_ready()
-    return manager.ruleset()
+    declared = {s.name: s.coerce for s in manager.setting_declarations()}
+    return _with_settings(manager.ruleset(), settings, declared)
+
+
+def _with_settings(
+    ruleset: RuleSet,
+    settings: Mapping[str, SettingValue] | None,
+    declared: Mapping[str, Callable[[object], SettingValue]] | None,
+) -> RuleSet:
+    """``ruleset`` with ``settings`` laid over its own: the caller's settings reach every rule
+    and summary the same way the job's and the CLI's do.
+
+    Raises:
+        ConfigError: a setting is not declared (naming the closest declared one) or its
+            value does not fit the declared type.
+    """
+    if not settings:
+        return ruleset
+    known = declared if declared is not None else dict.fromkeys(ruleset.settings)
+    merged = dict(ruleset.settings)
+    for name, value in settings.items():
+        if known and name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.0)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"unknown setting {name!r}{hint}")
+        coerce = known.get(name) if known else None
+        try:
+            merged[name] = coerce(value) if coerce is not None else value
+        except (ValueError, ArithmeticError) as exc:
+            raise ConfigError(f"setting {name!r}: {exc}") from None
+    return dataclasses.replace(ruleset, settings=MappingProxyType(merged))
 
 
 def evaluate(
@@ -618,6 +643,7 @@ def evaluate(
     fail_on: Severity = Severity.ERROR,
     plugins: PluginManager | None = None,
     streaming: bool = False,
+    quarantine: Frame | None = None,
 ) -> EvaluationResult:
     """Evaluate rules and derived columns over the valid records of one kind.
 
@@ -636,6 +662,8 @@ def evaluate(
         streaming: never materialise the kind: every pass and summary runs on the lazy plan
             with Polars' streaming engine, keeping only failing rows (and entity results) in
             memory. ``result.derived`` then holds ``LazyFrame`` plans, not DataFrames.
+        quarantine: the rows validation rejected (``validate(...).quarantine``), for summaries
+            that ask for them (:attr:`Summary.quarantine`).
 
     Returns:
         An :class:`EvaluationResult` (findings, outcomes, derived frame or plan, summaries,
@@ -666,6 +694,7 @@ def evaluate(
         fail_on=fail_on,
         kinds=[k],
         streaming=streaming,
+        quarantine={k.name: quarantine} if quarantine is not None else None,
     )
 
 
@@ -694,8 +723,26 @@ def _policy_notices(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date) -> lis
     return notices
 
 
+def _summary_inputs(
+    kinds: tuple[str, ...],
+    derived: Mapping[str, Frame],
+    quarantine: Mapping[str, Frame] | None,
+) -> dict[str, pl.LazyFrame]:
+    out = {k: derived[k].lazy() for k in kinds}
+    for k in kinds:
+        given = (quarantine or {}).get(k)
+        out[quarantine_key(k)] = (
+            given.lazy() if given is not None else pl.LazyFrame(schema=QUARANTINE_SCHEMA)
+        )
+    return out
+
+
 def _summaries(
-    ruleset: RuleSet, derived: Mapping[str, Frame], ctx: RunContext, engine: Engine
+    ruleset: RuleSet,
+    derived: Mapping[str, Frame],
+    ctx: RunContext,
+    engine: Engine,
+    quarantine: Mapping[str, Frame] | None = None,
 ) -> tuple[dict[str, pl.DataFrame], list[RunError]]:
     out: dict[str, pl.DataFrame] = {}
     errors: list[RunError] = []
@@ -703,7 +750,12 @@ def _summaries(
         if not set(s.kinds) <= set(derived):
             continue  # computed only when every kind it needs is in the run
         try:
-            table = s.compute(ctx, MappingProxyType({k: derived[k].lazy() for k in s.kinds}))
+            inputs = (
+                _summary_inputs(s.kinds, derived, quarantine)
+                if s.quarantine
+                else {k: derived[k].lazy() for k in s.kinds}
+            )
+            table = s.compute(ctx, MappingProxyType(inputs))
             if isinstance(table, pl.LazyFrame):
                 table = table.collect(engine=engine)
             if not isinstance(table, pl.DataFrame):
@@ -728,11 +780,14 @@ def evaluate_many(
     plugins: PluginManager | None = None,
     kinds: Iterable[RecordKind] = (),
     streaming: bool = False,
+    quarantine: Mapping[str, Frame] | None = None,
 ) -> EvaluationResult:
     """Like :func:`evaluate` for several kinds at once (``{kind name: frame}``); summaries
     spanning several kinds are computed when all of them are given. With ``streaming=True``
     no kind is materialised and ``result.derived`` holds ``LazyFrame`` plans (see
-    :func:`evaluate`)."""
+    :func:`evaluate`). ``quarantine`` holds the rejected rows by kind name, for the summaries
+    that ask for them; ``settings`` are laid over the plugins' (an unknown name is a
+    :class:`~credit_ledger.errors.ConfigError`)."""
     ruleset = _ruleset(rules, plugins, settings)
     policy = policy or RulePolicy()
     given = {k.name: k for k in kinds}
@@ -772,6 +827,7 @@ def evaluate_many(
         derived,
         RunContext(as_of=as_of, settings=ruleset.settings),
         engine,
+        quarantine,
     )
     errors += summary_errors
     if notifier is not None:

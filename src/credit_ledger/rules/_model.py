@@ -29,6 +29,7 @@ __all__ = [
     "SettingValue",
     "Severity",
     "Summary",
+    "quarantine_key",
 ]
 
 #: A plugin setting's value: what a TOML job file can hold, plus ``Decimal`` for money.
@@ -170,6 +171,10 @@ class Rule:
             bumps ``version`` instead.
         version: the rule's version, reported with every finding.
         title: one line saying what a *passing* record looks like.
+        violation: one line saying what is wrong when the rule fails (``"a government body
+            is an active dishonest judgment debtor"``): the default finding message. Without
+            it the message is the title prefixed with ``"not met: "``, never the title alone,
+            which reads as the passing state.
         kind: the record kind the rule applies to.
         check: a Boolean ``pl.Expr`` or a function ``(RuleContext) -> pl.Expr``; use the
             function form whenever the rule depends on ``ctx.as_of`` or a setting.
@@ -178,9 +183,9 @@ class Rule:
         entity_key: grouping column of an entity rule (default: the kind's ``subject_code``);
             rows where it is null are not part of any entity.
         null_passes: whether a null result counts as a pass (the default) or a failure.
-        message: the finding's message: a fixed text (default: the title) or a String
-            expression (per row, per entity aggregate or per dataset). It must not use
-            columns holding personal data.
+        message: the finding's message: a fixed text (default: :attr:`default_message`) or
+            a String expression (per row, per entity aggregate or per dataset; where it gives
+            null, the default message). It must not use columns holding personal data.
         references: legal or standard references (article, document number).
         tags: free-form labels for selecting rules.
         description: longer explanation, shown by ``credit-ledger rules show``.
@@ -189,6 +194,7 @@ class Rule:
         >>> rule = Rule(
         ...     id="example.fine_not_negative",
         ...     title="a fine is not negative",
+        ...     violation="the fine is negative",
         ...     kind="admin_penalty",
         ...     check=pl.col("fine_yuan") >= 0,
         ... )
@@ -201,6 +207,7 @@ class Rule:
     kind: str
     check: Check
     version: int = 1
+    violation: str = ""
     severity: Severity = Severity.ERROR
     scope: Scope = Scope.ROW
     entity_key: str | None = None
@@ -222,6 +229,19 @@ class Rule:
             raise TypeError(f"rule {self.id!r}: check must be a polars Expr or a callable")
         if self.entity_key is not None and self.scope is not Scope.ENTITY:
             raise ValueError(f"rule {self.id!r}: entity_key is only meaningful for entity scope")
+        if not isinstance(self.violation, str):
+            raise TypeError(f"rule {self.id!r}: violation must be a str")
+
+    @property
+    def default_message(self) -> str:
+        """The finding's message when ``message`` gives none: the violation, else the title
+        prefixed with ``"not met: "`` (a title describes the passing state).
+
+        Example:
+            >>> Rule(id="x.y", title="a fine is set", kind="k", check=pl.lit(True)).default_message
+            'not met: a fine is set'
+        """
+        return self.violation or f"not met: {self.title}"
 
     def expr(self, ctx: RuleContext) -> pl.Expr:
         """The rule's Boolean expression for ``ctx`` (calls ``check`` if it is a function)."""
@@ -239,6 +259,7 @@ class Rule:
             "id": self.id,
             "version": self.version,
             "title": self.title,
+            "violation": self.violation,
             "kind": self.kind,
             "severity": str(self.severity),
             "scope": str(self.scope),
@@ -305,6 +326,22 @@ class DerivedColumn:
         return expr.alias(self.name)
 
 
+QUARANTINE_SCHEMA = pl.Schema(
+    {"_source": pl.String(), "_row": pl.Int64(), "_reasons": pl.List(pl.String())}
+)
+"""Columns every quarantine frame has; the record's own columns hold its values as given."""
+
+
+def quarantine_key(kind: str) -> str:
+    """The key under which a summary that asks for quarantine receives ``kind``'s rejected rows.
+
+    Example:
+        >>> quarantine_key("dishonest_debtor")
+        'dishonest_debtor:quarantine'
+    """
+    return f"{kind}:quarantine"
+
+
 SummaryCompute = Callable[[RunContext, Mapping[str, pl.LazyFrame]], pl.DataFrame | pl.LazyFrame]
 
 
@@ -314,6 +351,11 @@ class Summary:
 
     ``compute(ctx, frames)`` receives one ``LazyFrame`` per kind named in ``kinds`` and returns
     a table; it is computed when every one of those kinds is in the run.
+
+    With ``quarantine=True`` it also receives, under :func:`quarantine_key` of each kind, the
+    rows validation rejected: their values as given (text), ``_source``, ``_row`` and
+    ``_reasons``; an empty frame when the caller passed none. A summary that must not look
+    better for the rows it cannot read (a zeroing ledger) counts them from there.
 
     Example:
         >>> per_month = Summary(
@@ -330,6 +372,7 @@ class Summary:
     kinds: tuple[str, ...]
     compute: SummaryCompute
     description: str = ""
+    quarantine: bool = False
 
     def __post_init__(self) -> None:
         _check_id("summary name", self.name)

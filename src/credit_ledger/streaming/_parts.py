@@ -20,6 +20,7 @@ from types import TracebackType
 
 import polars as pl
 
+from credit_ledger._files import make_dirs, private
 from credit_ledger.errors import OutputError
 
 __all__ = ["OUTPUTS", "SUMMARY_FILE", "PartWriter"]
@@ -46,7 +47,7 @@ class PartWriter:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
         try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
+            make_dirs(self.out_dir)
             self.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=self.out_dir))
             for name in OUTPUTS:
                 (self.staging / name).mkdir()
@@ -93,6 +94,7 @@ class PartWriter:
             path = self.staging / name / f"part-{number:05d}.parquet"
             try:
                 frame.write_parquet(path, compression="zstd", compression_level=_ZSTD_LEVEL)
+                private(path)
             except OSError as exc:
                 raise _output_error(exc, self.out_dir / name / path.name) from None
 

@@ -114,6 +114,31 @@ def _masked(code: pl.Series) -> pl.Series:
     return cat(code.str.slice(0, 10), "****", code.str.slice(14, 4))
 
 
+REDELIVERED = 0.01
+"""Share of court rows that repeat another row's case under a new record id: courts deliver
+the same case twice (DOMAIN.md §4.1), and a ledger must count it once."""
+
+
+def redeliver(draft: Draft, rng: Rng, share: float = REDELIVERED) -> Draft:
+    """``draft`` with ``round(share * n)`` rows replaced by copies of other rows (values and
+    facts), each keeping its own ``record_id``; the copy's source is in the fact
+    ``redelivery_of`` (null for first deliveries)."""
+    n = draft.frame.height
+    k = round(share * n)
+    index = pl.int_range(n, eager=True)
+    facts = draft.facts.with_columns(pl.lit(None, dtype=pl.Int64).alias("redelivery_of"))
+    if k == 0 or n < 2:
+        return Draft(frame=draft.frame, facts=facts)
+    targets = rng.sample_rows(n, k)
+    sources = (targets + 1 + rng.integers(0, n - 1, k)) % n  # never the row itself
+    source = index.scatter(targets, sources)
+    frame = draft.frame[source].with_columns(draft.frame["record_id"])
+    facts = draft.facts[source].with_columns(
+        pl.Series("redelivery_of", [None] * n, dtype=pl.Int64).scatter(targets, sources)
+    )
+    return Draft(frame=frame, facts=facts)
+
+
 def dishonest_debtor(rng: Rng, world: World, n: int) -> Draft:
     """Dishonest-debtor listings."""
     d = _debtors(
@@ -212,7 +237,7 @@ def dishonest_debtor(rng: Rng, world: World, n: int) -> Draft:
             "ric": d["ric"],
         }
     )
-    return Draft(frame=frame, facts=facts)
+    return redeliver(Draft(frame=frame, facts=facts), rng)
 
 
 def judgment_debtor_case(rng: Rng, world: World, n: int) -> Draft:
@@ -267,4 +292,4 @@ def judgment_debtor_case(rng: Rng, world: World, n: int) -> Draft:
             "uscc": d["uscc"],
         }
     )
-    return Draft(frame=frame, facts=facts)
+    return redeliver(Draft(frame=frame, facts=facts), rng)

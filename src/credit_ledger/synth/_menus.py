@@ -240,7 +240,7 @@ JUDGMENT_DEBTOR_CASE: tuple[Defect, ...] = (
 ARREARS_CASE: tuple[Defect, ...] = (
     check_char("debtor_uscc", "uscc"),
     check_char("creditor_uscc", "uscc"),
-    enum("creditor_size", "大型", "特大型"),
+    enum("creditor_size", "特大型", "超大型"),  # 大型 is a valid size (private creditors)
     enum("subject_matter", "租赁", "其他"),
     enum("status", "挂账", "暂缓"),
     enum("debtor_kind", "民营企业", "个人"),

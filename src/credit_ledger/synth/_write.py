@@ -1,4 +1,4 @@
-"""Write a :class:`SyntheticSet` to files, one per kind, plus ``ground_truth.csv``."""
+"""Write a :class:`SyntheticSet` to files, one per kind, plus ``ground_truth.tsv``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ Headers = Literal["zh", "en"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "xlsx", "ndjson")
 ENCODINGS: tuple[Encoding, ...] = ("utf-8", "gbk")
 HEADERS: tuple[Headers, ...] = ("zh", "en")
-TRUTH_FILE = "ground_truth.csv"
+TRUTH_FILE = "ground_truth.tsv"
+"""Tab-separated, so a ``data/*.csv`` glob over the records never picks it up as records."""
 
 _KINDS = {k.name: k for k in BUILTIN_KINDS}
 #: Money columns written in 万元 under their first 万元 header (the double-publicity standard
@@ -111,7 +112,7 @@ def write(
     encoding: Encoding = "utf-8",
     headers: Headers = "zh",
 ) -> dict[str, Path]:
-    """Write each kind to ``<out_dir>/<kind>.<fmt>`` and the truth to ``ground_truth.csv``.
+    """Write each kind to ``<out_dir>/<kind>.<fmt>`` and the truth to ``ground_truth.tsv``.
 
     Args:
         synthetic: the set from :func:`generate_frames`.
@@ -151,7 +152,7 @@ def write(
         "kind", file=pl.col("kind") + f".{fmt}", row="row", defect="defect", reason="reason"
     )
     paths["ground_truth"] = out / TRUTH_FILE
-    truth.write_csv(paths["ground_truth"])
+    truth.write_csv(paths["ground_truth"], separator="\t")
     return paths
 
 
@@ -170,7 +171,7 @@ def generate(
     Example:
         >>> paths = generate(tmp_dir, rows=10_000, seed=1)  # doctest: +SKIP
         >>> paths["ground_truth"].name  # doctest: +SKIP
-        'ground_truth.csv'
+        'ground_truth.tsv'
     """
     check_options(fmt, encoding, headers)
     synthetic = generate_frames(rows, seed=seed, defect_rate=defect_rate)

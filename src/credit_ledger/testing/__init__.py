@@ -4,7 +4,8 @@
 * :func:`make_frame`: a typed frame of a kind from plain dicts (as validation outputs it).
 * :func:`isolated_manager`: a plugin manager of exactly the plugins you give it.
 * :mod:`credit_ledger.testing.strategies`: hypothesis strategies for valid records of any
-  registered kind and records with a chosen defect (needs ``hypothesis``).
+  registered kind and records with a chosen defect (needs hypothesis: install
+  ``credit-ledger[plugin-dev]``).
 * :mod:`credit_ledger.testing.pytest_plugin`: opt-in fixtures (``credit_ledger_plugins``,
   ``credit_ledger_as_of``); enable it with
   ``pytest_plugins = ["credit_ledger.testing.pytest_plugin"]`` in a conftest.

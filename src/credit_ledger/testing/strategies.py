@@ -30,7 +30,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
-from hypothesis import strategies as st
+
+try:
+    from hypothesis import strategies as st
+except ImportError:  # an optional dependency: say which extra brings it
+    raise ImportError(
+        "credit_ledger.testing.strategies needs hypothesis: pip install 'credit-ledger[plugin-dev]'"
+    ) from None
 
 from credit_ledger.ids import org_code_check_char, ric_check_char, uscc_check_char
 from credit_ledger.kinds import Field, RecordKind, get_kind, record_kinds

@@ -63,6 +63,7 @@ def credit_ledger_rules(settings: Mapping[str, SettingValue]) -> Sequence[Rule]:
     return [
         Rule(
             id="example.decision_not_in_future",
+            violation="the penalty decision is dated after the run date",
             title="the penalty decision is not dated after the run date",
             kind=KIND,
             severity=Severity.ERROR,
@@ -74,6 +75,7 @@ def credit_ledger_rules(settings: Mapping[str, SettingValue]) -> Sequence[Rule]:
         ),
         Rule(
             id="example.fine_within_cap",
+            violation="the fine exceeds the review threshold",
             title="the fine does not exceed the review threshold",
             kind=KIND,
             severity=Severity.WARNING,
@@ -84,6 +86,7 @@ def credit_ledger_rules(settings: Mapping[str, SettingValue]) -> Sequence[Rule]:
         ),
         Rule(
             id="example.penalties_per_year",
+            violation="the subject has too many penalties within the year before the run date",
             title="a subject has few penalties within the year before the run date",
             kind=KIND,
             scope=Scope.ENTITY,
