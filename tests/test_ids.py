@@ -467,3 +467,73 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(ids, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 15
     assert result.failed == 0
+
+
+# ------------------------------------------------------------------ shapes of published feeds
+def test_real_codes_masked_as_feeds_print_them() -> None:
+    # 10 + 4 + 4 (18 characters) and the 19-character style of older feeds, 11 + 4 + 4.
+    masked_18 = [c[:10] + "****" + c[14:] for c in REAL_USCC]
+    masked_19 = [c[:11] + "****" + c[14:] for c in REAL_USCC]
+    for masked in (masked_18, masked_19):
+        assert all(run(ids.uscc_masked_expr, masked))
+        assert run(ids.id_style_expr, masked) == ["uscc_masked"] * len(masked)
+        # the prefix stays visible: the subject kind is the one of the real code
+        assert run(ids.subject_kind_expr, masked) == run(ids.uscc_subject_kind_expr, REAL_USCC)
+    # 19 characters only as 11 + 4 + 4
+    assert not any(run(ids.uscc_masked_expr, [c[:11] + "***" + c[13:] for c in REAL_USCC]))
+
+
+def test_real_organisation_codes_with_and_without_hyphen() -> None:
+    valid = [c for c in REAL_USCC if stdnum_uscc.is_valid(c) and ids.uscc_is_valid(c, "strict")]
+    orgs = [c[8:17] for c in valid]
+    hyphened = [f"{o[:8]}-{o[8]}".lower() for o in orgs]
+    assert all(run(ids.org_code_expr, orgs))
+    assert all(run(ids.org_code_expr, hyphened))
+    assert run(ids.id_style_expr, hyphened) == ["org_code"] * len(orgs)
+    assert all(ids.org_code_is_valid(o) for o in hyphened)
+    wrong = [o[:8] + ("0" if o[8] != "0" else "1") for o in orgs]
+    assert not any(run(ids.org_code_expr, wrong))
+
+
+def test_lower_case_check_characters_pass() -> None:
+    lower = [c.lower() for c in REAL_USCC if stdnum_uscc.is_valid(c)]
+    assert all(run(ids.uscc_expr, lower))
+    assert all(run(ids.ric_expr, ["44011320141005001x"]))
+
+
+def test_ids_masked_to_the_last_character_and_15_digit_numbers() -> None:
+    # a masked number shows a real province (99 is none: that number is valid only unmasked)
+    last_masked = [r[:14] + "****" for r in REAL_RIC]
+    assert run(ids.ric_expr, last_masked) == [not r.startswith("99") for r in REAL_RIC]
+    known = [m for m in last_masked if not m.startswith("99")]
+    assert run(ids.id_style_expr, known) == ["ric_masked"] * len(known)
+    # 15 digits, issued before 1999: region + YYMMDD (19YY) + sequence, no check character
+    old = [r[:6] + r[8:17] for r in REAL_RIC if r[6:8] == "19"]
+    assert all(run(ids.ric_expr, old))
+    assert all(ids.ric_is_valid(n) for n in old)
+    assert run(ids.id_style_expr, old) == ["ric15"] * len(old)
+    assert run(ids.subject_kind_expr, old) == ["natural_person"] * len(old)
+    assert not any(run(ids.ric_expr, ["360426910231007", "36042691010100"]))  # 31 Feb; 14 digits
+    assert not any(run(ids.ric_expr, [REAL_RIC[0][:14] + "**"]))  # still 18 characters
+
+
+@pytest.mark.parametrize(
+    ("case_no", "style", "execution"),
+    [
+        ("(2014)朝执字第05679号", "legacy", True),
+        ("（2013）石执字第1号", "legacy", True),
+        ("(2015)石新执字第00123号", "legacy", True),
+        ("(2015)石新民初字第00123号", "legacy", False),
+        ("(2019)皖1122执1194号之一", "2016", True),
+        ("【2019】皖1122执1194号", "2016", True),
+        ("(2019)皖1122执恢1194号", "2016", True),
+        ("(2019)皖1122民初1103号", "2016", False),
+        ("(2019)字第1号", None, False),
+        ("(1989)朝执字第1号", None, False),
+    ],
+)
+def test_case_number_styles(case_no: str, style: str | None, execution: bool) -> None:
+    assert run(ids.case_no_style_expr, [case_no]) == [style]
+    assert run(ids.case_no_expr, [case_no]) == [style is not None]
+    assert run(ids.execution_case_no_expr, [case_no]) == [execution]
+    assert ids.case_no_is_valid(case_no) is (style is not None)

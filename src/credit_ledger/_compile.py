@@ -25,6 +25,7 @@ class CheckPlan:
 
     reason: str
     failed: pl.Expr
+    warn: bool = False
 
 
 def _builtin(name: str, stats: Mapping[str, Any]) -> Callable[[pl.Expr], pl.Expr] | None:
@@ -113,13 +114,21 @@ def check_plans(schema: pa.DataFrameSchema) -> list[CheckPlan]:
         for check in column.checks:
             build = column_build(check, name)
             plans.append(
-                CheckPlan(reason=f"{name}:{check.name}", failed=~build(col).fill_null(True))
+                CheckPlan(
+                    reason=f"{name}:{check.name}",
+                    failed=~build(col).fill_null(True),
+                    warn=bool(check.raise_warning),
+                )
             )
         if column.unique:
             failed = col.map_batches(duplicated, return_dtype=pl.Boolean)
             plans.append(CheckPlan(reason=f"{name}:unique", failed=failed))
     plans.extend(
-        CheckPlan(reason=f"row:{check.name}", failed=~frame_expr(check).fill_null(True))
+        CheckPlan(
+            reason=f"row:{check.name}",
+            failed=~frame_expr(check).fill_null(True),
+            warn=bool(check.raise_warning),
+        )
         for check in schema.checks
     )
     return plans

@@ -42,8 +42,8 @@ def _finish(f: Field, text: pl.Expr) -> pl.Expr:
     if f.normalize == "case_no":
         text = (
             text.str.replace_all(r"\s", "")
-            .str.replace_all(r"[〔\[]", "(")
-            .str.replace_all(r"[〕\]]", ")")
+            .str.replace_all(r"[〔\[【]", "(")
+            .str.replace_all(r"[〕\]】]", ")")
         )
     if f.multi is not None:
         separators = "".join(re.escape(c) for c in f.separators)
@@ -98,11 +98,35 @@ def inspected_text(f: Field, col: pl.Expr) -> tuple[pl.Expr, Callable[[pl.Expr],
     return inspected, finish
 
 
+# 2024年3月1日, 2024/03/01, 2024.03.01, with a time of day after the date (with or without a
+# space, as spreadsheets print 2003/04/1000:00:00.000); full-width digits are folded first.
+_DATE_TIME = (
+    r"^([0-9]{4})[-年/.]([0-9]{1,2})[-月/.]([0-9]{1,2})日?"
+    r"(?:[ T]?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
+)
+# Epoch seconds (10 digits) or milliseconds (13), as feeds print publishDateStamp (DOMAIN §8).
+_EPOCH = r"^[0-9]{10}(?:[0-9]{3})?$"
+_CHINA_OFFSET_S = 8 * 3600  # dates are China local time (DOMAIN §0)
+
+
 def _date_slow(text: pl.Series) -> pl.Series:
-    # 2024年3月1日, 2024/03/01, 2024.03.01 and full-width digits become 2024-3-1.
+    t = pl.col("t")
+    parts = t.str.extract_groups(_DATE_TIME)
+    ymd = pl.concat_str([parts.struct.field(g) for g in ("1", "2", "3")], separator="-")
+    digits = t.str.to_integer(strict=False)
+    seconds = pl.when(t.str.len_bytes() == 13).then(digits // 1000).otherwise(digits)
+    epoch = pl.from_epoch((seconds + _CHINA_OFFSET_S) // 86_400, time_unit="d")
     folded = _kernels.cleaned(text, "fold_width")[0]
-    dashed = folded.str.strip_suffix("日").str.replace_all(r"[年月/.]", "-")
-    return dashed.str.to_date("%Y-%m-%d", strict=False)
+    return (
+        pl.DataFrame({"t": folded})
+        .select(
+            pl.when(t.str.contains(_EPOCH))
+            .then(epoch)
+            .otherwise(ymd.str.to_date("%Y-%m-%d", strict=False))
+        )
+        .to_series()
+        .rename(text.name)
+    )
 
 
 def parse_dates(text: pl.Series) -> pl.Series:
@@ -119,8 +143,18 @@ def parse_dates(text: pl.Series) -> pl.Series:
     return pl.Series(text.name, dates, dtype=pl.Date)
 
 
+_MONEY_NOISE = r"[,¥￥元\s]"
+NOISY_DIGITS = r"\.[0-9]{3,}"
+"""More decimals than fen: spreadsheet float noise (``0.21844700000000003``), rounded with a
+warning by the validator."""
+
+
 def _decimal(text: pl.Expr, scale: int) -> pl.Expr:
-    cleaned = text.str.replace_all(r"[,¥￥元\s]", "")
+    cleaned = text.str.replace_all(_MONEY_NOISE, "")
+    if scale == 2:
+        # Read finer than the fen, then round half away from zero (四舍五入), explicitly.
+        fine = cleaned.str.to_decimal(scale=8)
+        return fine.round(2, mode="half_away_from_zero")
     return cleaned.str.to_decimal(scale=scale)
 
 

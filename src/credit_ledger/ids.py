@@ -37,7 +37,10 @@ from credit_ledger import _kernels
 __all__ = [
     "case_no_expr",
     "case_no_is_valid",
+    "case_no_style_expr",
+    "case_no_year_expr",
     "execution_case_no_expr",
+    "id_style_expr",
     "normalize_code_expr",
     "org_code_check_char",
     "org_code_expr",
@@ -83,21 +86,35 @@ _USCC_FORMAT: Final = f"[1-9ANY][0-9]{{7}}{_C}{{10}}"
 _USCC_STRICT_FORMAT: Final = f"[1-9ANY][0-9]{{7}}{_C}{{8}}[0-9X]{_C}"  # org check is [0-9X]
 # One run of 1..8 stars inside positions 9-17. The length (18) is checked separately.
 _USCC_MASKED: Final = rf"[1-9ANY][0-9]{{7}}{_C}*\*{{1,8}}{_C}*{_C}"
+# Older feeds print 19 characters: 11 visible, 4 stars, 4 visible (DOMAIN §8).
+_USCC_MASKED_19: Final = rf"[1-9ANY][0-9]{{7}}{_C}{{3}}\*{{4}}{_C}{{4}}"
 _ORG_FORMAT: Final = "[0-9A-Z]{8}[0-9X]"
 _RIC_FORMAT: Final = "[0-9]{6}(?:19|20)[0-9]{9}[0-9X]"
 # Region prefix and last character visible. The birth year (chars 7-10) must be able to lie in
 # 1900..2099 given its visible digits. There must be exactly one run of stars (checked separately).
-_RIC_MASKED: Final = r"[0-9]{6}(?:19|20|[12]\*|\*[09*])[0-9*]{9}[0-9X]"
-_REGION: Final = "(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}|100000"
+# The province must be a real one: a masked all-digit credit code (9131012035****8598) has the
+# same shape, and its prefixes 9x are no province.
+_PROVINCE: Final = "(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])"
+_RIC_MASKED: Final = _PROVINCE + r"[0-9]{4}(?:19|20|[12]\*|\*[09*])[0-9*]{9}[0-9X*]"
+# GB 11643-1989 numbers issued before 1999: region, YYMMDD (19YY), sequence; no check character.
+_RIC_15: Final = "[0-9]{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}"
+_REGION: Final = _PROVINCE + "[0-9]{4}|100000"
 # DOMAIN §2.5 list plus 黔 and 滇, the other abbreviations of Guizhou and Yunnan (courts use 黔).
 _COURT: Final = (
     "(?:最高法|[京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙内陕吉闽贵黔粤青藏川宁琼军兵港澳台]"
     "(?:[0-9]{2}|[0-9]{4})?)"
 )
-_CASE_HEAD: Final = r"[(（〔\[](?:199[0-9]|20[0-9]{2})[)）〕\]]" + _COURT
+_YEAR_IN: Final = r"[(（〔\[【](?:199[0-9]|20[0-9]{2})[)）〕\]】]"
+_CASE_HEAD: Final = _YEAR_IN + _COURT
 _HAN: Final = "[\u4e00-\u9fff]"
-_CASE_NO: Final = f"{_CASE_HEAD}{_HAN}{{1,4}}[0-9]+号"
-_EXEC_CASE_NO: Final = f"{_CASE_HEAD}执{_HAN}{{0,3}}[0-9]+号"
+_PART: Final = "(?:之[一二三四五六七八九十]+)?"  # 之一, 之二: a later part of the same case
+_CASE_NO: Final = f"{_CASE_HEAD}{_HAN}{{1,4}}[0-9]+号{_PART}"
+_EXEC_CASE_NO: Final = f"{_CASE_HEAD}执{_HAN}{{0,3}}[0-9]+号{_PART}"
+# Before 2016: court abbreviation in Han characters (石, 朝, 石新), type code ending in 字, 第.
+_LEGACY_CASE_NO: Final = f"{_YEAR_IN}{_HAN}[\u4e00-\u9fff0-9]{{0,11}}字第?[0-9]+号{_PART}"
+_LEGACY_EXEC_CASE_NO: Final = (
+    f"{_YEAR_IN}{_HAN}[\u4e00-\u9fff0-9]{{0,10}}执[恢保异复监协他]?字第?[0-9]+号{_PART}"
+)
 _NOISE: Final = f"[{re.escape(_kernels.NOISE_CHARS)}]"
 _NOISE_RE: Final = re.compile(_NOISE)
 
@@ -161,7 +178,9 @@ def _ric_masked(number: pl.Expr) -> pl.Expr:
 
 
 def _uscc_masked(code: pl.Expr) -> pl.Expr:
-    return code.str.contains(_anchored(_USCC_MASKED)) & (code.str.len_bytes() == 18)
+    return (code.str.contains(_anchored(_USCC_MASKED)) & (code.str.len_bytes() == 18)) | (
+        code.str.contains(_anchored(_USCC_MASKED_19))
+    )
 
 
 def uscc_expr(code: pl.Expr, level: _Level = "strict") -> pl.Expr:
@@ -202,7 +221,9 @@ def uscc_masked_expr(code: pl.Expr) -> pl.Expr:
     """Recognise a masked USCC such as ``9114082306****333G`` (DOMAIN §8).
 
     18 characters, one run of 1-8 ``*`` inside positions 9-17, valid positions 1-8, visible
-    characters in the USCC charset. Check characters are never tested. Unmasked codes give False.
+    characters in the USCC charset; or the 19-character style of older feeds, 11 visible, 4
+    ``*``, 4 visible (``91230199744****927K``). Check characters are never tested. Unmasked
+    codes give False.
 
     Example:
         >>> df = pl.DataFrame({"c": ["9114082306****333G", "91110000600037341L"]})
@@ -228,9 +249,10 @@ def ric_expr(number: pl.Expr, *, allow_masked: bool = True) -> pl.Expr:
     """Check a GB 11643 resident ID number (DOMAIN §1.2).
 
     Unmasked: 17 digits plus a digit or 'X', a real birth date in 1900-2099, ISO 7064 MOD 11-2.
-    With ``allow_masked``, a masked number such as ``3423011964****3224`` passes when its visible
-    parts fit: 6-digit region, a birth year that can lie in 1900-2099, last character. Its
-    checksum is never tested.
+    With ``allow_masked``, the forms published lists print also pass: a masked number such as
+    ``3423011964****3224`` or ``342301196401******`` when its visible parts fit (6-digit region,
+    a birth year that can lie in 1900-2099; its checksum is never tested), and a 15-digit number
+    issued before 1999 (region, ``YYMMDD``, sequence; it has no check character).
 
     Example:
         >>> n = pl.Series("n", ["360426199101010071", "3423011964****3224", "360426199101010072"])
@@ -246,35 +268,80 @@ def ric_expr(number: pl.Expr, *, allow_masked: bool = True) -> pl.Expr:
 def _ric_any(series: pl.Series) -> pl.Series:
     # The masked-number patterns run only over the few values holding a '*'.
     valid = _kernels.ric_valid(series)
-    starred = (series.str.contains("*", literal=True) & ~valid).fill_null(False).arg_true()
+    other = (
+        (series.str.contains("*", literal=True) | (series.str.len_bytes() == 15)) & ~valid
+    ).fill_null(False)
+    starred = other.arg_true()
     if len(starred) == 0:
         return valid
-    masked = pl.select(_ric_masked(pl.lit(series.gather(starred)))).to_series()
+    rest = pl.lit(series.gather(starred))
+    masked = pl.select(_ric_masked(rest) | _ric_15(rest)).to_series()
     return valid.scatter(starred, masked)
+
+
+def _ric_15(number: pl.Expr) -> pl.Expr:
+    birth = ("19" + number.str.slice(6, 6)).str.to_date("%Y%m%d", strict=False, cache=False)
+    return number.str.contains(_anchored(_RIC_15)) & birth.is_not_null()
 
 
 def case_no_expr(case_no: pl.Expr) -> pl.Expr:
     """Check a court case number (案号) against the permissive pattern of DOMAIN §2.5.
 
-    Brackets may be ASCII, full-width ``（）``, ``〔〕`` or ``[]``. The year must be 1990-2099.
+    Brackets may be ASCII, full-width ``（）``, ``〔〕``, ``【】`` or ``[]``. The year must be
+    1990-2099. The style of 2016 (``(2019)皖1122执1194号``) and the style before it
+    (``(2014)朝执字第05679号``) pass, with a part suffix ``之一``, ``之二`` … (DOMAIN §2.5).
 
     Example:
-        >>> df = pl.DataFrame({"a": ["(2019)皖1122执1194号", "(2019)皖1122执1194"]})
+        >>> a = ["(2019)皖1122执1194号", "(2019)皖1122执1194", "(2013)石执字第1号"]
+        >>> df = pl.DataFrame({"a": a})
         >>> df.select(case_no_expr(pl.col("a")))["a"].to_list()
-        [True, False]
+        [True, False, True]
     """
-    return _named_like(case_no, case_no.str.contains(_anchored(_CASE_NO)))
+    out = case_no.str.contains(_anchored(f"{_CASE_NO}|{_LEGACY_CASE_NO}"))
+    return _named_like(case_no, out)
+
+
+def case_no_style_expr(case_no: pl.Expr) -> pl.Expr:
+    """The style of a case number: ``"2016"`` (法〔2015〕137号), ``"legacy"`` (before 2016), or
+    null when it is neither.
+
+    Example:
+        >>> df = pl.DataFrame({"a": ["(2019)皖1122执1194号", "(2015)石新执字第00123号", "x"]})
+        >>> df.select(case_no_style_expr(pl.col("a")))["a"].to_list()
+        ['2016', 'legacy', None]
+    """
+    out = (
+        pl.when(case_no.str.contains(_anchored(_CASE_NO)))
+        .then(pl.lit("2016"))
+        .when(case_no.str.contains(_anchored(_LEGACY_CASE_NO)))
+        .then(pl.lit("legacy"))
+    )
+    return _named_like(case_no, out)
+
+
+def case_no_year_expr(case_no: pl.Expr) -> pl.Expr:
+    """The filing year (收案年度) at the head of a case number, null when there is none.
+
+    Example:
+        >>> df = pl.DataFrame({"a": ["【2019】皖1122执1194号", "x"]})
+        >>> df.select(case_no_year_expr(pl.col("a")))["a"].to_list()
+        [2019, None]
+    """
+    year = case_no.str.extract(r"^[(（〔\[【]([0-9]{4})[)）〕\]】]", 1).cast(pl.Int32, strict=False)
+    return _named_like(case_no, year)
 
 
 def execution_case_no_expr(case_no: pl.Expr) -> pl.Expr:
-    """Check a case number whose type code starts with 执 (an enforcement case).
+    """Check a case number whose type code starts with 执 (an enforcement case: 执, 执恢, 执保,
+    执异, 执复, 执监, 执协, ...), in the style of 2016 or the one before (``执字``).
 
     Example:
         >>> df = pl.DataFrame({"a": ["（2023）冀0105执恢1977号", "(2019)皖1122民初1103号"]})
         >>> df.select(execution_case_no_expr(pl.col("a")))["a"].to_list()
         [True, False]
     """
-    return _named_like(case_no, case_no.str.contains(_anchored(_EXEC_CASE_NO)))
+    out = case_no.str.contains(_anchored(f"{_EXEC_CASE_NO}|{_LEGACY_EXEC_CASE_NO}"))
+    return _named_like(case_no, out)
 
 
 def region_code_expr(code: pl.Expr) -> pl.Expr:
@@ -318,7 +385,9 @@ def subject_kind_expr(code: pl.Expr) -> pl.Expr:
         _KIND_BY_PREFIX, default="other", return_dtype=pl.String
     )
     birth_ok = code.str.slice(6, 8).str.to_date("%Y%m%d", strict=False, cache=False).is_not_null()
-    ric_like = (code.str.contains(_anchored(_RIC_FORMAT)) & birth_ok) | _ric_masked(code)
+    ric_like = (
+        (code.str.contains(_anchored(_RIC_FORMAT)) & birth_ok) | _ric_masked(code) | _ric_15(code)
+    )
     person = pl.lit("natural_person")
     out = (
         pl.when(_ric_full(code))
@@ -330,6 +399,33 @@ def subject_kind_expr(code: pl.Expr) -> pl.Expr:
         .when(code.str.contains(_anchored(_USCC_FORMAT)) | _uscc_masked(code))
         .then(by_prefix)
         .otherwise(pl.lit("other"))
+    )
+    return _null_if_null(code, out)
+
+
+def id_style_expr(code: pl.Expr) -> pl.Expr:
+    """What a subject's identifier is, as published lists print it: ``uscc``, ``uscc_masked``,
+    ``org_code`` (9-character GB 11714 code), ``ric``, ``ric_masked``, ``ric15`` (issued
+    before 1999), or null when it is none of them.
+
+    Example:
+        >>> c = pl.Series("c", ["91230199744****927K", "552698531", "110101800101001"])
+        >>> c.to_frame().select(id_style_expr(pl.col("c")))["c"].to_list()
+        ['uscc_masked', 'org_code', 'ric15']
+    """
+    out = (
+        pl.when(_ric_full(code))
+        .then(pl.lit("ric"))
+        .when(uscc_expr(code, "strict"))
+        .then(pl.lit("uscc"))
+        .when(_ric_masked(code))
+        .then(pl.lit("ric_masked"))
+        .when(_ric_15(code))
+        .then(pl.lit("ric15"))
+        .when(_uscc_masked(code))
+        .then(pl.lit("uscc_masked"))
+        .when(org_code_expr(code))
+        .then(pl.lit("org_code"))
     )
     return _null_if_null(code, out)
 
@@ -374,6 +470,16 @@ def _is_ric_shaped(n: str) -> bool:
 
 def _is_ric_masked(n: str) -> bool:
     return _fits(_RIC_MASKED, n) and len(re.findall(r"\*+", n)) == 1
+
+
+def _is_ric_15(n: str) -> bool:
+    if not _fits(_RIC_15, n):
+        return False
+    try:
+        dt.date(1900 + int(n[6:8]), int(n[8:10]), int(n[10:12]))
+    except ValueError:
+        return False
+    return True
 
 
 def uscc_check_char(first17: str) -> str:
@@ -468,7 +574,9 @@ def ric_is_valid(number: str) -> bool:
         (True, True)
     """
     n = _normalize(number)
-    return _is_ric_masked(n) or (_is_ric_shaped(n) and ric_check_char(n[:17]) == n[17])
+    if _is_ric_masked(n) or _is_ric_15(n):
+        return True
+    return _is_ric_shaped(n) and ric_check_char(n[:17]) == n[17]
 
 
 def case_no_is_valid(s: str) -> bool:
@@ -478,7 +586,8 @@ def case_no_is_valid(s: str) -> bool:
         >>> case_no_is_valid("〔2015〕京0108执123号"), case_no_is_valid("(1989)京0108执1号")
         (True, False)
     """
-    return _fits(_CASE_NO, _normalize(s))
+    n = _normalize(s)
+    return _fits(_CASE_NO, n) or _fits(_LEGACY_CASE_NO, n)
 
 
 def subject_kind(code: str) -> str:
@@ -494,8 +603,12 @@ def subject_kind(code: str) -> str:
         return "natural_person"
     if uscc_is_valid(c, "strict"):
         return by_prefix
-    if _is_ric_shaped(c) or _is_ric_masked(c):
+    if _is_ric_shaped(c) or _is_ric_masked(c) or _is_ric_15(c):
         return "natural_person"
-    if _fits(_USCC_FORMAT, c) or (_fits(_USCC_MASKED, c) and len(c) == 18):
+    if (
+        _fits(_USCC_FORMAT, c)
+        or (_fits(_USCC_MASKED, c) and len(c) == 18)
+        or _fits(_USCC_MASKED_19, c)
+    ):
         return by_prefix
     return "other"

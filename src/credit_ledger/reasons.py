@@ -38,6 +38,14 @@ _COLUMN_ZH = {
     "positive": "{col}必须大于零",
     "age_range": "{col}超出允许的范围",
     "term_range": "{col}超出允许的范围",
+    "future_year": "{col}的收案年度晚于本次运行日期",
+    # warnings on valid rows (the record is kept)
+    "incomplete": "{col}为空（标准要求填写，记录仍保留）",
+    "unrecognised": "{col}的内容无法归入已知类别（原文保留）",
+    "rounded": "{col}的小数超过两位，已四舍五入到分",
+    "from_text": "{col}为空，金额取自文字内容",
+    "underived": "{col}未给出，也无法由证件号码推得",
+    "legacy_style": "{col}为2016年以前的案号格式",
 }
 _COLUMN_EN = {
     "date": "not a date (YYYY-MM-DD, YYYYMMDD or YYYY年MM月DD日)",
@@ -47,6 +55,12 @@ _COLUMN_EN = {
     "not_null": "required, but empty",
     "unique": "repeated within the data validated together",
     "encoding": "holds bytes that are not text in the file's encoding",
+    "future_year": "filed in a year after the run's as_of",
+    "incomplete": "blank (a standard column; the record is kept)",
+    "unrecognised": "names no known category (the text is kept)",
+    "rounded": "more decimals than fen, rounded half away from zero",
+    "from_text": "blank; the amount was read from the text",
+    "underived": "not given and not derivable from the identifier",
 }
 _ROW_ZH = {
     "ragged": "该行的字段数多于表头（列错位），请检查分隔符或引号",

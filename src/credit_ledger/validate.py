@@ -8,6 +8,7 @@ query per check.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -18,15 +19,22 @@ from pandera.config import get_config_context
 
 from credit_ledger import _kernels, ids
 from credit_ledger._compile import CheckPlan, check_plans
-from credit_ledger._parse import UNDECODABLE, inspected_text, parsed
+from credit_ledger._parse import NOISY_DIGITS, UNDECODABLE, inspected_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
 from credit_ledger.ingest import FAULT, OVERFLOW, ROW, SKIP, SOURCE
 from credit_ledger.kinds import Field, RecordKind, get_kind
 
-__all__ = ["REASONS", "ValidationResult", "ValidationSummary", "validate"]
+__all__ = ["REASONS", "WARNINGS", "ValidationResult", "ValidationSummary", "validate"]
 
 REASONS = "_reasons"
 """Quarantine column: the list of reasons, each ``"<column>:<check>"`` or ``"row:<check>"``."""
+
+WARNINGS = "_warnings"
+"""Valid-row column: the list of warnings (same form as reasons), null when there are none.
+A warning never quarantines: the record is usable, but not as the standard asks."""
+
+_WARNED = "__warned__"
+_WFLAG = "__warn__"
 
 _RAW = "__raw__"
 _INSPECTED = "__inspected__"
@@ -58,6 +66,9 @@ class ValidationSummary:
         by_reason: number of rows failing each reason (a row may fail several).
         skipped: rows of the source that are not records and were not read, by why
             (``blank_line``, ``title_row``, ``repeated_header``); not in ``rows_in``.
+        warnings: number of valid rows with each warning (a row may have several).
+        missing_standard: per source (``_source``), the standard columns its file lacks: one
+            entry per file and column, never one per row.
     """
 
     kind: str
@@ -66,6 +77,8 @@ class ValidationSummary:
     rows_quarantined: int
     by_reason: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    missing_standard: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def blank_lines(self) -> int:
@@ -82,6 +95,8 @@ class ValidationSummary:
             "by_reason": dict(self.by_reason),
             "blank_lines": self.blank_lines,
             "skipped": dict(self.skipped),
+            "warnings": dict(self.warnings),
+            "missing_standard": {k: list(v) for k, v in self.missing_standard.items()},
         }
 
 
@@ -90,8 +105,9 @@ class ValidationResult:
     """The outcome of :func:`validate`.
 
     Attributes:
-        valid: typed canonical columns of the rows that passed, plus derived ``subject_kind``,
-            unknown source columns, ``_source`` and ``_row``.
+        valid: typed canonical columns of the rows that passed, plus derived ``subject_kind``
+            and the kind's derived columns, unknown source columns, ``_source``, ``_row`` and
+            ``_warnings`` (list of ``"<column>:<check>"``, null when none).
         quarantine: the rows that failed, with their original values (as given), unknown
             columns, ``_source``, ``_row`` and ``_reasons`` (list of ``"<column>:<check>"``).
         summary: row accounting and counts per reason.
@@ -127,9 +143,13 @@ class _Inputs:
     typed: list[pl.Expr] = field(default_factory=list)
     plans: list[CheckPlan] = field(default_factory=list)
     encoding: dict[str, CheckPlan] = field(default_factory=dict)
+    fallbacks: list[pl.Expr] = field(default_factory=list)
+    raw: list[pl.Expr] = field(default_factory=list)
 
 
-def _input_plans(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema) -> _Inputs:
+def _input_plans(
+    kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema, absent: frozenset[str]
+) -> _Inputs:
     inputs = _Inputs()
     for name, column in schema.columns.items():
         f = _field_for(kind, name, column)
@@ -145,11 +165,29 @@ def _input_plans(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schem
                 inputs.encoding[name] = CheckPlan(
                     reason=f"{name}:encoding",
                     failed=pl.col(_INSPECTED + name).struct.field(UNDECODABLE),
+                    warn=_free_text(f),
                 )
             inputs.norms.append(finish(pl.col(_INSPECTED + name)).alias(_NORM + name))
             norm = pl.col(_NORM + name)
-            inputs.typed.append(parsed(f, norm).cast(target, strict=False).alias(name))
+            value = f.parse(norm) if f.parse is not None else parsed(f, norm)
+            inputs.typed.append(value.cast(target, strict=False).alias(name))
             value_missing = norm.is_null()
+            if f.parse is not None:
+                inputs.plans.append(
+                    CheckPlan(
+                        reason=f"{name}:unrecognised",
+                        failed=norm.is_not_null() & pl.col(name).is_null(),
+                        warn=True,
+                    )
+                )
+            if f.dtype == "decimal":
+                inputs.plans.append(
+                    CheckPlan(
+                        reason=f"{name}:rounded",
+                        failed=norm.str.contains(NOISY_DIGITS) & pl.col(name).is_not_null(),
+                        warn=True,
+                    )
+                )
             if f.dtype in _PARSE_REASON:
                 inputs.plans.append(
                     CheckPlan(
@@ -157,8 +195,19 @@ def _input_plans(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schem
                         failed=norm.is_not_null() & pl.col(name).is_null(),
                     )
                 )
+        if f.fallback is not None and _within(f.fallback, schema):
+            inputs.fallbacks.append(pl.coalesce(pl.col(name), f.fallback).alias(name))
+            inputs.plans.append(
+                CheckPlan(reason=f"{name}:underived", failed=pl.col(name).is_null(), warn=True)
+            )
+        elif f.standard and name not in absent:
+            inputs.plans.append(
+                CheckPlan(reason=f"{name}:incomplete", failed=value_missing, warn=True)
+            )
         if not column.nullable:
             inputs.plans.append(CheckPlan(reason=f"{name}:not_null", failed=value_missing))
+        if f.keep_raw:
+            inputs.raw.append(pl.col(_RAW + name).cast(pl.String).alias(f"{name}_raw"))
     return inputs
 
 
@@ -169,26 +218,58 @@ class _Plans:
     inputs: _Inputs
     checks: tuple[CheckPlan, ...]
     derived: tuple[pl.Expr, ...]
+    early: tuple[pl.Expr, ...]
 
 
-_PLANS: dict[tuple[int, int, tuple[tuple[str, pl.DataType], ...]], _Plans] = {}
+_PLANS: dict[
+    tuple[int, int, tuple[tuple[str, pl.DataType], ...], frozenset[str], int | None], _Plans
+] = {}
 _PLANS_KEPT = 64
 
 
-def _plans_for(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema) -> _Plans:
+def _plans_for(
+    kind: RecordKind,
+    schema: pa.DataFrameSchema,
+    present: pl.Schema,
+    absent: frozenset[str],
+    latest_year: int | None,
+) -> _Plans:
     """The input handling, check plans and derived columns of ``kind`` under ``schema`` for
-    input columns ``present``, built once per combination (about 5 ms per kind, paid on every
-    batch of a streamed validation otherwise)."""
-    key = (id(kind), id(schema), tuple(present.items()))
+    input columns ``present`` (``absent``: added as nulls), built once per combination (about
+    5 ms per kind, paid on every batch of a streamed validation otherwise)."""
+    key = (id(kind), id(schema), tuple(present.items()), absent, latest_year)
     hit = _PLANS.get(key)
     if hit is None:
-        inputs = _input_plans(kind, schema, present)
+        inputs = _input_plans(kind, schema, present, absent)
         hit = _Plans(
             kind=kind,
             schema=schema,
             inputs=inputs,
-            checks=(*inputs.plans, *check_plans(schema)),
-            derived=tuple(_derived(kind, list(schema.columns))),
+            checks=(
+                *inputs.plans,
+                *check_plans(schema),
+                *_future_years(kind, list(schema.columns), latest_year),
+                *(
+                    CheckPlan(reason=d.warning, failed=pl.col(d.name).is_not_null(), warn=True)
+                    for d in kind.derived
+                    if d.warning is not None and _within(d.expr, schema)
+                ),
+            ),
+            derived=(
+                *_derived(kind, list(schema.columns)),
+                *inputs.raw,
+                *(
+                    pl.col(d.name) if d.warning is not None else d.expr.alias(d.name)
+                    for d in kind.derived
+                    if _within(d.expr, schema)
+                ),
+            ),
+            # Derived values with a warning are computed once, before the checks read them.
+            early=tuple(
+                d.expr.alias(d.name)
+                for d in kind.derived
+                if d.warning is not None and _within(d.expr, schema)
+            ),
         )
         if len(_PLANS) >= _PLANS_KEPT:
             _PLANS.pop(next(iter(_PLANS)), None)
@@ -196,8 +277,22 @@ def _plans_for(kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema)
     return hit
 
 
+def _within(expr: pl.Expr, schema: pa.DataFrameSchema) -> bool:
+    """Whether ``expr`` reads only columns of ``schema`` (a narrower schema given by the
+    caller leaves out the derived values it cannot compute)."""
+    return set(expr.meta.root_names()) <= set(schema.columns)
+
+
+def _free_text(f: Field) -> bool:
+    """Text that does not identify the record (not a name, code, number or date): an
+    undecodable byte in it is a warning, elsewhere a reason."""
+    identifying = not (f.nullable or f.standard) or f.fallback is not None
+    return f.dtype == "str" and f.normalize == "text" and not identifying
+
+
 def _encoding_plan(inputs: _Inputs, column: str, raw: str, present: pl.Schema) -> CheckPlan | None:
-    """Undecodable bytes arrive as U+FFFD (lossy decoding): quarantine them, naming the column."""
+    """Undecodable bytes arrive as U+FFFD (lossy decoding): name the column; a reason in an
+    identifying column, a warning in free text and in columns the kind does not know."""
     if column in inputs.encoding:
         return inputs.encoding[column]
     if present[raw] != pl.String:
@@ -205,7 +300,7 @@ def _encoding_plan(inputs: _Inputs, column: str, raw: str, present: pl.Schema) -
     failed = pl.col(raw).map_batches(
         _kernels.replacement_char_rows, return_dtype=pl.Boolean, is_elementwise=True
     )
-    return CheckPlan(reason=f"{column}:encoding", failed=failed)
+    return CheckPlan(reason=f"{column}:encoding", failed=failed, warn=True)
 
 
 def _derived(kind: RecordKind, canonical: list[str]) -> list[pl.Expr]:
@@ -217,6 +312,17 @@ def _derived(kind: RecordKind, canonical: list[str]) -> list[pl.Expr]:
     holds_uscc = any(c.name == "uscc" for c in kind.field(code).checks)
     kind_of = ids.uscc_subject_kind_expr if holds_uscc else ids.subject_kind_expr
     return [kind_of(pl.col(code)).alias("subject_kind")]
+
+
+def _future_years(kind: RecordKind, canonical: list[str], latest: int | None) -> list[CheckPlan]:
+    """Case numbers filed in a year after the run's ``as_of`` cannot exist (a typing error)."""
+    if latest is None:
+        return []
+    return [
+        CheckPlan(reason=f"{name}:future_year", failed=ids.case_no_year_expr(pl.col(name)) > latest)
+        for name in canonical
+        if name in kind.columns and kind.field(name).normalize == "case_no"
+    ]
 
 
 def _content_id(kind: RecordKind, present: list[str]) -> pl.Expr:
@@ -274,12 +380,46 @@ def _reasons(flags: pl.DataFrame, plans: list[CheckPlan]) -> tuple[pl.Series, di
     )
 
 
+def _with_warnings(
+    valid: pl.DataFrame, warn_cols: list[str], warn_plans: list[CheckPlan]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """``valid`` with its warning flags folded into the ``_warnings`` list column (built only
+    for the rows that have one: few, in most sources) and the number of rows per warning."""
+    empty = pl.lit(None, dtype=pl.List(pl.String)).alias(WARNINGS)
+    if not warn_cols:
+        return valid.with_columns(empty), {}
+    warned = valid.select(pl.any_horizontal(warn_cols)).to_series().arg_true()
+    if len(warned) == 0:
+        return valid.drop(warn_cols).with_columns(empty), {}
+    lists, counts = _reasons(valid.select(warn_cols).gather(warned), warn_plans)
+    at = pl.DataFrame({_WARNED: warned, WARNINGS: lists})
+    out = (
+        valid.drop(warn_cols)
+        .with_row_index(_WARNED)
+        .join(at, on=_WARNED, how="left", maintain_order="left")
+        .drop(_WARNED)
+    )
+    return out, counts
+
+
+def _missing_standard(
+    kind: RecordKind, absent: frozenset[str], data: pl.DataFrame, names: list[str]
+) -> dict[str, list[str]]:
+    """The standard columns absent from the input, once per source file in it."""
+    lacking = [f.name for f in kind.fields if f.standard and f.name in absent]
+    if not lacking:
+        return {}
+    sources = data[SOURCE].drop_nulls().unique().sort().to_list() if SOURCE in names else []
+    return {str(s): lacking for s in sources or ["<frame>"]}
+
+
 def validate(
     frame: pl.LazyFrame | pl.DataFrame,
     *,
     kind: str | RecordKind,
     schema: pa.DataFrameSchema | None = None,
     duplicates: Mapping[str, pl.Series] | None = None,
+    as_of: dt.date | None = None,
 ) -> ValidationResult:
     """Validate records of ``kind``: every row ends in ``valid`` or ``quarantine``.
 
@@ -297,6 +437,8 @@ def validate(
             :func:`credit_ledger.validate_to_parquet`): per unique column, the typed values
             that occur more than once in the whole input. That column's unique check then
             fails exactly the rows holding one of them, instead of looking within ``frame``.
+        as_of: the run date: a case number filed in a later year is quarantined
+            (``<column>:future_year``). Without it, years up to 2099 pass.
 
     Returns:
         :class:`ValidationResult` with ``valid``, ``quarantine`` and ``summary``.
@@ -317,12 +459,7 @@ def validate(
     # Materialise the input once, in one chunk per column: the checks below read every column
     # several times, and Polars string kernels run much slower over many small chunks.
     data = frame.collect(engine=_ENGINE) if isinstance(frame, pl.LazyFrame) else frame
-    skipped: dict[str, int] = {}
-    if SKIP in data.columns:
-        # Rows that are not records (blank lines, title rows): counted, never validated.
-        counts = data.get_column(SKIP).drop_nulls().value_counts(sort=True)
-        skipped = dict(zip(counts[SKIP].to_list(), counts["count"].to_list(), strict=True))
-        data = (data.filter(pl.col(SKIP).is_null()) if skipped else data).drop(SKIP)
+    data, skipped = _without_skipped(data)
     lf = data.rechunk().lazy()
     names = lf.collect_schema().names()
     missing = [c for c in schema.columns if c not in names]
@@ -333,16 +470,20 @@ def validate(
         raise MissingColumnError(
             f"record kind {record_kind.name!r} needs column(s) {', '.join(required_missing)}"
         )
+    # A standard column a reader added empty (the file lacks it) is absent too: reported once
+    # for the file, not as a blank value on every row. Null counts are known without a pass.
+    empty = [
+        c for c in names if c in record_kind.columns and record_kind.field(c).standard
+        and data.height and data[c].null_count() == data.height
+    ]  # fmt: skip
+    absent = frozenset([*missing, *empty])
     key = record_kind.key
     if key in missing:
         lf = lf.with_columns(_content_id(record_kind, [c for c in schema.columns if c in names]))
         missing.remove(key)
     if missing:
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
-    if ROW not in names:
-        lf = lf.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    if SOURCE not in names:
-        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(SOURCE))
+    lf = _with_provenance(lf, names)
 
     canonical = list(schema.columns)
     faults = [c for c in names if c.startswith(FAULT)]
@@ -350,25 +491,20 @@ def validate(
     extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
     present = lf.collect_schema()
-    cached = _plans_for(record_kind, schema, present)
-    inputs, plans, derived = cached.inputs, list(cached.checks), list(cached.derived)
+    latest_year = None if as_of is None else as_of.year
+    cached = _plans_for(record_kind, schema, present, absent, latest_year)
+    inputs, derived, early = cached.inputs, list(cached.derived), list(cached.early)
+    plans = [p for p in cached.checks if not p.warn]
+    warn_plans = [p for p in cached.checks if p.warn]
     if duplicates:
         plans = [_known_duplicates(p, schema, duplicates) for p in plans]
     for c in [*canonical, *extras]:
         plan = _encoding_plan(inputs, c, _RAW + c if c in canonical else c, present)
         if plan is not None:
-            plans.append(plan)
-    plans.extend(
-        CheckPlan(reason=c.removeprefix(FAULT), failed=pl.col(c).fill_null(value=False))
-        for c in faults
-    )
-    if OVERFLOW in names:
-        plans.append(
-            CheckPlan(
-                reason="row:ragged", failed=pl.col(OVERFLOW).fill_null("").str.len_bytes() > 0
-            )
-        )
+            (warn_plans if plan.warn else plans).append(plan)
+    plans.extend(_shape_plans(faults, ragged=OVERFLOW in names))
     fail_cols = [f"{_FAIL}{i}" for i in range(len(plans))]
+    warn_cols = [f"{_WFLAG}{i}" for i in range(len(warn_plans))]
     tail = [c for c in (OVERFLOW,) if c in names]
     # Normalised text is dropped before collecting: only raw values (for the quarantine),
     # typed and derived values and the failure flags leave the query.
@@ -376,6 +512,8 @@ def validate(
         lf.with_columns(inputs.inspections)
         .with_columns(inputs.norms)
         .with_columns(inputs.typed)
+        .with_columns(inputs.fallbacks)
+        .with_columns(early)
         .select(
             *(_RAW + c for c in canonical),
             *canonical,
@@ -385,6 +523,10 @@ def validate(
             ROW,
             *tail,
             *(p.failed.alias(c) for p, c in zip(plans, fail_cols, strict=True)),
+            *(
+                p.failed.fill_null(False).alias(c)
+                for p, c in zip(warn_plans, warn_cols, strict=True)
+            ),
         )
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
     )
@@ -392,7 +534,7 @@ def validate(
     # One query for both outputs: the checks run once (common subplan), the two filters after.
     valid, failing = pl.collect_all(
         [
-            checked.filter(~pl.col(_FAIL)).select(kept),
+            checked.filter(~pl.col(_FAIL)).select(*kept, *warn_cols),
             checked.filter(pl.col(_FAIL)).select(
                 *(pl.col(_RAW + c).alias(c) for c in canonical),
                 *extras,
@@ -406,6 +548,7 @@ def validate(
     )
     reasons, by_reason = _reasons(failing.select(fail_cols), plans)
     quarantine = failing.drop(fail_cols).with_columns(reasons)
+    valid, warnings = _with_warnings(valid, warn_cols, warn_plans)
     summary = ValidationSummary(
         kind=record_kind.name,
         rows_in=valid.height + quarantine.height,
@@ -413,5 +556,37 @@ def validate(
         rows_quarantined=quarantine.height,
         by_reason=by_reason,
         skipped=skipped,
+        warnings=warnings,
+        missing_standard=_missing_standard(record_kind, absent, data, names),
     )
     return ValidationResult(valid=valid, quarantine=quarantine, summary=summary)
+
+
+def _without_skipped(data: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Rows that are not records (blank lines, title rows): counted by why, never validated."""
+    if SKIP not in data.columns:
+        return data, {}
+    counts = data.get_column(SKIP).drop_nulls().value_counts(sort=True)
+    skipped = dict(zip(counts[SKIP].to_list(), counts["count"].to_list(), strict=True))
+    return (data.filter(pl.col(SKIP).is_null()) if skipped else data).drop(SKIP), skipped
+
+
+def _shape_plans(faults: list[str], *, ragged: bool) -> list[CheckPlan]:
+    """Damage the reader found in a row (a control byte, a broken JSON line, a surplus field)."""
+    plans = [
+        CheckPlan(reason=c.removeprefix(FAULT), failed=pl.col(c).fill_null(value=False))
+        for c in faults
+    ]
+    if ragged:
+        failed = pl.col(OVERFLOW).fill_null("").str.len_bytes() > 0
+        plans.append(CheckPlan(reason="row:ragged", failed=failed))
+    return plans
+
+
+def _with_provenance(lf: pl.LazyFrame, names: list[str]) -> pl.LazyFrame:
+    """``_row`` and ``_source`` for a frame that did not come from a reader."""
+    if ROW not in names:
+        lf = lf.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if SOURCE not in names:
+        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(SOURCE))
+    return lf

@@ -18,7 +18,11 @@ from credit_ledger.kinds.builtin import BUILTIN_KINDS
 from credit_ledger.synth import SyntheticSet
 
 DECLARED = {k.name: k for k in BUILTIN_KINDS}
-_REASON = re.compile(r"^(row|[a-z_]+):[a-z_]+$")
+_REASON = re.compile(r"^(?:warning:|valid:)?(row|[a-z_]+):[a-z_0-9]+$")
+
+
+def _unprefixed(reason: str) -> str:
+    return reason.removeprefix("warning:").removeprefix("valid:")
 
 
 def _changes(a: pl.DataFrame, b: pl.DataFrame) -> dict[int, set[str]]:
@@ -50,7 +54,7 @@ def test_truth_rows_are_exactly_the_changed_rows(
         truth = synthetic.truth.filter(pl.col("kind") == kind)
         assert set(changes) == set(truth["row"]), kind
         for row, reason in truth.select("row", "reason").iter_rows():
-            where, _, check = reason.partition(":")
+            where, _, check = _unprefixed(reason).partition(":")
             if where == "row":
                 assert changes[row] & row_checks[check], (kind, row, reason, changes[row])
             else:
@@ -99,13 +103,25 @@ _BREAKS: dict[str, Callable[[str, str, str], bool]] = {
     "non_negative": lambda k, c, t: float(t) < 0,
     "term_range": lambda k, c, t: not 1 <= int(t) <= 5,
     "execution_case_no": lambda k, c, t: ids.case_no_is_valid(t) and "执" not in t,
+    "incomplete": lambda k, c, t: t == "",
+    "unrecognised": lambda k, c, t: _recognised(c, t) is None,
+    "legacy_style": lambda k, c, t: ids.case_no_is_valid(t) and "字" in t,
+    "rounded": lambda k, c, t: re.search(r"\.[0-9]{3,}", t) is not None,
+    "from_text": lambda k, c, t: t == "",
 }
+
+
+def _recognised(column: str, text: str) -> str | None:
+    parse = DECLARED["dishonest_debtor"].field(column).parse
+    assert parse is not None
+    value: str | None = pl.select(parse(pl.lit(text))).item()
+    return value
 
 
 def test_column_defects_break_their_check(synthetic: SyntheticSet) -> None:
     for kind, row, reason in synthetic.truth.select("kind", "row", "reason").iter_rows():
-        column, _, check = reason.partition(":")
-        if column == "row":
+        column, _, check = _unprefixed(reason).partition(":")
+        if column == "row" or reason.startswith("valid:"):
             continue
         value = synthetic.frames[kind][column][row - 1]
         assert _BREAKS[check](kind, column, (value or "").strip()), (kind, row, reason, value)

@@ -15,9 +15,18 @@ from credit_ledger.synth import SyntheticSet, generate_frames, write
 def _assert_matches_truth(paths: dict[str, Path], synthetic: SyntheticSet) -> None:
     for kind in synthetic.frames:
         result = validate(read(paths[kind], kind=kind), kind=kind)
-        truth = synthetic.truth.filter(pl.col("kind") == kind)
+        every = synthetic.truth.filter(pl.col("kind") == kind)
+        kept = pl.col("reason").str.starts_with("warning:") | pl.col("reason").str.starts_with(
+            "valid:"
+        )
+        truth = every.filter(~kept)
+        warned = every.filter(pl.col("reason").str.starts_with("warning:"))
         found = result.quarantine.select("_row", "_reasons")
         assert result.summary.by_reason == dict(Counter(truth["reason"].to_list())), kind
+        expected = Counter(r.removeprefix("warning:") for r in warned["reason"].to_list())
+        assert result.summary.warnings == dict(expected), kind
+        with_warnings = result.valid.filter(pl.col("_warnings").is_not_null())
+        assert sorted(with_warnings["_row"].to_list()) == sorted(warned["row"].to_list()), kind
         assert sorted(found["_row"].to_list()) == sorted(truth["row"].to_list()), kind
         assert (found["_reasons"].list.len() == 1).all(), kind
         assert result.summary.rows_valid == synthetic.frames[kind].height - truth.height

@@ -149,11 +149,20 @@ _DATES = st.lists(st.one_of(st.none(), _DATE_TEXT, st.text("0123456789-年月日
 
 def _polars_dates(s: pl.Series) -> pl.Series:
     compact = s.str.contains(r"^\d{8}$").fill_null(False)
+    # 10 or 13 digits: epoch seconds or milliseconds, as a date in China time (UTC+8)
+    epoch = s.str.contains(r"^\d{10}(?:\d{3})?$").fill_null(False)
+    number = s.str.to_integer(strict=False)
+    seconds = pl.when(s.str.len_bytes() == 13).then(number // 1000).otherwise(number)
+    # other spellings need a four-digit year
+    four = s.str.contains(r"^\d{4}[-年]").fill_null(False)
     dashed = s.str.strip_suffix("日").str.replace_all("[年月]", "-")
     return pl.select(
         pl.when(compact)
         .then(s.str.to_date("%Y%m%d", strict=False))
-        .otherwise(dashed.str.to_date("%Y-%m-%d", strict=False))
+        .when(epoch)
+        .then(pl.from_epoch((seconds + 8 * 3600) // 86_400, time_unit="d"))
+        .when(four)
+        .then(dashed.str.to_date("%Y-%m-%d", strict=False))
     ).to_series()
 
 

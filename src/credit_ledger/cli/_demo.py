@@ -125,23 +125,7 @@ def _run(args: argparse.Namespace) -> int:
     t_rules = time.perf_counter() - t0
 
     truth = pl.read_csv(truth_path, separator="\t", infer_schema=False)
-    expected = truth.group_by("kind", "reason").len()
-    found = (
-        pl.concat(
-            [
-                r.quarantine.select(
-                    pl.lit(k).alias("kind"), pl.col("_reasons").explode().alias("reason")
-                )
-                for k, r in results.items()
-            ]
-        )
-        .group_by("kind", "reason")
-        .len()
-    )
-    compared = expected.join(
-        found, on=["kind", "reason"], how="full", coalesce=True, suffix="_found"
-    )
-    compared = compared.with_columns(pl.col("len", "len_found").fill_null(0)).sort("kind", "reason")
+    compared = _compare(truth, results)
     matches = bool((compared["len"] == compared["len_found"]).all())
 
     rows_in = sum(r.summary.rows_in for r in results.values())
@@ -174,7 +158,7 @@ def _run(args: argparse.Namespace) -> int:
     for kind, r in results.items():
         s = r.summary
         print(f"{kind:<24}{s.rows_in:>10,}{s.rows_valid:>10,}{s.rows_quarantined:>13,}")
-    print(f"\n{'quarantined rows per reason':<52}{'found':>8}{'truth':>8}")
+    print(f"\n{'quarantined rows per reason (warning: valid rows)':<52}{'found':>8}{'truth':>8}")
     for row in compared.iter_rows(named=True):
         flag = "" if row["len"] == row["len_found"] else "  MISMATCH"
         label = f"{row['kind']} {row['reason']}"
@@ -189,6 +173,33 @@ def _run(args: argparse.Namespace) -> int:
     )
     _print_closing(_closing(results, evaluation), args.as_of)
     return OK if matches and not evaluation.errors else RUNTIME
+
+
+def _compare(truth: pl.DataFrame, results: dict[str, ValidationResult]) -> pl.DataFrame:
+    """Rows per kind and reason, found against the truth: quarantine reasons, and the warnings
+    of valid rows as ``warning:<reason>``. Shapes kept without a warning (truth ``valid:…``)
+    are counted by being in neither."""
+    expected = truth.filter(~pl.col("reason").str.starts_with("valid:")).group_by("kind", "reason")
+    found = pl.concat(
+        [
+            frame.select(
+                pl.lit(k).alias("kind"), (prefix + pl.col(column).explode()).alias("reason")
+            ).drop_nulls("reason")
+            for k, r in results.items()
+            for frame, column, prefix in (
+                (r.quarantine, "_reasons", pl.lit("")),
+                (r.valid, "_warnings", pl.lit("warning:")),
+            )
+        ]
+    )
+    compared = expected.len().join(
+        found.group_by("kind", "reason").len(),
+        on=["kind", "reason"],
+        how="full",
+        coalesce=True,
+        suffix="_found",
+    )
+    return compared.with_columns(pl.col("len", "len_found").fill_null(0)).sort("kind", "reason")
 
 
 def _print_packs(ev: EvaluationResult) -> None:

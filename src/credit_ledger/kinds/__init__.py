@@ -12,16 +12,25 @@ from collections.abc import Mapping
 import pandera.polars as pa
 
 from credit_ledger.errors import UnknownKindError
-from credit_ledger.kinds._model import ColumnCheck, Field, RecordKind, RowCheck
+from credit_ledger.kinds._model import (
+    ColumnCheck,
+    Derived,
+    Field,
+    RecordKind,
+    RowCheck,
+    warning_checks,
+)
 
 __all__ = [
     "ColumnCheck",
+    "Derived",
     "Field",
     "RecordKind",
     "RowCheck",
     "get_kind",
     "record_kinds",
     "schema",
+    "warning_checks",
 ]
 
 

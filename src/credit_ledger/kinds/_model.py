@@ -42,6 +42,8 @@ class ColumnCheck:
     name: str
     build: Callable[[pl.Expr], pl.Expr]
     description: str = ""
+    warn: bool = False
+    """A failure is a warning on a valid row (``_warnings``), not a quarantine reason."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +54,20 @@ class RowCheck:
     expr: pl.Expr
     columns: tuple[str, ...]
     description: str = ""
+    warn: bool = False
+    """A failure is a warning on a valid row (``_warnings``), not a quarantine reason."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Derived:
+    """A column derived at validation from the typed columns of a valid row (a flag, a style)."""
+
+    name: str
+    expr: pl.Expr
+    description: str = ""
+    warning: str | None = None
+    """When set, a row where the value is not null has this warning (``"<column>:<check>"``):
+    e.g. an amount read from free text, never taken silently."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +94,17 @@ class Field:
         checks: further column checks.
         personal: the column may hold personal data (names, ID numbers of natural persons) and is
             masked in logs, reports and error messages.
+        standard: a column of the publication standard (双公示 / SPC list) that does not identify
+            the record: a blank value is the warning ``<name>:incomplete``, and a file without
+            the column is reported once per file (``ValidationSummary.missing_standard``).
+        enum_warn: a value outside ``enum`` is the warning ``<name>:enum``, not a reason (free
+            text that real sources spell their own way).
+        parse: text → value of a ``str`` field recognised by content (e.g. the statutory
+            situations in free text); null where nothing is recognised, which is the warning
+            ``<name>:unrecognised``.
+        keep_raw: keep the given text beside the parsed value, as ``<name>_raw``.
+        fallback: the value where the source gives none (column absent or blank), from the
+            row's other typed columns (e.g. the party type from the identifier).
     """
 
     name: str
@@ -95,6 +122,11 @@ class Field:
     checks: tuple[ColumnCheck, ...] = ()
     personal: bool = False
     description: str = ""
+    standard: bool = False
+    enum_warn: bool = False
+    parse: Callable[[pl.Expr], pl.Expr] | None = None
+    keep_raw: bool = False
+    fallback: pl.Expr | None = None
 
     @property
     def polars_dtype(self) -> pl.DataType:
@@ -115,6 +147,7 @@ class RecordKind:
         subject_code: column holding the subject's credit code (drives ``subject_kind``).
         subject_name: column holding the subject's name.
         key: column that identifies a record (unique per kind).
+        derived: columns derived at validation on valid rows (flags such as ``case_no_style``).
     """
 
     name: str
@@ -126,6 +159,7 @@ class RecordKind:
     subject_name: str | None = None
     key: str = "record_id"
     description: str = ""
+    derived: tuple[Derived, ...] = ()
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False, hash=False)
     _schema: list[pa.DataFrameSchema] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=list
@@ -164,3 +198,32 @@ class RecordKind:
         if not self._schema:
             self._schema.append(self.schema())
         return self._schema[0]
+
+
+def warning_checks(kind: RecordKind) -> tuple[tuple[str, pl.Expr], ...]:
+    """The warnings of ``kind`` that can be told from its typed columns (and ``_source``), as
+    ``(reason, failed)`` pairs: blank standard values (in a source whose file has the column),
+    values outside a free-text list, warning checks, underived fallbacks, derived warnings.
+
+    Validation reports the same warnings in ``_warnings``; this form serves rules that run on
+    records without that column (a ledger's state, frames built by hand).
+    """
+    from credit_ledger.kinds._pandera import enum_build  # noqa: PLC0415 - _pandera imports this
+
+    out: list[tuple[str, pl.Expr]] = []
+    for f in kind.fields:
+        col = pl.col(f.name)
+        if f.fallback is not None:
+            out.append((f"{f.name}:underived", col.is_null()))
+        elif f.standard:
+            out.append(
+                (f"{f.name}:incomplete", col.is_null() & col.is_not_null().any().over("_source"))
+            )
+        if f.enum is not None and f.enum_warn:
+            out.append((f"{f.name}:enum", ~enum_build(f.enum, f.multi)(col).fill_null(True)))
+        out.extend(
+            (f"{f.name}:{c.name}", ~c.build(col).fill_null(True)) for c in f.checks if c.warn
+        )
+    out.extend((f"row:{c.name}", ~c.expr.fill_null(True)) for c in kind.row_checks if c.warn)
+    out.extend((d.warning, d.expr.is_not_null()) for d in kind.derived if d.warning is not None)
+    return tuple(out)

@@ -21,26 +21,29 @@ if TYPE_CHECKING:
 EXPR_ATTR = "credit_ledger_expr"
 
 
-def column_check(name: str, build: Callable[[pl.Expr], pl.Expr], error: str = "") -> pa.Check:
-    """A pandera column check defined by a Polars expression builder; null passes."""
+def column_check(
+    name: str, build: Callable[[pl.Expr], pl.Expr], error: str = "", *, warn: bool = False
+) -> pa.Check:
+    """A pandera column check defined by a Polars expression builder; null passes. With
+    ``warn``, pandera raises a warning instead of an error (``raise_warning``)."""
 
     def check_fn(data: Any) -> pl.LazyFrame:
         frame: pl.LazyFrame = data.lazyframe
         return frame.select(build(pl.col(data.key)).fill_null(True))
 
-    check = pa.Check(check_fn, name=name, description=error or None)
+    check = pa.Check(check_fn, name=name, description=error or None, raise_warning=warn)
     setattr(check, EXPR_ATTR, build)
     return check
 
 
-def frame_check(name: str, expr: pl.Expr, error: str = "") -> pa.Check:
+def frame_check(name: str, expr: pl.Expr, error: str = "", *, warn: bool = False) -> pa.Check:
     """A pandera dataframe-level check defined by one Boolean Polars expression; null passes."""
 
     def check_fn(data: Any) -> pl.LazyFrame:
         frame: pl.LazyFrame = data.lazyframe
         return frame.select(expr.fill_null(True))
 
-    check = pa.Check(check_fn, name=name, description=error or None)
+    check = pa.Check(check_fn, name=name, description=error or None, raise_warning=warn)
     setattr(check, EXPR_ATTR, expr)
     return check
 
@@ -61,11 +64,12 @@ def enum_build(values: tuple[str, ...], separator: str | None) -> Callable[[pl.E
 def _column(f: Field) -> pa.Column:
     checks: list[pa.Check] = []
     if f.enum is not None:
-        checks.append(column_check("enum", enum_build(f.enum, f.multi), f"one of {list(f.enum)}"))
-    checks.extend(column_check(c.name, c.build, c.description) for c in f.checks)
+        build = enum_build(f.enum, f.multi)
+        checks.append(column_check("enum", build, f"one of {list(f.enum)}", warn=f.enum_warn))
+    checks.extend(column_check(c.name, c.build, c.description, warn=c.warn) for c in f.checks)
     return pa.Column(
         f.polars_dtype,
-        nullable=f.nullable,
+        nullable=f.nullable or f.standard or f.fallback is not None,
         unique=f.unique,
         checks=checks,
         required=True,
@@ -78,7 +82,7 @@ def build_schema(kind: RecordKind) -> pa.DataFrameSchema:
     """The pandera schema of ``kind`` over its typed canonical columns."""
     return pa.DataFrameSchema(
         {f.name: _column(f) for f in kind.fields},
-        checks=[frame_check(c.name, c.expr, c.description) for c in kind.row_checks],
+        checks=[frame_check(c.name, c.expr, c.description, warn=c.warn) for c in kind.row_checks],
         name=kind.name,
         title=kind.title,
         description=kind.description or None,

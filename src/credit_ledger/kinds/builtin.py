@@ -1,9 +1,16 @@
 """The built-in record kinds (DOMAIN.md §2): licences, penalties, court lists and arrears.
 
 Headers: each field lists the Chinese header of the double-publicity standard or the SPC open
-data, the standard field code and the JSON key where one is known. Values marked [A] in
-DOMAIN.md (enumerations not taken from a fetched source) are plain data here and can be replaced
-by contributing a record kind of the same name and a higher version through the plugin API.
+data, the standard field code and the JSON key where one is known.
+
+Columns are *identifying* (without them the record is unusable: the subject's name, the case or
+decision number, the date that places it in time; a blank one quarantines the row) or
+*standard* (the rest of the 双公示 / SPC list: a blank one is a completeness warning, a missing
+one a warning for the file).
+
+Values marked [A] in DOMAIN.md (enumerations not taken from a fetched source) are plain data
+here and can be replaced by contributing a record kind of the same name and a higher version
+through the plugin API.
 """
 
 from __future__ import annotations
@@ -11,7 +18,14 @@ from __future__ import annotations
 import polars as pl
 
 from credit_ledger import ids
-from credit_ledger.kinds._model import ColumnCheck, Field, RecordKind, RowCheck
+from credit_ledger.kinds._model import ColumnCheck, Derived, Field, RecordKind, RowCheck
+from credit_ledger.kinds._text import (
+    DISHONEST_CONDUCT,
+    PERFORMANCE,
+    conduct_expr,
+    fine_in_text,
+    performance_expr,
+)
 
 # -- reusable column checks -------------------------------------------------------------------
 
@@ -31,6 +45,12 @@ EXECUTION_CASE_NO = ColumnCheck(
     build=ids.execution_case_no_expr,
     description="court case number (案号) of an execution case type (执, 执恢, ...)",
 )
+LEGACY_STYLE = ColumnCheck(
+    name="legacy_style",
+    build=lambda c: ids.case_no_style_expr(c) != "legacy",
+    description="case number in the style before 2016 (a warning: still a valid listing)",
+    warn=True,
+)
 NON_NEGATIVE = ColumnCheck(name="non_negative", build=lambda c: c >= 0, description="≥ 0")
 POSITIVE = ColumnCheck(name="positive", build=lambda c: c > 0, description="> 0")
 
@@ -43,19 +63,40 @@ def _opt_text(name: str, *aliases: str, **kw: object) -> Field:
     return Field(name=name, aliases=aliases, nullable=True, required=False, **kw)  # type: ignore[arg-type]
 
 
-def _uscc(name: str, *aliases: str, nullable: bool = False, required: bool = True) -> Field:
+def _std(name: str, *aliases: str, **kw: object) -> Field:
+    """A standard (non-identifying) column: blank or absent gives a warning, never quarantine."""
+    return Field(name=name, aliases=aliases, nullable=True, required=False, standard=True, **kw)  # type: ignore[arg-type]
+
+
+def _uscc(
+    name: str, *aliases: str, nullable: bool = False, required: bool = True, standard: bool = False
+) -> Field:
     return Field(
         name=name,
         aliases=aliases,
-        nullable=nullable,
-        required=required,
+        nullable=nullable or standard,
+        required=required and not standard,
         normalize="code",
         checks=(USCC_STRICT,),
+        standard=standard,
     )
 
 
-def _date(name: str, *aliases: str, nullable: bool = False, required: bool = True) -> Field:
-    return Field(name=name, dtype="date", aliases=aliases, nullable=nullable, required=required)
+def _date(
+    name: str,
+    *aliases: str,
+    nullable: bool = False,
+    required: bool = True,
+    standard: bool = False,
+) -> Field:
+    return Field(
+        name=name,
+        dtype="date",
+        aliases=aliases,
+        nullable=nullable or standard,
+        required=required and not standard,
+        standard=standard,
+    )
 
 
 def _before(earlier: str, later: str, name: str | None = None) -> RowCheck:
@@ -68,7 +109,8 @@ def _before(earlier: str, later: str, name: str | None = None) -> RowCheck:
 
 
 def _envelope(*, source_org_required: bool = False) -> tuple[Field, ...]:
-    """Envelope columns shared by every kind (DOMAIN.md §2) [A]."""
+    """Envelope columns shared by every kind (DOMAIN.md §2) [A]; the source organisation is a
+    standard column of the 双公示 kinds (``source_org_required``)."""
     return (
         Field(
             name="record_id",
@@ -88,16 +130,18 @@ def _envelope(*, source_org_required: bool = False) -> tuple[Field, ...]:
         Field(
             name="source_org",
             aliases=("数据来源单位", "数据来源", "XK_LYDW", "CF_SJLY"),
-            nullable=not source_org_required,
-            required=source_org_required,
+            nullable=True,
+            required=False,
+            standard=source_org_required,
         ),
         Field(
             name="source_org_uscc",
             aliases=("数据来源单位统一社会信用代码", "XK_LYDWDM", "CF_SJLYDM"),
-            nullable=not source_org_required,
-            required=source_org_required,
+            nullable=True,
+            required=False,
             normalize="code",
             checks=(USCC_STRICT,),
+            standard=source_org_required,
         ),
         _date("collected_on", "归集日期", "采集日期", nullable=True, required=False),
     )
@@ -110,10 +154,13 @@ def _subject_fields() -> tuple[Field, ...]:
     """行政相对人 columns shared by licences and penalties (DOMAIN.md §2.1)."""
     return (
         _text("subject_name", "行政相对人名称", "XK_XDR_MC", "CF_XDR_MC", personal=True),
-        Field(
-            name="subject_category",
-            aliases=("行政相对人类别", "XK_XDR_TYPE", "CF_XDR_TYPE"),
+        _std(
+            "subject_category",
+            "行政相对人类别",
+            "XK_XDR_TYPE",
+            "CF_XDR_TYPE",
             enum=SUBJECT_CATEGORIES,
+            enum_warn=True,
         ),
         _uscc(
             "subject_uscc",
@@ -188,13 +235,17 @@ def _subject_checks() -> tuple[RowCheck, ...]:
             name="uscc_required_for_organisations",
             expr=is_person | pl.col("subject_uscc").is_not_null(),
             columns=("subject_category", "subject_uscc"),
-            description="subject_uscc is required unless the subject is a natural person",
+            description="subject_uscc is required unless the subject is a natural person "
+            "(a warning: the name still identifies the record)",
+            warn=True,
         ),
         RowCheck(
             name="id_required_for_natural_persons",
             expr=~is_person | pl.col("person_id_no").is_not_null(),
             columns=("subject_category", "person_id_no"),
-            description="person_id_no is required when the subject is a natural person",
+            description="person_id_no is required when the subject is a natural person "
+            "(a warning: the name still identifies the record)",
+            warn=True,
         ),
         _ric_when_id_card("person_id_type", "person_id_no"),
         _ric_when_id_card("legal_rep_id_type", "legal_rep_id_no"),
@@ -210,24 +261,27 @@ ADMIN_LICENSE = RecordKind(
     fields=(
         *_envelope(source_org_required=True),
         *_subject_fields(),
-        _text("decision_doc_name", "行政许可决定文书名称", "XK_XKWS"),
+        _std("decision_doc_name", "行政许可决定文书名称", "XK_XKWS"),
         _text("decision_doc_no", "行政许可决定文书号", "XK_WSH"),
-        Field(
-            name="license_category",
-            aliases=("许可类别", "XK_XKLB"),
+        _std(
+            "license_category",
+            "许可类别",
+            "XK_XKLB",
             enum=("普通", "特许", "认可", "核准", "登记", "其他"),
+            enum_warn=True,
         ),
         _opt_text("license_cert_name", "许可证书名称", "XK_XKZS"),
         _opt_text("license_no", "许可编号", "XK_XKBH"),
-        _text("content", "许可内容", "XK_NR"),
+        _std("content", "许可内容", "XK_NR"),
         _date("decision_date", "许可决定日期", "XK_JDRQ"),
-        _date("valid_from", "有效期自", "XK_YXQZ"),
-        _date("valid_to", "有效期至", "XK_YXQZI"),
-        _text("authority", "许可机关", "XK_XKJG"),
-        _uscc("authority_uscc", "许可机关统一社会信用代码", "XK_XKJGDM"),
-        Field(
-            name="status",
-            aliases=("当前状态", "XK_ZT"),
+        _date("valid_from", "有效期自", "XK_YXQZ", standard=True),
+        _date("valid_to", "有效期至", "XK_YXQZI", standard=True),
+        _std("authority", "许可机关", "XK_XKJG"),
+        _uscc("authority_uscc", "许可机关统一社会信用代码", "XK_XKJGDM", standard=True),
+        _std(
+            "status",
+            "当前状态",
+            "XK_ZT",
             enum=("有效", "无效"),
             value_map={"1": "有效", "2": "无效"},
             description="licence status [A: coding 1 有效 / 2 无效]",
@@ -266,18 +320,20 @@ ADMIN_PENALTY = RecordKind(
         *_envelope(source_org_required=True),
         *_subject_fields(),
         _text("decision_no", "行政处罚决定书文号", "CF_WSH"),
-        _text("violation_type", "违法行为类型", "CF_WFXW"),
-        _text("violation_facts", "违法事实", "CF_SY"),
-        _text("legal_basis", "处罚依据", "CF_YJ"),
-        Field(
-            name="penalty_types",
-            aliases=("处罚类别", "CF_CFLB"),
+        _std("violation_type", "违法行为类型", "CF_WFXW"),
+        _std("violation_facts", "违法事实", "CF_SY"),
+        _std("legal_basis", "处罚依据", "CF_YJ"),
+        _std(
+            "penalty_types",
+            "处罚类别",
+            "CF_CFLB",
             enum=PENALTY_TYPES,
+            enum_warn=True,
             multi=",",
             separators=",，;；、",
             description="one or more penalty types, separated by , ; or 、",
         ),
-        _text("penalty_content", "处罚内容", "CF_NR"),
+        _std("penalty_content", "处罚内容", "CF_NR"),
         Field(
             name="fine_yuan",
             dtype="decimal",
@@ -304,14 +360,15 @@ ADMIN_PENALTY = RecordKind(
         ),
         _opt_text("licence_suspended", "暂扣或吊销证照名称及编号", "CF_NR_ZKDX"),
         _date("decision_date", "处罚决定日期", "CF_JDRQ"),
-        _date("penalty_valid_to", "处罚有效期", "CF_YXQ"),
+        _date("penalty_valid_to", "处罚有效期", "CF_YXQ", standard=True),
         _date("publicity_end", "公示截止期", "CF_GSJZQ", nullable=True, required=False),
-        _text("authority", "处罚机关", "CF_CFJG"),
-        _uscc("authority_uscc", "处罚机关统一社会信用代码", "CF_CFJGDM"),
+        _std("authority", "处罚机关", "CF_CFJG"),
+        _uscc("authority_uscc", "处罚机关统一社会信用代码", "CF_CFJGDM", standard=True),
         Field(
             name="severity",
             aliases=("违法情节", "严重程度", "处罚程度"),
             enum=("轻微", "一般", "严重"),
+            enum_warn=True,
             nullable=True,
             required=False,
             description="轻微/一般/严重; derived by the publicity rules when absent [A]",
@@ -320,17 +377,16 @@ ADMIN_PENALTY = RecordKind(
         _opt_text("remarks", "备注", "BZ"),
     ),
     row_checks=(*_subject_checks(), _before("decision_date", "penalty_valid_to")),
+    derived=(
+        Derived(
+            name="fine_from_text",
+            expr=fine_in_text(pl.col("fine_yuan"), pl.col("penalty_content")),
+            description="the fine stated in 处罚内容 where fine_yuan is blank (罚款三十五万元)",
+            warning="fine_yuan:from_text",
+        ),
+    ),
 )
 
-DISHONEST_CONDUCT = (
-    "有履行能力而拒不履行生效法律文书确定义务",
-    "以伪造证据、暴力、威胁等方法妨碍、抗拒执行",
-    "以虚假诉讼、虚假仲裁或者以隐匿、转移财产等方法规避执行",
-    "违反财产报告制度",
-    "违反限制消费令",
-    "无正当理由拒不履行执行和解协议",
-)
-"""The six situations of SPC rules Art. 1 (DOMAIN.md §2.3)."""
 
 REMOVAL_REASONS = (
     "performed",
@@ -344,6 +400,19 @@ REMOVAL_REASONS = (
     "revoked_wrongly_listed",
 )
 """Removal grounds: SPC rules Art. 10 items 1-7, term expiry, Art. 9 revocation."""
+
+
+def _party_from_id(code: pl.Expr) -> pl.Expr:
+    """The party type an identifier implies: an ID number is a natural person's, a credit or
+    organisation code a legal entity's; null when it is neither (DOMAIN.md §1, §8)."""
+    style = ids.id_style_expr(code)
+    return (
+        pl.when(style.str.starts_with("ric"))
+        .then(pl.lit("natural_person"))
+        .when(style.is_not_null())
+        .then(pl.lit("legal_entity"))
+    )
+
 
 _is_person = pl.col("party_type") == "natural_person"
 _is_entity = pl.col("party_type") == "legal_entity"
@@ -367,6 +436,9 @@ DISHONEST_DEBTOR = RecordKind(
         Field(
             name="party_type",
             aliases=("主体类型", "当事人类型", "partyTypeName"),
+            required=False,
+            fallback=_party_from_id(pl.col("id_or_uscc")),
+            description="natural_person / legal_entity; from the identifier when not given",
             enum=("natural_person", "legal_entity"),
             value_map={
                 "0": "natural_person",
@@ -386,6 +458,7 @@ DISHONEST_DEBTOR = RecordKind(
                 "cardNum",
             ),
             nullable=True,
+            required=False,
             normalize="code",
             personal=True,
             description="USCC, 9-char organisation code, or (masked) resident ID number",
@@ -417,27 +490,36 @@ DISHONEST_DEBTOR = RecordKind(
             name="case_no",
             aliases=("案号", "caseCode"),
             normalize="case_no",
-            checks=(CASE_NO, EXECUTION_CASE_NO),
+            checks=(CASE_NO, EXECUTION_CASE_NO, LEGACY_STYLE),
         ),
         _text("court", "执行法院", "courtName"),
-        _text("province", "省份", "areaName"),
-        _text("basis_doc_no", "执行依据文号", "gistId"),
-        _text("basis_issuer", "做出执行依据单位", "gistUnit"),
-        _text("duty", "生效法律文书确定的义务", "duty"),
-        Field(
-            name="performance",
-            aliases=("被执行人的履行情况", "履行情况", "performance"),
-            enum=("全部未履行", "部分未履行", "全部履行"),
+        _std("province", "省份", "areaName"),
+        _std("basis_doc_no", "执行依据文号", "gistId"),
+        _std("basis_issuer", "做出执行依据单位", "gistUnit"),
+        _std("duty", "生效法律文书确定的义务", "duty"),
+        _std(
+            "performance",
+            "被执行人的履行情况",
+            "履行情况",
+            "performance",
+            enum=PERFORMANCE,
+            parse=performance_expr,
+            description="全部未履行 / 部分未履行 / 部分履行 / 全部履行, from the text as written",
         ),
-        Field(
-            name="dishonest_conduct",
-            aliases=("失信被执行人行为具体情形", "disruptTypeName"),
+        _std(
+            "dishonest_conduct",
+            "失信被执行人行为具体情形",
+            "disruptTypeName",
             enum=DISHONEST_CONDUCT,
             multi=",",
+            parse=conduct_expr,
+            keep_raw=True,
+            description="the Art. 1 situations the text names, comma-joined; the text as given"
+            " is kept in dishonest_conduct_raw",
         ),
         _opt_text("performed_part", "已履行部分", "performedPart"),
         _opt_text("unperformed_part", "未履行部分", "unperformPart"),
-        _date("filed_on", "立案时间", "regDate"),
+        _date("filed_on", "立案时间", "regDate", standard=True),
         _date("published_on", "发布时间", "publishDate"),
         Field(
             name="term_years",
@@ -499,6 +581,18 @@ DISHONEST_DEBTOR = RecordKind(
             expr=pl.col("removed_on").is_null() | pl.col("removal_reason").is_not_null(),
             columns=("removed_on", "removal_reason"),
             description="a removed listing states its removal reason",
+        ),
+    ),
+    derived=(
+        Derived(
+            name="case_no_style",
+            expr=ids.case_no_style_expr(pl.col("case_no")),
+            description="2016 (法〔2015〕137号) or legacy",
+        ),
+        Derived(
+            name="id_style",
+            expr=ids.id_style_expr(pl.col("id_or_uscc")),
+            description="uscc, uscc_masked, org_code, ric, ric_masked or ric15",
         ),
     ),
 )

@@ -42,16 +42,26 @@ cost more memory and save no time (the fixed cost of one validation is already n
 
 
 def _summary(
-    kind: str, results: Counter[str], reasons: Counter[str], skipped: Counter[str] | None = None
+    kind: str,
+    results: Counter[str],
+    reasons: Counter[str],
+    *,
+    skipped: Counter[str] | None = None,
+    warnings: Counter[str] | None = None,
+    missing: Mapping[str, list[str]] | None = None,
 ) -> ValidationSummary:
-    ordered = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    def ordered(counts: Counter[str]) -> dict[str, int]:
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
     return ValidationSummary(
         kind=kind,
         rows_in=results["rows_in"],
         rows_valid=results["rows_valid"],
         rows_quarantined=results["rows_quarantined"],
-        by_reason=dict(ordered),
+        by_reason=ordered(reasons),
         skipped=dict(skipped or {}),
+        warnings=ordered(warnings or Counter()),
+        missing_standard=dict(missing or {}),
     )
 
 
@@ -185,6 +195,8 @@ def validate_frames_to_parquet(
     rows: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     skipped: Counter[str] = Counter()
+    warnings: Counter[str] = Counter()
+    missing: dict[str, list[str]] = {}
     with PartWriter(Path(out_dir)) as writer:
         number = 0
         for batch in batches(frames, batch_rows):
@@ -197,6 +209,10 @@ def validate_frames_to_parquet(
             )
             reasons.update(result.summary.by_reason)
             skipped.update(result.summary.skipped)
+            warnings.update(result.summary.warnings)
+            for source, lacking in result.summary.missing_standard.items():
+                known = missing.setdefault(source, [])
+                known.extend(c for c in lacking if c not in known)
             number += 1
             elapsed = time.perf_counter() - started
             log.info(
@@ -211,7 +227,9 @@ def validate_frames_to_parquet(
         writer.write(
             number, {k: v for k, v in unwritten.items() if not writer.written[k]}, empty=True
         )
-        summary = _summary(record_kind.name, rows, reasons, skipped)
+        summary = _summary(
+            record_kind.name, rows, reasons, skipped=skipped, warnings=warnings, missing=missing
+        )
         writer.publish(
             {
                 **summary.to_dict(),

@@ -6,12 +6,16 @@ reports them). Where a defect could also trip a second check, it only applies to
 cannot: an unparseable ``closed_on`` only goes on open cases (a null closing date on a closed
 case would also fail ``row:closed_case_has_date``), a wrong party type makes the person/entity
 row checks vacuous, and so on. Unique columns are never duplicated (that would flag two rows).
+
+The same mechanism places the value shapes of real exports (DOMAIN.md §8) that validation
+keeps: a shape that stays valid with exactly one warning has the reason
+``"warning:<column>:<check>"``; one that stays valid without any has ``"valid:<column>:<shape>"``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -75,6 +79,41 @@ def value(
 
     full = reason if reason.startswith("row:") else f"{column}:{reason}"
     return Defect(name=name, reason=full, inject=inject, applies=applies)
+
+
+WARNING = "warning:"
+VALID = "valid:"
+
+
+def warned(defect: Defect, reason: str) -> Defect:
+    """``defect`` as a shape that validation keeps with the one warning ``reason``."""
+    return replace(defect, reason=WARNING + reason)
+
+
+def shape(
+    column: str, name: str, build: Callable[[pl.DataFrame], pl.Series], applies: pl.Expr | None
+) -> Defect:
+    """A real-world spelling of ``column`` that validation keeps without a warning:
+    ``build(rows)`` gives the new text from the rows' values and facts."""
+
+    def inject(sub: pl.DataFrame, rng: Rng) -> dict[str, pl.Series]:
+        del rng
+        return {column: build(sub)}
+
+    return Defect(name=f"shape:{name}", reason=f"{VALID}{column}:{name}", inject=inject,
+                  applies=applies)  # fmt: skip
+
+
+def spelled(
+    column: str, name: str, values: tuple[str, ...], applies: pl.Expr | None = None
+) -> Defect:
+    """A shape from a list of real spellings (kept without a warning)."""
+
+    def inject(sub: pl.DataFrame, rng: Rng) -> dict[str, pl.Series]:
+        return {column: rng.choice(values, sub.height)}
+
+    return Defect(name=f"shape:{name}", reason=f"{VALID}{column}:{name}", inject=inject,
+                  applies=applies)  # fmt: skip
 
 
 def bad_date(column: str, applies: pl.Expr | None = None) -> Defect:
