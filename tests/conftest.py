@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-# Real codes (DOMAIN.md §1): an enterprise, a government organ, a public institution.
+# Real codes (docs/domain.md §1): an enterprise, a government organ, a public institution.
 ENTERPRISE = "91110000600037341L"
 ORGAN = "11140800558745220K"
 INSTITUTION = "12100000470095016Q"

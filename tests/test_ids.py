@@ -27,7 +27,7 @@ REAL_USCC = [
     for line in (Path(__file__).parent / "data" / "uscc_real.txt").read_text("utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 ]
-# python-stdnum's tests/test_cn_ric.doctest and DOMAIN §1.2. The last number has an unknown
+# python-stdnum's tests/test_cn_ric.doctest and docs/domain.md §1.2. The last number has an unknown
 # region, but its checksum and date are valid. We do not check regions.
 REAL_RIC = [
     "360426199101010071",
@@ -144,7 +144,7 @@ def test_letter_authorities_accepted_unlike_stdnum(authority: str) -> None:
     code = first17 + ids.uscc_check_char(first17)
     assert run(ids.uscc_expr, [code]) == [True]
     assert ids.uscc_is_valid(code)
-    assert not stdnum_uscc.is_valid(code)  # the deliberate difference (DOMAIN §1.1)
+    assert not stdnum_uscc.is_valid(code)  # the deliberate difference (docs/domain.md §1.1)
     assert not ids.uscc_is_valid("A1110000600037341L")  # the stdnum vector: wrong check char
 
 

@@ -1,4 +1,4 @@
-"""Arrears expressions (DOMAIN.md §2.6, §4.2): due date, outstanding, overdue days, aging,
+"""Arrears expressions (docs/domain.md §2.6, §4.2): due date, outstanding, overdue days, aging,
 late interest, and the government-body ledger. The plugin and its rules are in
 :mod:`credit_ledger_packs.arrears`.
 
@@ -42,7 +42,7 @@ KIND = "arrears_case"
 Source = _settings.SettingsSource
 BUCKETS = ("not_due", "1-30", "31-60", "61-90", "91-180", "181-365", ">365", "paid", "closed")
 """Aging buckets on ``overdue_days`` (upper edges inclusive), plus closed cases; ``awaiting``
-marks a case whose due date cannot be computed yet (DOMAIN.md §4.2 [A])."""
+marks a case whose due date cannot be computed yet (docs/domain.md §4.2 [A])."""
 _EDGES = ((30, "1-30"), (60, "31-60"), (90, "61-90"), (180, "91-180"), (365, "181-365"))
 
 DECREE_2020 = "《保障中小企业款项支付条例》(国务院令第728号, 2020)"
@@ -86,7 +86,7 @@ def term_start() -> pl.Expr:
 
 
 def term_days(source: Source) -> pl.Expr:
-    """The payment term in days (Int64) per the algorithm of DOMAIN.md §4.2."""
+    """The payment term in days (Int64) per the algorithm of docs/domain.md §4.2."""
     agreed = pl.col("agreed_term_days").cast(pl.Int64)
     no_term = _settings.get(source, "arrears.no_term_default_days", int)
     large = pl.coalesce(
@@ -226,7 +226,7 @@ def with_arrears_columns(
     """``frame`` (valid arrears cases) with ``due_date``, ``outstanding_amount``,
     ``overdue_days``, ``aging_bucket`` and ``late_interest`` for ``as_of``.
 
-    See :mod:`credit_ledger_packs.arrears` for an example (the DOMAIN.md worked example).
+    See :mod:`credit_ledger_packs.arrears` for an example (the docs/domain.md worked example).
     """
     return lazy_arrears_columns(frame.lazy(), context(as_of, settings)).collect()
 

@@ -7,7 +7,7 @@ is a sorted table of working days and "``n`` working days after ``d``" is one bi
 one gather, for every row at once.
 
 The State Council publishes the holidays each year. :data:`OFFICIAL` ships the notices for
-2024-2026 (DOMAIN.md §9 [V]), used by default; a date in a year it does not cover falls back to
+2024-2026 (docs/domain.md §9 [V]), used by default; a date in a year it does not cover falls back to
 weekends only, and the packs report that as a warning. Adding a year is one entry in
 :data:`OFFICIAL` and a test.
 
@@ -37,7 +37,7 @@ FIRST_DAY = dt.date(1970, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
 
 OFFICIAL: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # year: (holidays, weekend days worked 调休), 国务院办公厅 notices (DOMAIN.md §9 [V])
+    # year: (holidays, weekend days worked 调休), 国务院办公厅 notices (docs/domain.md §9 [V])
     2024: (
         (
             "2024-01-01",
@@ -231,7 +231,7 @@ def _workdays_through(calendar: WorkCalendar) -> pl.Series:
 
 
 def add_months(day: pl.Expr, months: int | pl.Expr) -> pl.Expr:
-    """``day`` plus calendar months, clamped to the end of a shorter month (DOMAIN.md §0).
+    """``day`` plus calendar months, clamped to the end of a shorter month (docs/domain.md §0).
 
     Example:
         >>> df = pl.DataFrame({"d": [dt.date(2024, 2, 29), dt.date(2024, 5, 31)]})

@@ -1,4 +1,4 @@
-"""Facts per subject for credit-class grading (DOMAIN.md §4.3), one aggregate per kind.
+"""Facts per subject for credit-class grading (docs/domain.md §4.3), one aggregate per kind.
 
 Every fact is an aggregate over one subject's records of one kind at ``as_of``; the grade
 joins them on the credit code. Nothing depends on other subjects' rows, so grading the data
@@ -56,7 +56,7 @@ CODE_COLUMN = {
     "arrears_case": "debtor_uscc",
 }
 OPTIONAL_KINDS = ("serious_dishonest_list", "abnormal_operation", "tax_arrears", "commendation")
-"""Kinds not built in (DOMAIN.md §2): read when a plugin contributes them, with the subject in
+"""Kinds not built in (docs/domain.md §2): read when a plugin contributes them, with the subject in
 ``subject_uscc``, the start in the first of ``listed_on``, ``published_on``, ``decision_date``,
 ``start_on`` and the end in the first of ``removed_on``, ``end_on``, ``valid_to`` [A]."""
 _STARTS = ("listed_on", "published_on", "decision_date", "start_on")

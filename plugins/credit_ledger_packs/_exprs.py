@@ -112,7 +112,7 @@ def normalized_name(name: pl.Expr) -> pl.Expr:
 
 
 def gov_code_expr(code: pl.Expr, source: _settings.SettingsSource) -> pl.Expr:
-    """Whether a credit code belongs to a government body (DOMAIN.md §4.1).
+    """Whether a credit code belongs to a government body (docs/domain.md §4.1).
 
     True when its first two characters are a government prefix (11 organ, 12 public
     institution; masked codes keep their prefix), it starts with an extra prefix, or it is one

@@ -1,7 +1,7 @@
 """The dynamic-zeroing ledger (动态清零台账): opening, new, closed, closing per period.
 
 A case is outstanding at day ``t`` when ``start ≤ t < end`` (``end`` null: still open). Per
-period ``P = [ps, pe]`` (DOMAIN.md §4.1)::
+period ``P = [ps, pe]`` (docs/domain.md §4.1)::
 
     opening = outstanding at ps - 1      new    = start in P
     closed  = end in P                   closing = outstanding at pe
@@ -10,7 +10,7 @@ period ``P = [ps, pe]`` (DOMAIN.md §4.1)::
 Rows with no start, or an end before their start, cannot be placed in time: they are left out
 of the figures and counted in ``excluded`` (the row rules report each one).
 
-Rows that cannot be placed must never make a ledger look better (DOMAIN.md §4.1): ``unplaced``
+Rows that cannot be placed must never make a ledger look better (docs/domain.md §4.1): ``unplaced``
 counts the in-scope rows that were quarantined plus the ``excluded`` ones, in every period,
 with ``unplaced_reasons``; ``zeroed`` and ``zeroing_achieved`` are false while it is above 0.
 

@@ -1,4 +1,4 @@
-"""Publicity periods of penalties (DOMAIN.md §4.4): severity, regime, dates and state.
+"""Publicity periods of penalties (docs/domain.md §4.4): severity, regime, dates and state.
 
 The regime table is configuration (``publicity.regimes``): one row per regime with the date it
 takes effect, the region (code prefix) and sector (keyword) it covers, and the minimum and

@@ -6,7 +6,7 @@ plugin (:mod:`credit_ledger_packs.common`). Readers fall back to the declared de
 still works when the plugin declaring a setting is denied, and rules work when given to the
 engine directly (tests, notebooks) without a plugin manager.
 
-Values marked [A] in DOMAIN.md (assumed, not legal facts) are all settings.
+Values marked [A] in docs/domain.md (assumed, not legal facts) are all settings.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ COMMON: tuple[Setting, ...] = (
         name="packs.gov_prefixes",
         default=("11", "12"),
         description="credit-code prefixes of government bodies: 11 organ, 12 public institution"
-        " (GB 32100, DOMAIN.md §1.1 [V])",
+        " (GB 32100, docs/domain.md §1.1 [V])",
     ),
     Setting(
         name="packs.extra_gov_codes",
         default=(),
         description="further credit codes counted as government bodies, e.g. villagers'"
-        " committees or state-owned platform companies (DOMAIN.md §4.1 [A])",
+        " committees or state-owned platform companies (docs/domain.md §4.1 [A])",
     ),
     Setting(
         name="packs.extra_gov_prefixes",
@@ -44,7 +44,7 @@ COMMON: tuple[Setting, ...] = (
     Setting(
         name="packs.official_calendar",
         default=True,
-        description="use the shipped State Council holiday calendars (2024-2026, DOMAIN.md §9"
+        description="use the shipped State Council holiday calendars (2024-2026, docs/domain.md §9"
         " [V]); dates in other years count weekends only, with a warning",
     ),
     Setting(
@@ -78,7 +78,7 @@ ZEROING: tuple[Setting, ...] = (
         name="zeroing.max_days_to_close",
         default=90,
         description="a case new in a period counts towards 'zeroing achieved' only if closed"
-        " within this many days (DOMAIN.md §4.1 [A])",
+        " within this many days (docs/domain.md §4.1 [A])",
     ),
     Setting(
         name="zeroing.closed_case_statuses",
@@ -90,7 +90,7 @@ ZEROING: tuple[Setting, ...] = (
         name="zeroing.on_hold_case_statuses",
         default=("终本",),
         description="statuses that end the procedure but not the debt (终结本次执行程序:"
-        " enforcement can resume): open, and counted in closing_on_hold (DOMAIN.md §4.1 [P])",
+        " enforcement can resume): open, and counted in closing_on_hold (docs/domain.md §4.1 [P])",
     ),
     Setting(
         name="zeroing.aging_days",
@@ -110,13 +110,13 @@ ARREARS: tuple[Setting, ...] = (
         name="arrears.regime_2025_from",
         default=dt.date(2025, 6, 1),
         description="contracts signed from this date follow Decree 802 (2025); earlier ones"
-        " Decree 728 (2020). The transition rule is not stated (DOMAIN.md §4.2 [A])",
+        " Decree 728 (2020). The transition rule is not stated (docs/domain.md §4.2 [A])",
     ),
     Setting(
         name="arrears.no_term_default_days",
         default=60,
         description="term used for a large-enterprise debtor with no agreed term under the 2020"
-        " rules, which set none (DOMAIN.md §4.2 [A])",
+        " rules, which set none (docs/domain.md §4.2 [A])",
     ),
     Setting(
         name="arrears.default_daily_rate",
@@ -154,7 +154,7 @@ ARREARS: tuple[Setting, ...] = (
     Setting(
         name="arrears.closed_statuses",
         default=("paid", "settled", "written_off", "closed_other"),
-        description="statuses that end a case at closed_on (DOMAIN.md §4.2)",
+        description="statuses that end a case at closed_on (docs/domain.md §4.2)",
     ),
     Setting(
         name="arrears.back_to_back_column",
@@ -170,7 +170,7 @@ CLASSES: tuple[Setting, ...] = (
         name="classes.graded_prefixes",
         default=("91",),
         description="credit-code prefixes of the subjects graded: 91 enterprises (GB 32100,"
-        " DOMAIN.md §1.1 [V]; SAMR grades enterprises, 国市监信发〔2022〕6号 [V]); add 92"
+        " docs/domain.md §1.1 [V]; SAMR grades enterprises, 国市监信发〔2022〕6号 [V]); add 92"
         " (individual businesses) or 93 (farmers' co-operatives) to grade them [A]. Organs (11)"
         " and public institutions (12) are not graded",
     ),
@@ -202,7 +202,7 @@ CLASSES: tuple[Setting, ...] = (
         name="classes.inspection_ratios",
         default=("A=0.05", "B=0.20", "C=0.60", "D=1.00"),
         description="suggested share of subjects inspected per class: the upper end of the"
-        " Daqing ranges (A ≤5%, B 5-20%, C 21-60%, D 61-100%; DOMAIN.md §4.3 [V])",
+        " Daqing ranges (A ≤5%, B 5-20%, C 21-60%, D 61-100%; docs/domain.md §4.3 [V])",
     ),
 )
 
@@ -217,7 +217,7 @@ PUBLICITY: tuple[Setting, ...] = (
         ),
         description="publicity periods in months: name|in force from|region prefix or *|"
         "sector keyword or *|minor min|minor max|general min|general max|serious min|serious"
-        " max|start (decision or publication); '-' = not published (DOMAIN.md §4.4)",
+        " max|start (decision or publication); '-' = not published (docs/domain.md §4.4)",
     ),
     Setting(
         name="publicity.active_regimes",

@@ -1,4 +1,4 @@
-"""Plugin ``arrears``: arrears owed to SMEs (拖欠中小企业账款), DOMAIN.md §2.6 and §4.2.
+"""Plugin ``arrears``: arrears owed to SMEs (拖欠中小企业账款), docs/domain.md §2.6 and §4.2.
 
 Due dates follow 《保障中小企业款项支付条例》 (Decree 728, 2020; revised by Decree 802, in force
 2025-06-01), the regime chosen by ``contract_signed_on`` (``arrears.regime_2025_from`` [A]):
@@ -266,7 +266,7 @@ RULES: tuple[Rule, ...] = (
 """The arrears rules; ids are API."""
 
 _DESCRIPTIONS = {
-    "due_date": "payment due date (DOMAIN.md §4.2); null while delivery/acceptance is awaited",
+    "due_date": "payment due date (docs/domain.md §4.2); null while delivery/acceptance is awaited",
     "outstanding_amount": "due - paid - disputed, at least 0; 0 once closed at as_of (yuan)",
     "overdue_days": "days past due_date at as_of while money is owed",
     "aging_bucket": "not_due, 1-30, 31-60, 61-90, 91-180, 181-365, >365, paid, closed, awaiting",

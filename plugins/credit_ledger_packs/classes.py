@@ -1,8 +1,8 @@
-"""Plugin ``classes``: credit classes A/B/C/D per subject at ``as_of`` (DOMAIN.md §4.3).
+"""Plugin ``classes``: credit classes A/B/C/D per subject at ``as_of`` (docs/domain.md §4.3).
 
 SAMR grades enterprises by credit risk into four classes (国市监信发〔2022〕6号) tied to the
 share inspected under 双随机、一公开. Its weights are not public, so the rule set here is the
-designer's (DOMAIN.md §4.3 [A]); every threshold and weight is a setting:
+designer's (docs/domain.md §4.3 [A]); every threshold and weight is a setting:
 
 1. **D** if an active serious-dishonesty listing, an active dishonest-debtor listing, or a
    published serious penalty;
@@ -58,7 +58,7 @@ DAQING = (
     "大庆市 企业信用风险分类结果运用 (credit.daqing.gov.cn, 2024):"
     " A ≤5%, B 5-20%, C 21-60%, D 61-100%"
 )
-DOMAIN_43 = "credit_ledger DOMAIN.md §4.3 (rule set designed here [A]; settings classes.*)"
+DOMAIN_43 = "credit_ledger docs/domain.md §4.3 (rule set designed here [A]; settings classes.*)"
 
 REASONS: tuple[tuple[str, str, str, str], ...] = (
     (

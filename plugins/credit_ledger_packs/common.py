@@ -3,10 +3,10 @@
 It declares the shared settings (``packs.*``) and the derived column ``is_gov_body`` on every
 kind the packs read, so zeroing, arrears and classes agree on who is a government body.
 
-``is_gov_body`` (DOMAIN.md §4.1): the subject's credit code starts with 11 (organ) or 12
+``is_gov_body`` (docs/domain.md §4.1): the subject's credit code starts with 11 (organ) or 12
 (public institution), which is what ``subject_kind`` (derived at validation) reads as
 ``government_organ``/``public_institution``, or the code or its prefix is in the extra lists
-(villagers' committees, state-owned platforms: their prefix is not verified, DOMAIN.md §7
+(villagers' committees, state-owned platforms: their prefix is not verified, docs/domain.md §7
 item 2 [A]); for arrears also a ``debtor_kind`` of
 ``organ`` or ``public_institution``. Natural persons are never government bodies (a resident ID
 number may start with 11 or 12: Beijing and Tianjin).
@@ -140,8 +140,8 @@ REGION_RULES = tuple(
         references=("GB/T 2260 中华人民共和国行政区划代码",),
         tags=("identifiers",),
         description="Six digits with a known province prefix, or 100000 (national "
-        "registration, DOMAIN.md §1.1). A warning: divisions change, and the validator does "
-        "not reject records for it (DOMAIN.md §5 [A]).",
+        "registration, docs/domain.md §1.1). A warning: divisions change, and the validator does "
+        "not reject records for it (docs/domain.md §5 [A]).",
     )
     for kind in REGION_KINDS
 )
@@ -183,7 +183,7 @@ CALENDAR_RULES = tuple(
             start.dt.year().min(),
             start.dt.year().max(),
         ),
-        references=("国务院办公厅 holiday notices (DOMAIN.md §9)",),
+        references=("国务院办公厅 holiday notices (docs/domain.md §9)",),
         tags=("calendar",),
         description="Working days and the roll-forward of a period ending on a rest day (Civil"
         " Code Art. 203) need the year's official calendar: 2024-2026 are shipped"
@@ -211,7 +211,7 @@ def credit_ledger_derived_columns() -> Sequence[DerivedColumn]:
             kind=kind,
             expr=lambda ctx: _gov(ctx, kind),
             description="the subject is a government organ or public institution"
-            " (DOMAIN.md §4.1; extra codes in packs.extra_gov_codes)",
+            " (docs/domain.md §4.1; extra codes in packs.extra_gov_codes)",
         )
 
     return [build(kind) for kind in GOV_KINDS]

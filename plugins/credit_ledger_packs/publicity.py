@@ -1,4 +1,4 @@
-"""Plugin ``publicity``: publicity periods of penalties and credit repair (DOMAIN.md §4.4).
+"""Plugin ``publicity``: publicity periods of penalties and credit repair (docs/domain.md §4.4).
 
 For each penalty: its severity (the ``severity`` column, else derived [A]), the regime in force
 (NDRC 2019 notice, NDRC Order 58 of 2023, the 2026 measures from 2026-04-01, SAMR rules; the

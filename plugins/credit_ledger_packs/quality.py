@@ -1,6 +1,6 @@
 """Plugin ``quality``: the warnings of validation as findings.
 
-Validation keeps every usable record (DOMAIN.md §8: real lists carry masked codes, older
+Validation keeps every usable record (docs/domain.md §8: real lists carry masked codes, older
 case numbers, free text and missing columns) and says what it noticed in ``_warnings`` on the
 valid row. This pack turns the same warnings into findings of severity *warning*, from the
 typed columns (:func:`credit_ledger.kinds.warning_checks`), so they also reach records that

@@ -1,6 +1,6 @@
 """Plugin ``zeroing``: dynamic zeroing (动态清零) of government bodies on the court lists.
 
-Two ledgers (DOMAIN.md §4.1): dishonest-debtor listings (失信被执行人, §2.3) and judgment-debtor
+Two ledgers (docs/domain.md §4.1): dishonest-debtor listings (失信被执行人, §2.3) and judgment-debtor
 cases (被执行人案件, §2.4) whose debtor is a government body (:mod:`credit_ledger_packs.common`).
 Per period: opening, new, closed and closing counts (and amounts for cases), the exit rate
 (台账退出率) and whether the period is zeroed; ``opening + new - closed = closing`` is checked
@@ -146,7 +146,7 @@ def _one_date_per_case(start: str) -> pl.Expr:
 
 
 _GOV_NAME = r"(人民政府|办事处|局|委员会|管理委员会|中心|学校|医院)$"
-"""Name endings of government bodies (DOMAIN.md §4.1): a hint, never a decision."""
+"""Name endings of government bodies (docs/domain.md §4.1): a hint, never a decision."""
 
 
 def _gov_name_has_gov_code(kind: str) -> Check:
@@ -235,7 +235,7 @@ RULES: tuple[Rule, ...] = (
         references=ZEROING_POLICY,
         tags=("zeroing", "gov_body"),
         description="filed_on ≤ as_of and closed_on null or after as_of, for a government body"
-        " debtor. Ledger definition [A] (DOMAIN.md §2.4).",
+        " debtor. Ledger definition [A] (docs/domain.md §2.4).",
     ),
     Rule(
         id="zeroing.overdue_removal",
@@ -249,7 +249,7 @@ RULES: tuple[Rule, ...] = (
         tags=("zeroing", "alert"),
         description="Fails when removal_ground_on is set and, at as_of, the listing is not"
         " removed more than 3 working days later, or was removed later than that. Working days"
-        " use the shipped official calendars (DOMAIN.md §9 [V]) plus packs.holidays and"
+        " use the shipped official calendars (docs/domain.md §9 [V]) plus packs.holidays and"
         " packs.makeup_workdays.",
     ),
     Rule(
@@ -419,7 +419,7 @@ RULES: tuple[Rule, ...] = (
             description="A name ending in 人民政府, 办事处, 局, 委员会, 管理委员会, 中心, 学校"
             " or 医院 with a code outside packs.gov_prefixes and the extra codes: a hint to"
             " check the code or add it to packs.extra_gov_codes; the scope is not changed"
-            " (DOMAIN.md §4.1).",
+            " (docs/domain.md §4.1).",
         )
         for kind in (DISHONEST, CASES)
     ),

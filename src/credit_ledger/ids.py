@@ -1,4 +1,4 @@
-"""Identifier checks for Chinese public credit records (DOMAIN.md §1, §2.5, §5, §8).
+"""Identifier checks for Chinese public credit records (docs/domain.md §1, §2.5, §5, §8).
 
 Each check exists twice: as a vectorised Polars expression and as a scalar helper. The scalar
 helpers use the textbook formulas and are the reference the expressions are tested against.
@@ -61,7 +61,7 @@ __all__ = [
 _Level = Literal["format", "checksum", "strict"]
 _LEVELS: Final = ("format", "checksum", "strict")
 
-# --- reference tables (DOMAIN §1) -------------------------------------------------------------
+# --- reference tables (docs/domain.md §1) -------------------------------------------------------------
 _USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS: Final = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_WEIGHTS: Final = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -86,7 +86,7 @@ _USCC_FORMAT: Final = f"[1-9ANY][0-9]{{7}}{_C}{{10}}"
 _USCC_STRICT_FORMAT: Final = f"[1-9ANY][0-9]{{7}}{_C}{{8}}[0-9X]{_C}"  # org check is [0-9X]
 # One run of 1..8 stars inside positions 9-17. The length (18) is checked separately.
 _USCC_MASKED: Final = rf"[1-9ANY][0-9]{{7}}{_C}*\*{{1,8}}{_C}*{_C}"
-# Older feeds print 19 characters: 11 visible, 4 stars, 4 visible (DOMAIN §8).
+# Older feeds print 19 characters: 11 visible, 4 stars, 4 visible (docs/domain.md §8).
 _USCC_MASKED_19: Final = rf"[1-9ANY][0-9]{{7}}{_C}{{3}}\*{{4}}{_C}{{4}}"
 _ORG_FORMAT: Final = "[0-9A-Z]{8}[0-9X]"
 _RIC_FORMAT: Final = "[0-9]{6}(?:19|20)[0-9]{9}[0-9X]"
@@ -99,7 +99,7 @@ _RIC_MASKED: Final = _PROVINCE + r"[0-9]{4}(?:19|20|[12]\*|\*[09*])[0-9*]{9}[0-9
 # GB 11643-1989 numbers issued before 1999: region, YYMMDD (19YY), sequence; no check character.
 _RIC_15: Final = "[0-9]{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}"
 _REGION: Final = _PROVINCE + "[0-9]{4}|100000"
-# DOMAIN §2.5 list plus 黔 and 滇, the other abbreviations of Guizhou and Yunnan (courts use 黔).
+# docs/domain.md §2.5 list plus 黔 and 滇, the other abbreviations of Guizhou and Yunnan (courts use 黔).
 _COURT: Final = (
     "(?:最高法|[京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙内陕吉闽贵黔粤青藏川宁琼军兵港澳台]"
     "(?:[0-9]{2}|[0-9]{4})?)"
@@ -184,7 +184,7 @@ def _uscc_masked(code: pl.Expr) -> pl.Expr:
 
 
 def uscc_expr(code: pl.Expr, level: _Level = "strict") -> pl.Expr:
-    """Check a Unified Social Credit Code (GB 32100-2015, DOMAIN §1.1).
+    """Check a Unified Social Credit Code (GB 32100-2015, docs/domain.md §1.1).
 
     Unlike python-stdnum, it accepts authorities A, N and Y in position 1. The region (positions
     3-8) is not looked up, so the national code 100000 passes.
@@ -218,7 +218,7 @@ def _uscc_reference(code: pl.Expr, level: _Level = "strict") -> pl.Expr:
 
 
 def uscc_masked_expr(code: pl.Expr) -> pl.Expr:
-    """Recognise a masked USCC such as ``9114082306****333G`` (DOMAIN §8).
+    """Recognise a masked USCC such as ``9114082306****333G`` (docs/domain.md §8).
 
     18 characters, one run of 1-8 ``*`` inside positions 9-17, valid positions 1-8, visible
     characters in the USCC charset; or the 19-character style of older feeds, 11 visible, 4
@@ -246,7 +246,7 @@ def org_code_expr(code: pl.Expr) -> pl.Expr:
 
 
 def ric_expr(number: pl.Expr, *, allow_masked: bool = True) -> pl.Expr:
-    """Check a GB 11643 resident ID number (DOMAIN §1.2).
+    """Check a GB 11643 resident ID number (docs/domain.md §1.2).
 
     Unmasked: 17 digits plus a digit or 'X', a real birth date in 1900-2099, ISO 7064 MOD 11-2.
     With ``allow_masked``, the forms published lists print also pass: a masked number such as
@@ -285,11 +285,11 @@ def _ric_15(number: pl.Expr) -> pl.Expr:
 
 
 def case_no_expr(case_no: pl.Expr) -> pl.Expr:
-    """Check a court case number (案号) against the permissive pattern of DOMAIN §2.5.
+    """Check a court case number (案号) against the permissive pattern of docs/domain.md §2.5.
 
     Brackets may be ASCII, full-width ``（）``, ``〔〕``, ``【】`` or ``[]``. The year must be
     1990-2099. The style of 2016 (``(2019)皖1122执1194号``) and the style before it
-    (``(2014)朝执字第05679号``) pass, with a part suffix ``之一``, ``之二`` … (DOMAIN §2.5).
+    (``(2014)朝执字第05679号``) pass, with a part suffix ``之一``, ``之二`` … (docs/domain.md §2.5).
 
     Example:
         >>> a = ["(2019)皖1122执1194号", "(2019)皖1122执1194", "(2013)石执字第1号"]
@@ -345,7 +345,7 @@ def execution_case_no_expr(case_no: pl.Expr) -> pl.Expr:
 
 
 def region_code_expr(code: pl.Expr) -> pl.Expr:
-    """Check a 6-digit GB/T 2260 region code: known province prefix, or ``100000`` (DOMAIN §5).
+    """Check a 6-digit GB/T 2260 region code: known province prefix, or ``100000`` (docs/domain.md §5).
 
     Example:
         >>> df = pl.DataFrame({"r": ["130105", "100000", "990105"]})
@@ -368,7 +368,7 @@ def uscc_subject_kind_expr(code: pl.Expr) -> pl.Expr:
 
 
 def subject_kind_expr(code: pl.Expr) -> pl.Expr:
-    """Derive the subject kind from a USCC or ID number (DOMAIN §1.1).
+    """Derive the subject kind from a USCC or ID number (docs/domain.md §1.1).
 
     An all-digit ID number is also USCC-shaped, so the rules apply in order: (1) a valid ID
     number gives ``natural_person``; (2) a strict-valid USCC maps by its first two characters

@@ -9,7 +9,7 @@ from credit_ledger.plugins import PluginManager
 from credit_ledger.rules import Rule
 from credit_ledger.testing import isolated_manager
 
-# Real codes (DOMAIN.md §1): an enterprise, a government organ, a public institution.
+# Real codes (docs/domain.md §1): an enterprise, a government organ, a public institution.
 ENTERPRISE = "91110000600037341L"
 ORGAN = "11140800558745220K"
 INSTITUTION = "12100000470095016Q"

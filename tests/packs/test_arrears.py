@@ -1,4 +1,4 @@
-"""Arrears owed to SMEs (DOMAIN.md §4.2): due dates, aging, interest to the fen, rules."""
+"""Arrears owed to SMEs (docs/domain.md §4.2): due dates, aging, interest to the fen, rules."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ D = dt.date
 
 
 def case(**over: Any) -> dict[str, Any]:
-    """An organ's open arrears case: the DOMAIN.md worked example."""
+    """An organ's open arrears case: the docs/domain.md worked example."""
     row: dict[str, Any] = {
         "arrears_id": "A1",
         "debtor_name": "某局",
@@ -45,7 +45,7 @@ def case(**over: Any) -> dict[str, Any]:
 
 
 NO_ROLL = {"packs.roll_forward": False}
-"""The DOMAIN.md §4.2 arithmetic as written: these tests check terms, interest and buckets; the
+"""The docs/domain.md §4.2 arithmetic as written: these tests check terms, interest and buckets; the
 move of a due date off a rest day (Civil Code Art. 203, on by default) is tested on its own."""
 
 
@@ -331,7 +331,7 @@ def test_rule_one_name_per_debtor_code(pm: PluginManager) -> None:
 
 
 def test_art_203_worked_example_with_no_settings() -> None:
-    """DOMAIN.md §0: an organ accepts goods on 2024-09-01 with no agreed term; the 30th day is
+    """docs/domain.md §0: an organ accepts goods on 2024-09-01 with no agreed term; the 30th day is
     2024-10-01, a holiday, so payment is due 2024-10-08 (the shipped 2024 calendar)."""
     frame = make_frame(
         "arrears_case",
@@ -379,7 +379,7 @@ def test_rule_calendar_year_covered(pm: PluginManager, rule_id: str, column: str
 
 
 def test_interest_is_owed_on_a_case_paid_late() -> None:
-    # due 2024-03-31 (DOMAIN.md §4.2 arithmetic), paid in full 10 days late
+    # due 2024-03-31 (docs/domain.md §4.2 arithmetic), paid in full 10 days late
     paid = case(status="paid", amount_paid="200000", closed_on="2024-04-10")
     out = derive(paid)
     assert out.select("outstanding_amount", "aging_bucket", "late_interest").row(0) == (

@@ -100,7 +100,7 @@ def test_parse_dates_rejects_reversed_range() -> None:
 @pytest.mark.parametrize(
     ("start", "months", "expected"),
     [
-        (D(2024, 2, 29), 12, D(2025, 2, 28)),  # DOMAIN.md §0
+        (D(2024, 2, 29), 12, D(2025, 2, 28)),  # docs/domain.md §0
         (D(2024, 2, 29), 36, D(2027, 2, 28)),
         (D(2024, 5, 31), 3, D(2024, 8, 31)),
         (D(2024, 5, 31), 12, D(2025, 5, 31)),

@@ -1,4 +1,4 @@
-"""Credit classes A/B/C/D (DOMAIN.md §4.3): triggers, score, reasons, settings, rules."""
+"""Credit classes A/B/C/D (docs/domain.md §4.3): triggers, score, reasons, settings, rules."""
 
 from __future__ import annotations
 

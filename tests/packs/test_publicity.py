@@ -1,4 +1,4 @@
-"""Publicity periods and credit repair (DOMAIN.md §4.4): regimes, dates to the day, states."""
+"""Publicity periods and credit repair (docs/domain.md §4.4): regimes, dates to the day, states."""
 
 from __future__ import annotations
 

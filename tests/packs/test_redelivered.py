@@ -1,5 +1,5 @@
 """The generator delivers some court cases twice under new record ids; the zeroing ledgers
-count each case once (DOMAIN.md §4.1 "Count cases")."""
+count each case once (docs/domain.md §4.1 "Count cases")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rows that cannot be placed never make a zeroing ledger look better (DOMAIN.md §4.1): in-scope
+"""Rows that cannot be placed never make a zeroing ledger look better (docs/domain.md §4.1): in-scope
 quarantined or undated rows are ``unplaced``, and a ledger with any is not zeroed."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Dynamic zeroing (DOMAIN.md §4.1): government bodies, the ledgers per period, the alerts."""
+"""Dynamic zeroing (docs/domain.md §4.1): government bodies, the ledgers per period, the alerts."""
 
 from __future__ import annotations
 

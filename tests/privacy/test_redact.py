@@ -19,7 +19,7 @@ from credit_ledger._redact import (
 from credit_ledger.errors import describe
 from credit_ledger.rules import Rule, Scope
 
-ORGAN = "11140800558745220K"  # a government organ's USCC (DOMAIN §1.1)
+ORGAN = "11140800558745220K"  # a government organ's USCC (docs/domain.md §1.1)
 PERSON = "130105199001011237"
 
 

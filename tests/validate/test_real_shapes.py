@@ -1,7 +1,7 @@
 """Real exports as they come (issues 13 and 17): every row a real court list or penalty table
 would carry stays valid; what falls short of the standard is a warning, never a quarantine.
 
-The fixtures are written by hand in the shapes of published feeds (DOMAIN.md §8); the codes
+The fixtures are written by hand in the shapes of published feeds (docs/domain.md §8); the codes
 are the real public codes of tests/conftest.py, the names and ID numbers invented.
 """
 

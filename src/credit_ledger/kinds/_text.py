@@ -1,5 +1,5 @@
 """Free text recognised by content: the statutory dishonest situations and the performance
-wording of court lists, as real lists spell them (DOMAIN.md §2.3, §8).
+wording of court lists, as real lists spell them (docs/domain.md §2.3, §8).
 
 Each parser gives the canonical value, or null when the text names none; the validator keeps
 such a row valid with a warning (the text's category is unknown), never quarantines it.
@@ -19,7 +19,7 @@ DISHONEST_CONDUCT: Final = (
     "违反限制消费令",
     "无正当理由拒不履行执行和解协议",
 )
-"""The six situations of SPC rules Art. 1 (一)-(六) (DOMAIN.md §2.3)."""
+"""The six situations of SPC rules Art. 1 (一)-(六) (docs/domain.md §2.3)."""
 
 _NUMERALS: Final = "一二三四五六"
 # Words each situation is written with in real lists (with or without a trailing 的, a leading
@@ -34,7 +34,7 @@ _WORDS: Final = (
 )
 
 PERFORMANCE: Final = ("全部未履行", "部分未履行", "部分履行", "全部履行")
-"""Performance values of the SPC list (DOMAIN.md §2.3): the real spellings map onto these."""
+"""Performance values of the SPC list (docs/domain.md §2.3): the real spellings map onto these."""
 
 _PERFORMANCE_WORDS: Final = (
     ("部分未履行", "部分未履行|部分未执行"),
@@ -132,7 +132,7 @@ def _fines(text: pl.Series) -> pl.Series:
 def fine_in_text(given: pl.Expr, text: pl.Expr) -> pl.Expr:
     """A fine (yuan) stated in a text column (``罚款10000元``, ``罚款:7.5万元``,
     ``罚款三十五万元``), for the rows where ``given`` (the fine column) is null; null elsewhere
-    and where the text states none (DOMAIN.md §8). Only those rows' texts are searched.
+    and where the text states none (docs/domain.md §8). Only those rows' texts are searched.
 
     Example:
         >>> df = pl.DataFrame({"f": [None, None, 5], "t": ["罚款三十五万元", "警告", "罚款5元"]})

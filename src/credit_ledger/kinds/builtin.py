@@ -1,4 +1,4 @@
-"""The built-in record kinds (DOMAIN.md §2): licences, penalties, court lists and arrears.
+"""The built-in record kinds (docs/domain.md §2): licences, penalties, court lists and arrears.
 
 Headers: each field lists the Chinese header of the double-publicity standard or the SPC open
 data, the standard field code and the JSON key where one is known.
@@ -8,7 +8,7 @@ decision number, the date that places it in time; a blank one quarantines the ro
 *standard* (the rest of the 双公示 / SPC list: a blank one is a completeness warning, a missing
 one a warning for the file).
 
-Values marked [A] in DOMAIN.md (enumerations not taken from a fetched source) are plain data
+Values marked [A] in docs/domain.md (enumerations not taken from a fetched source) are plain data
 here and can be replaced by contributing a record kind of the same name and a higher version
 through the plugin API.
 """
@@ -109,7 +109,7 @@ def _before(earlier: str, later: str, name: str | None = None) -> RowCheck:
 
 
 def _envelope(*, source_org_required: bool = False) -> tuple[Field, ...]:
-    """Envelope columns shared by every kind (DOMAIN.md §2) [A]; the source organisation is a
+    """Envelope columns shared by every kind (docs/domain.md §2) [A]; the source organisation is a
     standard column of the 双公示 kinds (``source_org_required``)."""
     return (
         Field(
@@ -151,7 +151,7 @@ SUBJECT_CATEGORIES = ("法人及非法人组织", "自然人", "个体工商户"
 
 
 def _subject_fields() -> tuple[Field, ...]:
-    """行政相对人 columns shared by licences and penalties (DOMAIN.md §2.1)."""
+    """行政相对人 columns shared by licences and penalties (docs/domain.md §2.1)."""
     return (
         _text("subject_name", "行政相对人名称", "XK_XDR_MC", "CF_XDR_MC", personal=True),
         _std(
@@ -404,7 +404,7 @@ REMOVAL_REASONS = (
 
 def _party_from_id(code: pl.Expr) -> pl.Expr:
     """The party type an identifier implies: an ID number is a natural person's, a credit or
-    organisation code a legal entity's; null when it is neither (DOMAIN.md §1, §8)."""
+    organisation code a legal entity's; null when it is neither (docs/domain.md §1, §8)."""
     style = ids.id_style_expr(code)
     return (
         pl.when(style.str.starts_with("ric"))

@@ -143,7 +143,7 @@ ZEROING_SCHEMA = pl.Schema(
         "distinct_bodies": pl.Int64(),
     }
 )
-"""Dynamic-zeroing figures (DOMAIN.md §4.1) of every zeroing summary a rule pack computed:
+"""Dynamic-zeroing figures (docs/domain.md §4.1) of every zeroing summary a rule pack computed:
 ``summary`` names it, ``ledger`` is the record kind, ``group`` an optional breakdown value.
 ``unplaced`` counts the in-scope rows that could not be placed (quarantined or undated): a
 period is not ``zeroed`` while any exist. These are the columns the ledger guarantees;

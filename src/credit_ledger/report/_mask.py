@@ -1,4 +1,4 @@
-"""Masking of natural persons' names and ID numbers in the report (DOMAIN.md §8).
+"""Masking of natural persons' names and ID numbers in the report (docs/domain.md §8).
 
 The one place the report decides what to mask; how a value is masked is the shared masking
 layer's (:mod:`credit_ledger._redact`, switched off by ``--unmasked``). Legal entities' names

@@ -3,7 +3,7 @@
 One generator serves the demo, the tests and the benchmarks. It builds a district (Xinhua
 District, Shijiazhuang, region ``130105``) with its firms, individual businesses, persons,
 government bodies, authorities and courts, then draws records of the five built-in kinds from
-it in the proportions of DOMAIN.md §6. Codes carry correct check characters, values carry the
+it in the proportions of docs/domain.md §6. Codes carry correct check characters, values carry the
 harmless mess of real exports, and a chosen share of rows carries exactly one defect each, listed
 with the reason :func:`credit_ledger.validate` must report.
 

@@ -62,7 +62,7 @@ def generate_frames(
     """Generate ``rows`` records of the five built-in kinds, with injected defects.
 
     The same arguments always give the same frames. Rows are split over kinds by ``shares``
-    (defaults: :data:`credit_ledger.synth.DEFAULT_SHARES`, DOMAIN.md §6); every kind with a
+    (defaults: :data:`credit_ledger.synth.DEFAULT_SHARES`, docs/domain.md §6); every kind with a
     positive share gets at least one row once ``rows`` ≥ 100. Values carry the harmless mess of
     real exports (three date styles, lower-case or full-width codes, padding spaces, coded
     enumerations) that the ingest must normalise. A share ``defect_rate`` of each kind's rows

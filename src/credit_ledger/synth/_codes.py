@@ -1,6 +1,6 @@
 """Vectorised identifiers: USCC (GB 32100 + GB 11714), organisation codes, RICs, UUIDs.
 
-The check-character math is DOMAIN.md §1; it is written again here over whole Polars columns
+The check-character math is docs/domain.md §1; it is written again here over whole Polars columns
 (``credit_ledger.ids`` holds the scalar and validating versions, and the tests check one against
 the other).
 """

@@ -116,7 +116,7 @@ def _masked(code: pl.Series) -> pl.Series:
 
 REDELIVERED = 0.01
 """Share of court rows that repeat another row's case under a new record id: courts deliver
-the same case twice (DOMAIN.md §4.1), and a ledger must count it once."""
+the same case twice (docs/domain.md §4.1), and a ledger must count it once."""
 
 
 def redeliver(draft: Draft, rng: Rng, share: float = REDELIVERED) -> Draft:

@@ -7,7 +7,7 @@ cannot: an unparseable ``closed_on`` only goes on open cases (a null closing dat
 case would also fail ``row:closed_case_has_date``), a wrong party type makes the person/entity
 row checks vacuous, and so on. Unique columns are never duplicated (that would flag two rows).
 
-The same mechanism places the value shapes of real exports (DOMAIN.md §8) that validation
+The same mechanism places the value shapes of real exports (docs/domain.md §8) that validation
 keeps: a shape that stays valid with exactly one warning has the reason
 ``"warning:<column>:<check>"``; one that stays valid without any has ``"valid:<column>:<shape>"``.
 """

@@ -58,7 +58,7 @@ _CONDUCT_SPELLINGS = (
     "(一)有履行能力而拒不履行生效法律文书确定义务",
     "1.违反限制消费令",
 )
-"""How real lists write the statutory situations (DOMAIN.md §2.3, issue 17)."""
+"""How real lists write the statutory situations (docs/domain.md §2.3, issue 17)."""
 
 
 def _clean(s: pl.Series) -> pl.Series:
@@ -80,7 +80,7 @@ def _case_no_variants(rows: pl.DataFrame) -> pl.Series:
 
 
 def _masked_19(rows: pl.DataFrame) -> pl.Series:
-    """``91230199744****927K``: 11 visible, 4 stars, the last 4 (older feeds, DOMAIN.md §8)."""
+    """``91230199744****927K``: 11 visible, 4 stars, the last 4 (older feeds, docs/domain.md §8)."""
     code = _clean(rows["id_or_uscc"])
     return cat(code.str.slice(0, 11), "****", code.str.slice(14, 4))
 
@@ -109,7 +109,7 @@ def _date_time(rows: pl.DataFrame) -> pl.Series:
 
 
 def _epoch(rows: pl.DataFrame) -> pl.Series:
-    """Epoch seconds as text (publishDateStamp, DOMAIN.md §8), 10:00 China time that day."""
+    """Epoch seconds as text (publishDateStamp, docs/domain.md §8), 10:00 China time that day."""
     days = rows["f.published"].cast(pl.Int64)
     return (days * 86_400 + 2 * 3600).cast(pl.String)
 

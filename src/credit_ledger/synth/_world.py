@@ -18,7 +18,7 @@ KINDS = (
 
 DEFAULT_SHARES: Mapping[str, float] = MappingProxyType(
     {
-        # Record kinds (DOMAIN.md §6, restricted to the generated kinds; renormalised).
+        # Record kinds (docs/domain.md §6, restricted to the generated kinds; renormalised).
         "admin_license": 30.0,
         "admin_penalty": 40.0,
         "dishonest_debtor": 0.8,
