@@ -1,6 +1,6 @@
 """Plugin ``zeroing``: dynamic zeroing (动态清零) of government bodies on the court lists.
 
-Two ledgers (docs/domain.md §4.1): dishonest-debtor listings (失信被执行人, §2.3) and judgment-debtor
+Two ledgers (domain.md §4.1): dishonest-debtor listings (失信被执行人, §2.3) and judgment-debtor
 cases (被执行人案件, §2.4) whose debtor is a government body (:mod:`credit_ledger_packs.common`).
 Per period: opening, new, closed and closing counts (and amounts for cases), the exit rate
 (台账退出率) and whether the period is zeroed; ``opening + new - closed = closing`` is checked

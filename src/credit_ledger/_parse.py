@@ -104,7 +104,7 @@ _DATE_TIME = (
     r"^([0-9]{4})[-年/.]([0-9]{1,2})[-月/.]([0-9]{1,2})日?"
     r"(?:[ T]?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
 )
-# Epoch seconds (10 digits) or milliseconds (13), as feeds print publishDateStamp (docs/domain.md §8).
+# Epoch seconds (10 digits) or milliseconds (13), as feeds print publishDateStamp (domain.md §8).
 _EPOCH = r"^[0-9]{10}(?:[0-9]{3})?$"
 _CHINA_OFFSET_S = 8 * 3600  # dates are China local time (docs/domain.md §0)
 

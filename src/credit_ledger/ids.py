@@ -61,7 +61,7 @@ __all__ = [
 _Level = Literal["format", "checksum", "strict"]
 _LEVELS: Final = ("format", "checksum", "strict")
 
-# --- reference tables (docs/domain.md §1) -------------------------------------------------------------
+# --- reference tables (domain.md §1) -------------------------------------------------------------
 _USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS: Final = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_WEIGHTS: Final = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -99,7 +99,7 @@ _RIC_MASKED: Final = _PROVINCE + r"[0-9]{4}(?:19|20|[12]\*|\*[09*])[0-9*]{9}[0-9
 # GB 11643-1989 numbers issued before 1999: region, YYMMDD (19YY), sequence; no check character.
 _RIC_15: Final = "[0-9]{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}"
 _REGION: Final = _PROVINCE + "[0-9]{4}|100000"
-# docs/domain.md §2.5 list plus 黔 and 滇, the other abbreviations of Guizhou and Yunnan (courts use 黔).
+# domain.md §2.5 list plus 黔 and 滇, the other abbreviations of Guizhou and Yunnan (courts use 黔).
 _COURT: Final = (
     "(?:最高法|[京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙内陕吉闽贵黔粤青藏川宁琼军兵港澳台]"
     "(?:[0-9]{2}|[0-9]{4})?)"
@@ -345,7 +345,7 @@ def execution_case_no_expr(case_no: pl.Expr) -> pl.Expr:
 
 
 def region_code_expr(code: pl.Expr) -> pl.Expr:
-    """Check a 6-digit GB/T 2260 region code: known province prefix, or ``100000`` (docs/domain.md §5).
+    """Check a 6-digit GB/T 2260 region code: known province prefix, or ``100000`` (domain.md §5).
 
     Example:
         >>> df = pl.DataFrame({"r": ["130105", "100000", "990105"]})

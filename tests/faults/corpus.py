@@ -37,12 +37,14 @@ N = 10
 @dataclass(frozen=True)
 class Rows:
     """Expected accounting: rows validated, of which valid; rows skipped (not records); a
-    reason that must be among the quarantine's (None: no quarantine)."""
+    reason that must be among the quarantine's (None: no quarantine); a warning that must be
+    among the valid rows' (damage in a column that does not make the record unusable)."""
 
     rows_in: int
     valid: int
     skipped: int = 0
     reason: str | None = None
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault(
         "one_gbk_field_in_utf8.csv",
         lambda f: _csv(f).replace("经查", "\udcff", 1).encode("utf-8", "surrogateescape"),
-        Rows(N, N - 1, reason="violation_facts:encoding"),
+        Rows(N, N, warning="violation_facts:encoding"),  # free text: kept, with a warning
     ),
     Fault(
         "cp1252_text.csv",
@@ -148,11 +150,16 @@ FAULTS: tuple[Fault, ...] = (
         Fails(EncodingError, "neither UTF-8 nor GBK"),
     ),
     # --- truncations ---
-    Fault("cut_mid_row.csv", lambda f: _csv(f).encode()[:-40], Rows(N, N - 1)),
+    # the cut takes the last row's trailing standard columns: kept, blank, with a warning
+    Fault(
+        "cut_mid_row.csv",
+        lambda f: _csv(f).encode()[:-40],
+        Rows(N, N, warning="authority_uscc:incomplete"),
+    ),
     Fault(
         "cut_in_a_character.csv",
         lambda f: _csv(_set(f, "备注", N - 1, "备注文字")).rstrip("\n").encode()[:-1],
-        Rows(N, N - 1, reason="remarks:encoding"),
+        Rows(N, N, warning="remarks:encoding"),  # free text: kept, with a warning
     ),
     Fault(
         "cut_in_open_quote.csv",

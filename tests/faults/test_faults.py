@@ -55,3 +55,5 @@ def test_fault(fault: Fault, corpus: dict[str, Path]) -> None:
     reasons = {r for rs in result.quarantine["_reasons"].to_list() for r in rs}
     if fault.expect.reason is not None:
         assert fault.expect.reason in reasons
+    if fault.expect.warning is not None:
+        assert fault.expect.warning in s.warnings

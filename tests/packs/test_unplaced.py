@@ -1,5 +1,5 @@
-"""Rows that cannot be placed never make a zeroing ledger look better (docs/domain.md §4.1): in-scope
-quarantined or undated rows are ``unplaced``, and a ledger with any is not zeroed."""
+"""Rows that cannot be placed never make a zeroing ledger look better (docs/domain.md §4.1):
+in-scope quarantined or undated rows are ``unplaced``, and a ledger with any is not zeroed."""
 
 from __future__ import annotations
 

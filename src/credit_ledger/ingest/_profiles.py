@@ -43,7 +43,7 @@ PROFILES: tuple[HeaderProfile, ...] = (
         name="spc_api",
         kind="dishonest_debtor",
         aliases={
-            # JSON keys of the public dishonest-debtor feed, as crawlers save them (docs/domain.md §8).
+            # JSON keys of the public dishonest-debtor feed, as crawlers save them (domain.md §8).
             "debtor_name": ("pname", "name", "被执行人姓名或名称", "失信被执行人姓名/名称"),
             "id_or_uscc": (
                 "cardnumber",

@@ -11,5 +11,5 @@ from credit_ledger.plugins.hookspecs import hookimpl
 
 @hookimpl
 def credit_ledger_record_kinds() -> Sequence[RecordKind]:
-    """Licences, penalties, dishonest debtors, judgment-debtor cases, arrears (docs/domain.md §2)."""
+    """Licences, penalties, dishonest debtors, judgment-debtor cases, arrears (domain.md §2)."""
     return BUILTIN_KINDS
