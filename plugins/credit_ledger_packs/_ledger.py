@@ -337,10 +337,12 @@ def _has_amount(spec: LedgerSpec, column: str) -> bool:
 def _derived() -> list[pl.Expr]:
     entered = pl.col("opening") + pl.col("new")
     zeroed = (pl.col("closing") == 0) & (pl.col("unplaced") == 0)
+    # Unplaced rows count as not exited: they may be listings still active (docs/domain.md §4.1).
+    base = entered + pl.col("unplaced")
     return [
         zeroed.alias("zeroed"),
-        pl.when(entered > 0)
-        .then((entered - pl.col("closing")) / entered)
+        pl.when(base > 0)
+        .then((entered - pl.col("closing")) / base)
         .otherwise(1.0)
         .alias("exit_rate"),
         (zeroed & (pl.col("closed_late") == 0)).alias("zeroing_achieved"),
