@@ -9,6 +9,7 @@ from __future__ import annotations
 from credit_ledger.errors import RuleError
 from credit_ledger.plugins import Setting, hookimpl
 from credit_ledger.rules import (
+    HISTORY_AS_OF,
     DerivedColumn,
     Rule,
     RuleContext,
@@ -17,10 +18,12 @@ from credit_ledger.rules import (
     SettingValue,
     Severity,
     Summary,
+    history_key,
     quarantine_key,
 )
 
 __all__ = [
+    "HISTORY_AS_OF",
     "DerivedColumn",
     "Rule",
     "RuleContext",
@@ -31,6 +34,7 @@ __all__ = [
     "SettingValue",
     "Severity",
     "Summary",
+    "history_key",
     "hookimpl",
     "quarantine_key",
 ]

@@ -256,6 +256,7 @@ def ledger_spec(source: Source = None) -> LedgerSpec:
         disputed=disputed,
         due=due_date(source),
         invalid=closed & pl.col("closed_on").is_null(),
+        ident=pl.col("record_id"),
     )
 
 

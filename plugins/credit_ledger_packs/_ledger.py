@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from credit_ledger_packs._api import RuleError
+from credit_ledger_packs._api import HISTORY_AS_OF, RuleError
 from credit_ledger_packs._periods import Period, periods
 
 __all__ = ["LEDGER_SCHEMA", "LedgerSpec", "ZeroingInvariantError", "ledger_table"]
@@ -66,8 +66,9 @@ LEDGER_SCHEMA = pl.Schema(
     }
 )
 """Columns of a zeroing table; ``group`` is the breakdown value (null without breakdown).
-``closing_unpaid`` (undisputed) and ``closing_disputed`` are the amounts of the run's data,
-whatever the period: ``unpaid_basis`` says ``snapshot`` (the data hold no payment history)."""
+The amounts (``*_amount``, ``closing_unpaid`` (undisputed), ``closing_disputed``) of a past
+period are each case's as the last earlier run at or before the period's end held them when a
+history is given (``unpaid_basis`` ``history``), else the run's own data (``snapshot``)."""
 
 _COUNTS = (
     "opening",
@@ -111,6 +112,7 @@ class LedgerSpec:
         body: the body's credit code, for ``distinct_bodies``.
         on_hold: open cases also counted in ``closing_on_hold`` (终本: the procedure ended,
             the debt did not).
+        ident: the record's identity across runs (to find its amounts in the history).
     """
 
     name: str
@@ -125,6 +127,7 @@ class LedgerSpec:
     key: pl.Expr | None = None
     body: pl.Expr | None = None
     on_hold: pl.Expr | None = None
+    ident: pl.Expr | None = None
 
 
 def _or(expr: pl.Expr | None, default: pl.Expr) -> pl.Expr:
@@ -148,6 +151,7 @@ def _row_frame(frame: pl.LazyFrame, spec: LedgerSpec, by: str | None) -> pl.Lazy
             _or(spec.key, pl.lit(None, dtype=pl.String)).cast(pl.String).alias("key"),
             _or(spec.body, pl.lit(None, dtype=pl.String)).cast(pl.String).alias("body"),
             _or(spec.on_hold, pl.lit(False)).fill_null(False).alias("hold"),
+            _or(spec.ident, pl.lit(None, dtype=pl.String)).cast(pl.String).alias("id"),
         )
         .with_row_index("_i")
         .with_columns(
@@ -177,7 +181,41 @@ def _case_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("due").min(),
             pl.col("body").first(),
             pl.col("hold").any(),
+            pl.col("id").first(),
         )
+    )
+
+
+def _history_amounts(history: pl.LazyFrame, spec: LedgerSpec, as_of: dt.date) -> pl.LazyFrame:
+    """Each in-scope record's amounts as each earlier run held them: ``_as_of``, ``id``,
+    ``ha``, ``hu``, ``hdsp``."""
+    none_money = pl.lit(None, dtype=MONEY)
+    return (
+        history.filter(pl.col(HISTORY_AS_OF) < as_of)
+        .filter(spec.scope.fill_null(False))
+        .select(
+            pl.col(HISTORY_AS_OF),
+            _or(spec.ident, pl.lit(None, dtype=pl.String)).cast(pl.String).alias("id"),
+            _or(spec.amount, none_money).cast(MONEY).alias("ha"),
+            _or(spec.unpaid, none_money).cast(MONEY).alias("hu"),
+            _or(spec.disputed, none_money).cast(MONEY).alias("hdsp"),
+        )
+        .filter(pl.col("id").is_not_null())
+        .unique([HISTORY_AS_OF, "id"], keep="last")
+    )
+
+
+def _period_runs(grid: pl.LazyFrame, runs: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    """The grid with ``_as_of``: the last earlier run at or before each past period's end
+    (null for the current period and periods before the first run)."""
+    matched = grid.sort("period_end").join_asof(
+        runs.unique().sort(HISTORY_AS_OF),
+        left_on="period_end",
+        right_on=HISTORY_AS_OF,
+        strategy="backward",
+    )
+    return matched.with_columns(
+        pl.when(pl.col("period_end") < as_of).then(pl.col(HISTORY_AS_OF)).alias(HISTORY_AS_OF)
     )
 
 
@@ -242,6 +280,7 @@ def ledger_table(
     by: str | None = None,
     max_days_to_close: int = 90,
     unplaced: pl.LazyFrame | pl.DataFrame | None = None,
+    history: pl.LazyFrame | None = None,
 ) -> pl.DataFrame:
     """The zeroing table of one ledger: one row per period (and breakdown value).
 
@@ -257,6 +296,9 @@ def ledger_table(
         unplaced: in-scope rows that could not be read (quarantined), one per row, with the
             columns ``group`` (String, the breakdown value or null) and ``reasons``
             (List(String)); they count in ``unplaced`` of every period.
+        history: the kind's records as earlier runs held them, with ``HISTORY_AS_OF`` (see
+            :attr:`Summary.history`); past periods then take each case's amounts from the last
+            run at or before their end (a case that run did not hold keeps its current ones).
 
     Returns:
         A frame with :data:`LEDGER_SCHEMA`.
@@ -273,14 +315,25 @@ def ledger_table(
     if unplaced is not None:
         lost = pl.concat([lost, unplaced.lazy().select("group", "reasons")], how="vertical")
     grid = periods(as_of, period, start).lazy()
+    amounts = _history_amounts(history, spec, as_of) if history is not None else None
+    runs = (
+        amounts.select(HISTORY_AS_OF)
+        if amounts is not None
+        else pl.LazyFrame(schema={HISTORY_AS_OF: pl.Date})
+    )
+    grid = _period_runs(grid, runs, as_of)
     groups = pl.concat([cases.select("group"), lost.select("group")]).unique()
     if by is None:
         groups = pl.LazyFrame({"group": [None]}, schema={"group": pl.String})
         lost = lost.with_columns(pl.lit(None, dtype=pl.String).alias("group"))
     base = grid.join(groups, how="cross")
+    placed = cases.join(grid, how="cross")
+    if amounts is not None:
+        placed = placed.join(amounts, on=[HISTORY_AS_OF, "id"], how="left").with_columns(
+            pl.coalesce(f"h{c}", c).alias(c) for c in ("a", "u", "dsp")
+        )
     flows = (
-        cases.join(grid, how="cross")
-        .with_columns(_flags(max_days_to_close))
+        placed.with_columns(_flags(max_days_to_close))
         .group_by("period", "group")
         .agg(_aggregate(spec))
     )
@@ -295,9 +348,13 @@ def ledger_table(
             + [
                 pl.col("unplaced_reasons").fill_null([]),
                 pl.lit(spec.name).alias("ledger"),
-                pl.lit("snapshot" if spec.unpaid is not None else None, pl.String).alias(
-                    "unpaid_basis"
-                ),
+                pl.when(pl.lit(spec.unpaid is not None))
+                .then(
+                    pl.when(pl.col(HISTORY_AS_OF).is_not_null())
+                    .then(pl.lit("history"))
+                    .otherwise(pl.lit("snapshot"))
+                )
+                .alias("unpaid_basis"),
             ]
         )
         .with_columns(_derived())

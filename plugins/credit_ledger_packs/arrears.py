@@ -45,6 +45,7 @@ from credit_ledger_packs._api import (
     SettingValue,
     Severity,
     Summary,
+    history_key,
     hookimpl,
     quarantine_key,
 )
@@ -289,6 +290,7 @@ def _ledger(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame
         period=_settings.get(ctx, "zeroing.period", str),  # type: ignore[arg-type]
         max_days_to_close=_settings.get(ctx, "zeroing.max_days_to_close", int),
         unplaced=unplaced_rows(frames[quarantine_key(KIND)], KIND, settings=ctx),
+        history=frames.get(history_key(KIND)),
     )
 
 
@@ -330,8 +332,10 @@ def credit_ledger_summaries() -> Sequence[Summary]:
             kinds=(KIND,),
             compute=_ledger,
             description="zeroing ledger of arrears owed by government bodies, count and amount;"
-            " quarantined government-body rows count as unplaced",
+            " quarantined government-body rows count as unplaced; past periods use the amounts"
+            " of the ledger's run at or before their end (unpaid_basis 'history')",
             quarantine=True,
+            history=True,
         ),
         Summary(
             name="arrears.aging",

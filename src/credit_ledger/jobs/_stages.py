@@ -15,9 +15,17 @@ from credit_ledger.ingest import ROW, SOURCE
 from credit_ledger.jobs._result import InputSummary
 from credit_ledger.jobs._sources import Input
 from credit_ledger.kinds import RecordKind
-from credit_ledger.ledger import LedgerState
+from credit_ledger.ledger import Ledger, LedgerState
+from credit_ledger.ledger._maintenance import oldest_readable_version
 from credit_ledger.ledger._schema import BATCH, DIGEST, FIRST_BATCH, ZEROING_COLUMNS
-from credit_ledger.rules import FINDINGS_SCHEMA, EvaluationResult, RulePolicy, RuleSet, Severity
+from credit_ledger.rules import (
+    FINDINGS_SCHEMA,
+    HISTORY_AS_OF,
+    EvaluationResult,
+    RulePolicy,
+    RuleSet,
+    Severity,
+)
 from credit_ledger.streaming import validate_frames_to_parquet
 from credit_ledger.streaming._duplicates import repeated_hashes
 from credit_ledger.validate import REASONS, ValidationSummary, validate
@@ -26,6 +34,7 @@ __all__ = [
     "Batch",
     "empty_frame",
     "expired_waiver_findings",
+    "history_by_kind",
     "quarantine_by_kind",
     "quarantine_rows",
     "state_frames",
@@ -264,6 +273,31 @@ def quarantine_by_kind(
     parts: dict[str, list[pl.LazyFrame]] = {}
     for kind, frame in quarantined:
         parts.setdefault(kind, []).append(frame.lazy())
+    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in parts.items()}
+
+
+def history_by_kind(kinds: Sequence[RecordKind], base: LedgerState) -> dict[str, pl.LazyFrame]:
+    """Each kind's records as every committed run up to ``base`` left them, one lazy scan per
+    run (Delta time travel to the versions the ``runs`` table recorded), with the run's date
+    in ``HISTORY_AS_OF``; kinds no run held are absent. Runs whose versions were vacuumed
+    are left out (their period then falls back to the current amounts)."""
+    if base.run is None:
+        return {}
+    ledger = Ledger(base.path)
+    runs = ledger.runs().filter(pl.col("ledger_version") <= base.ledger_version)
+    oldest = oldest_readable_version(base.path)
+    parts: dict[str, list[pl.LazyFrame]] = {}
+    for version, as_of in runs.select("ledger_version", "as_of").iter_rows():
+        if version < oldest:
+            continue
+        state = ledger.as_of_version(version)
+        held = set(state.kinds())
+        for kind in kinds:
+            if kind.name in held:
+                records = state.records(kind.name).drop(BATCH, FIRST_BATCH, DIGEST, strict=False)
+                parts.setdefault(kind.name, []).append(
+                    records.with_columns(pl.lit(as_of, pl.Date).alias(HISTORY_AS_OF))
+                )
     return {k: pl.concat(v, how="diagonal_relaxed") for k, v in parts.items()}
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from credit_ledger.rules._check import CheckResult, check
 from credit_ledger.rules._engine import evaluate, evaluate_many
 from credit_ledger.rules._model import (
+    HISTORY_AS_OF,
     DerivedColumn,
     Rule,
     RuleContext,
@@ -25,6 +26,7 @@ from credit_ledger.rules._model import (
     SettingValue,
     Severity,
     Summary,
+    history_key,
     quarantine_key,
 )
 from credit_ledger.rules._policy import RulePolicy, Waiver
@@ -41,6 +43,7 @@ from credit_ledger.rules._ruleset import RuleSet
 
 __all__ = [
     "FINDINGS_SCHEMA",
+    "HISTORY_AS_OF",
     "OUTCOMES_SCHEMA",
     "CheckResult",
     "DerivedColumn",
@@ -62,5 +65,6 @@ __all__ = [
     "check",
     "evaluate",
     "evaluate_many",
+    "history_key",
     "quarantine_key",
 ]

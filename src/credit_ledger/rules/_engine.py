@@ -45,6 +45,7 @@ from credit_ledger.rules._model import (
     Scope,
     SettingValue,
     Severity,
+    history_key,
     quarantine_key,
 )
 from credit_ledger.rules._policy import RulePolicy
@@ -725,10 +726,9 @@ def _policy_notices(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date) -> lis
 
 def _summary_inputs(
     kinds: tuple[str, ...],
-    derived: Mapping[str, Frame],
     quarantine: Mapping[str, Frame] | None,
 ) -> dict[str, pl.LazyFrame]:
-    out = {k: derived[k].lazy() for k in kinds}
+    out: dict[str, pl.LazyFrame] = {}
     for k in kinds:
         given = (quarantine or {}).get(k)
         out[quarantine_key(k)] = (
@@ -742,7 +742,9 @@ def _summaries(
     derived: Mapping[str, Frame],
     ctx: RunContext,
     engine: Engine,
+    *,
     quarantine: Mapping[str, Frame] | None = None,
+    history: Mapping[str, pl.LazyFrame] | None = None,
 ) -> tuple[dict[str, pl.DataFrame], list[RunError]]:
     out: dict[str, pl.DataFrame] = {}
     errors: list[RunError] = []
@@ -750,11 +752,12 @@ def _summaries(
         if not set(s.kinds) <= set(derived):
             continue  # computed only when every kind it needs is in the run
         try:
-            inputs = (
-                _summary_inputs(s.kinds, derived, quarantine)
-                if s.quarantine
-                else {k: derived[k].lazy() for k in s.kinds}
-            )
+            inputs = {k: derived[k].lazy() for k in s.kinds}
+            if s.quarantine:
+                inputs |= _summary_inputs(s.kinds, quarantine)
+            if s.history:
+                given = history or {}
+                inputs |= {history_key(k): given[k] for k in s.kinds if k in given}
             table = s.compute(ctx, MappingProxyType(inputs))
             if isinstance(table, pl.LazyFrame):
                 table = table.collect(engine=engine)
@@ -781,12 +784,15 @@ def evaluate_many(
     kinds: Iterable[RecordKind] = (),
     streaming: bool = False,
     quarantine: Mapping[str, Frame] | None = None,
+    history: Mapping[str, pl.LazyFrame] | None = None,
 ) -> EvaluationResult:
     """Like :func:`evaluate` for several kinds at once (``{kind name: frame}``); summaries
     spanning several kinds are computed when all of them are given. With ``streaming=True``
     no kind is materialised and ``result.derived`` holds ``LazyFrame`` plans (see
     :func:`evaluate`). ``quarantine`` holds the rejected rows by kind name, for the summaries
-    that ask for them; ``settings`` are laid over the plugins' (an unknown name is a
+    that ask for them; ``history`` the records as earlier runs left them, by kind name, each
+    with :data:`HISTORY_AS_OF` (for the summaries that ask, :attr:`Summary.history`);
+    ``settings`` are laid over the plugins' (an unknown name is a
     :class:`~credit_ledger.errors.ConfigError`)."""
     ruleset = _ruleset(rules, plugins, settings)
     policy = policy or RulePolicy()
@@ -827,7 +833,8 @@ def evaluate_many(
         derived,
         RunContext(as_of=as_of, settings=ruleset.settings),
         engine,
-        quarantine,
+        quarantine=quarantine,
+        history=history,
     )
     errors += summary_errors
     if notifier is not None:

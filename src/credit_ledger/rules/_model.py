@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from credit_ledger.kinds import RecordKind
 
 __all__ = [
+    "HISTORY_AS_OF",
     "DerivedColumn",
     "Rule",
     "RuleContext",
@@ -29,6 +30,7 @@ __all__ = [
     "SettingValue",
     "Severity",
     "Summary",
+    "history_key",
     "quarantine_key",
 ]
 
@@ -342,6 +344,21 @@ def quarantine_key(kind: str) -> str:
     return f"{kind}:quarantine"
 
 
+HISTORY_AS_OF = "_as_of"
+"""Column of a history frame: the run date of the committed run the row is as of."""
+
+
+def history_key(kind: str) -> str:
+    """The key under which a summary that asks for history receives ``kind``'s records as
+    earlier committed runs left them.
+
+    Example:
+        >>> history_key("arrears")
+        'arrears:history'
+    """
+    return f"{kind}:history"
+
+
 SummaryCompute = Callable[[RunContext, Mapping[str, pl.LazyFrame]], pl.DataFrame | pl.LazyFrame]
 
 
@@ -356,6 +373,11 @@ class Summary:
     rows validation rejected: their values as given (text), ``_source``, ``_row`` and
     ``_reasons``; an empty frame when the caller passed none. A summary that must not look
     better for the rows it cannot read (a zeroing ledger) counts them from there.
+
+    With ``history=True`` it also receives, under :func:`history_key` of each kind, the kind's
+    records as every earlier committed run left them (one row per record and run, with
+    :data:`HISTORY_AS_OF`, the run's date), when the caller has them (a job with a ledger);
+    the key is absent otherwise. A summary of past periods reads amounts as of then from it.
 
     Example:
         >>> per_month = Summary(
@@ -373,6 +395,7 @@ class Summary:
     compute: SummaryCompute
     description: str = ""
     quarantine: bool = False
+    history: bool = False
 
     def __post_init__(self) -> None:
         _check_id("summary name", self.name)
