@@ -9,7 +9,7 @@ import polars as pl
 
 from credit_ledger.kinds.builtin import BUILTIN_KINDS
 from credit_ledger.synth import _admin, _arrears, _court, _defects, _subjects
-from credit_ledger.synth._menus import MENUS
+from credit_ledger.synth._menus import BLEMISHES, MENUS
 from credit_ledger.synth._rng import Rng
 from credit_ledger.synth._world import KINDS, Draft, World, kind_counts, resolve_shares
 
@@ -66,7 +66,10 @@ def generate_frames(
     positive share gets at least one row once ``rows`` ≥ 100. Values carry the harmless mess of
     real exports (three date styles, lower-case or full-width codes, padding spaces, coded
     enumerations) that the ingest must normalise. A share ``defect_rate`` of each kind's rows
-    gets exactly one defect each, listed in ``truth``.
+    gets exactly one defect each, listed in ``truth``; with a positive ``defect_rate``, the
+    blemishes real lists carry (``BLEMISHES``: government-body listings with a blank duty, a
+    pre-2016 case number or 部分履行; open judgment cases with a closing date) go on a share of
+    the rows they apply to beyond that, each in ``truth`` too.
 
     Args:
         rows: total number of records.
@@ -84,7 +87,10 @@ def generate_frames(
         >>> s = generate_frames(10_000, seed=7)
         >>> s.rows, s.frames["admin_penalty"].height
         (10000, 5637)
-        >>> s.truth.height == sum(round(0.02 * f.height) for f in s.frames.values())
+        >>> drawn = s.truth.filter(~pl.col("defect").str.starts_with("gov:"))
+        >>> drawn.filter(pl.col("reason") != "valid:closed_on:open_status").height == sum(
+        ...     round(0.02 * f.height) for f in s.frames.values()
+        ... )
         True
     """
     if rows < 0:
@@ -114,6 +120,14 @@ def generate_frames(
         frame, truth = _defects.inject(
             draft, MENUS[kind], Rng(seed, f"{kind}/defects"), defect_rate, kind
         )
+        if defect_rate > 0:
+            frame, truth = _defects.blemish(
+                draft,
+                (frame, truth),
+                BLEMISHES.get(kind, ()),
+                rng=Rng(seed, f"{kind}/blemish"),
+                kind=kind,
+            )
         if set(frame.columns) != set(columns):  # a builder out of step with the declaration
             raise AssertionError(f"{kind}: generated {sorted(frame.columns)}, declared {columns}")
         frames[kind] = frame.select(pl.col(c).cast(pl.String) for c in columns)

@@ -244,3 +244,60 @@ def inject(
         }
     )
     return pl.DataFrame(columns), truth
+
+
+@dataclass(frozen=True, kw_only=True)
+class Blemish:
+    """A shape real lists carry on some rows more often than the defect rate would place it
+    (the government-body listings of a court list): put on ``share`` of the rows it applies
+    to that drew no defect, with its reason in the truth."""
+
+    defect: Defect
+    share: float
+
+
+def blemish(
+    draft: Draft,
+    injected: tuple[pl.DataFrame, pl.DataFrame],
+    blemishes: tuple[Blemish, ...],
+    *,
+    rng: Rng,
+    kind: str,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``injected`` (the frame with its defects, and their truth) with ``blemishes`` added:
+    each goes on its share of the applicable rows not yet in the truth, one per row, and each
+    such row joins the truth (kind, 1-based row, defect, reason)."""
+    frame, truth = injected
+    n = frame.height
+    if not blemishes or n == 0:
+        return frame, truth
+    combined = pl.concat(
+        [draft.frame, draft.facts.rename({c: _F + c for c in draft.facts.columns})],
+        how="horizontal",
+    )
+    free = ~pl.int_range(1, n + 1, eager=True).is_in(truth["row"].implode())
+    columns = {c: frame[c].clone() for c in frame.columns}
+    parts = [truth]
+    for b in blemishes:
+        d = b.defect
+        applies = combined.select(
+            (d.applies if d.applies is not None else pl.lit(True)).fill_null(False)
+        ).to_series()
+        mask = applies & free & rng.bernoulli(b.share, n)
+        if not mask.any():
+            continue
+        positions = mask.arg_true()
+        for column, new in d.inject(combined.filter(mask), rng).items():
+            columns[column].scatter(positions, new.cast(pl.String))
+        free &= ~mask
+        parts.append(
+            pl.DataFrame(
+                {
+                    "kind": [kind] * positions.len(),
+                    "row": positions.cast(pl.Int64) + 1,
+                    "defect": [d.name] * positions.len(),
+                    "reason": [d.reason] * positions.len(),
+                }
+            )
+        )
+    return pl.DataFrame(columns), pl.concat(parts, how="vertical").sort("row")

@@ -6,9 +6,12 @@ Every menu starts with defects that apply to any row (so any chosen row can take
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from credit_ledger.synth._defects import (
+    Blemish,
     Defect,
     amounts_over,
     bad_date,
@@ -26,7 +29,7 @@ from credit_ledger.synth._defects import (
     warned,
 )
 from credit_ledger.synth._rng import cat
-from credit_ledger.synth._values import full_width
+from credit_ledger.synth._values import END, full_width
 
 
 def _subject_defects() -> tuple[Defect, ...]:
@@ -70,6 +73,14 @@ def _legacy_case_no(rows: pl.DataFrame) -> pl.Series:
     year = rows["f.filed"].dt.year().clip(upper_bound=2015).cast(pl.String)
     serial = rows["f.filed"].dt.ordinal_day().cast(pl.String).str.zfill(5)
     return cat("(", year, ")石新执字第", serial, "号")
+
+
+def _closed_on_while_open(rows: pl.DataFrame) -> pl.Series:
+    """A closing date 30 days after filing (at most the generator's end) on an open case."""
+    filed = rows["f.filed"]
+    return pl.select(
+        pl.min_horizontal(filed + pl.duration(days=30), pl.lit(END)).dt.strftime("%Y-%m-%d")
+    ).to_series()
 
 
 def _case_no_variants(rows: pl.DataFrame) -> pl.Series:
@@ -267,3 +278,37 @@ MENUS: dict[str, tuple[Defect, ...]] = {
     "judgment_debtor_case": JUDGMENT_DEBTOR_CASE,
     "arrears_case": ARREARS_CASE,
 }
+
+
+def _gov(defect: Defect, name: str) -> Defect:
+    return replace(defect, name=f"gov:{name}", applies=fact("gov"))
+
+
+BLEMISHES: dict[str, tuple[Blemish, ...]] = {
+    # Government-body listings as real court lists print them (issue 13): blank free-text
+    # duty, a pre-2016 case number, the wording 部分履行; kept, with their warning if any.
+    "dishonest_debtor": (
+        Blemish(defect=_gov(warned(blank("duty"), "duty:incomplete"), "blank_duty"), share=0.2),
+        Blemish(
+            defect=_gov(
+                warned(shape("case_no", "legacy", _legacy_case_no, None), "case_no:legacy_style"),
+                "legacy_case_no",
+            ),
+            share=0.2,
+        ),
+        Blemish(
+            defect=_gov(spelled("performance", "real_spelling", ("部分履行",)), "partly_performed"),
+            share=0.2,
+        ),
+    ),
+    # A closing date on a case whose status is still open: validation keeps it, the zeroing
+    # rule zeroing.case_closed_on_with_open_status reports it, the ledger keeps it open.
+    "judgment_debtor_case": (
+        Blemish(
+            defect=shape("closed_on", "open_status", _closed_on_while_open, ~fact("closed")),
+            share=0.05,
+        ),
+    ),
+}
+"""Shapes placed on a share of the rows they apply to, beyond the defect rate (see
+:class:`~credit_ledger.synth._defects.Blemish`)."""
