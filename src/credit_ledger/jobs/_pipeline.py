@@ -178,7 +178,9 @@ def evaluate(
             kinds=list(kinds.values()),
             streaming=job.batch_rows is not None,
             quarantine=_stages.quarantine_by_kind(quarantined),
-            history=_stages.history_by_kind(list(kinds.values()), base),
+            history=_stages.history_by_kind(
+                [k for k in kinds.values() if k.name in _stages.history_kinds(ruleset)], base
+            ),
         )
         findings = pl.concat(
             [evaluation.findings, _stages.expired_waiver_findings(job.policy, ruleset, day)],

@@ -35,6 +35,7 @@ __all__ = [
     "empty_frame",
     "expired_waiver_findings",
     "history_by_kind",
+    "history_kinds",
     "quarantine_by_kind",
     "quarantine_rows",
     "state_frames",
@@ -274,6 +275,11 @@ def quarantine_by_kind(
     for kind, frame in quarantined:
         parts.setdefault(kind, []).append(frame.lazy())
     return {k: pl.concat(v, how="diagonal_relaxed") for k, v in parts.items()}
+
+
+def history_kinds(ruleset: RuleSet) -> set[str]:
+    """The kinds some summary wants the history of (``Summary(history=True)``)."""
+    return {k for s in ruleset.summaries if s.history for k in s.kinds}
 
 
 def history_by_kind(kinds: Sequence[RecordKind], base: LedgerState) -> dict[str, pl.LazyFrame]:
