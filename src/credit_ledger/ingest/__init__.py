@@ -32,7 +32,7 @@ from credit_ledger.ingest._headers import (
 )
 from credit_ledger.ingest._noise import quiet_libraries
 from credit_ledger.ingest._readers import OVERFLOW, READERS, ROW, ReadOptions, Sheet
-from credit_ledger.ingest._shape import FAULT, SKIP, control_faults
+from credit_ledger.ingest._shape import FAULT, SKIP
 from credit_ledger.kinds import RecordKind, get_kind
 
 __all__ = [
@@ -160,7 +160,7 @@ def read(
     )
     for warning in (*got.warnings, *mapping.warnings):
         log.warning("%s", warning)
-    return _canonical(got.frame, record_kind, Path(source).name, mapping, controls=got.controls)
+    return _canonical(got.frame, record_kind, Path(source).name, mapping)
 
 
 def read_frame(
@@ -199,8 +199,6 @@ def _canonical(
     record_kind: RecordKind,
     source: str,
     mapping: HeaderMap,
-    *,
-    controls: bool = True,
 ) -> pl.LazyFrame:
     lf = lf.rename(mapping.renames)
     additions = [_wan_to_yuan(c) for c in sorted(mapping.wan)]
@@ -215,13 +213,10 @@ def _canonical(
         lf = lf.with_columns(additions)
     schema = lf.collect_schema()
     data = [*(c for c in record_kind.columns if c in schema), *mapping.extra]
-    mapped = [c for c in record_kind.columns if c in mapping.renames.values()]
-    faults = control_faults(schema, mapped, mapping.extra) if controls else []
     shape = [c for c in schema.names() if c in (OVERFLOW, SKIP) or c.startswith(FAULT)]
     return lf.select(
         *data,
         pl.lit(source).alias(SOURCE),
         pl.col(ROW).cast(pl.Int64),
         *shape,
-        *faults,
     )
