@@ -8,8 +8,9 @@ checks them, and quarantines what does not parse.
 
 A file is not rejected for its shape: rows that are not records (blank lines, title and footer
 rows, a repeated header) are marked ``_skip`` and counted by the validator; damage confined to
-a row (a control byte in a field, a broken JSON line) quarantines that row (``_fault:*``
-columns). Only a file from which no record can be read is an error.
+a row (a broken JSON line) quarantines that row (``_fault:*`` columns), and so does a control
+byte in a field (the validator finds it in its byte pass). Only a file from which no record can
+be read is an error.
 """
 
 from __future__ import annotations
