@@ -30,7 +30,7 @@ def _clean(f: Field, series: pl.Series) -> tuple[pl.Series, npt.NDArray[np.uint8
     """The byte-level cleaning of one column, and its :func:`credit_ledger._kernels.text_flags`:
     codes folded and compacted, or text width-folded (where the field asks) and trimmed."""
     if f.normalize == "none":
-        return series, _kernels.text_flags(series, _kernels.REPLACEMENT)
+        return series, _kernels.text_flags(series, _kernels.REPLACEMENT | _kernels.CONTROL)
     if f.normalize == "code":
         return _kernels.cleaned(series, "code")
     return _kernels.cleaned(series, "fold_width" if _folds_width(f) else "trim")
@@ -70,22 +70,27 @@ def normalized_text(f: Field, col: pl.Expr) -> pl.Expr:
 
 TEXT = "text"
 UNDECODABLE = "undecodable"
-INSPECTED = pl.Struct({TEXT: pl.String, UNDECODABLE: pl.Boolean})
+CONTROL = "control"
+INSPECTED = pl.Struct({TEXT: pl.String, UNDECODABLE: pl.Boolean, CONTROL: pl.Boolean})
 """What :func:`inspected_text` gives per row."""
 
 
 def _inspect(f: Field, series: pl.Series) -> pl.Series:
     cleaned, flags = _clean(f, series)
     undecodable = (flags & _kernels.REPLACEMENT) != 0
-    return pl.DataFrame({TEXT: cleaned, UNDECODABLE: undecodable}).to_struct(series.name)
+    control = (flags & _kernels.CONTROL) != 0
+    return pl.DataFrame({TEXT: cleaned, UNDECODABLE: undecodable, CONTROL: control}).to_struct(
+        series.name
+    )
 
 
 def inspected_text(f: Field, col: pl.Expr) -> tuple[pl.Expr, Callable[[pl.Expr], pl.Expr]]:
-    """One pass over a text column's bytes: a struct of the byte-level cleaned text and whether
-    the value held U+FFFD, plus the function that finishes the text from the struct column.
+    """One pass over a text column's bytes: a struct of the byte-level cleaned text, whether
+    the value held U+FFFD and whether it held a control byte, plus the function that finishes
+    the text from the struct column.
 
-    Equivalent to :func:`normalized_text` and :func:`credit_ledger._kernels.replacement_char_rows`,
-    with the column's bytes read once.
+    Equivalent to :func:`normalized_text` and :func:`credit_ledger._kernels.flag_column`, with
+    the column's bytes read once.
     """
     inspected = col.cast(pl.String).map_batches(
         partial(_inspect, f), return_dtype=INSPECTED, is_elementwise=True

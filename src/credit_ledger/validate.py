@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final
 
 import pandera.polars as pa
@@ -19,7 +20,7 @@ from pandera.config import get_config_context
 
 from credit_ledger import _kernels, ids
 from credit_ledger._compile import CheckPlan, check_plans
-from credit_ledger._parse import NOISY_DIGITS, UNDECODABLE, inspected_text, parsed
+from credit_ledger._parse import CONTROL, NOISY_DIGITS, UNDECODABLE, inspected_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
 from credit_ledger.ingest import FAULT, OVERFLOW, ROW, SKIP, SOURCE
 from credit_ledger.kinds import Field, RecordKind, get_kind
@@ -39,6 +40,10 @@ _WFLAG = "__warn__"
 _RAW = "__raw__"
 _INSPECTED = "__inspected__"
 _NORM = "__norm__"
+_FLAGS = "__flags__"
+_NAMED_EXTRAS = 64
+"""Beyond this many text columns the kind does not know, one ``row:control_char`` stands for
+a control byte in any of them (a reason per column would cost more than the check)."""
 _FAIL = "__fail__"
 _QUARANTINED = "__quarantined__"
 _CHECK = "__check__"
@@ -136,13 +141,14 @@ def _field_for(kind: RecordKind, name: str, column: pa.Column) -> Field:
 @dataclass
 class _Inputs:
     """Per-column input handling: byte inspection, normalised text, typed value, and the
-    failures they can show (encoding per column, parse and null)."""
+    failures they can show (encoding and control bytes per column, parse and null)."""
 
     inspections: list[pl.Expr] = field(default_factory=list)
     norms: list[pl.Expr] = field(default_factory=list)
     typed: list[pl.Expr] = field(default_factory=list)
     plans: list[CheckPlan] = field(default_factory=list)
     encoding: dict[str, CheckPlan] = field(default_factory=dict)
+    control: list[CheckPlan] = field(default_factory=list)
     fallbacks: list[pl.Expr] = field(default_factory=list)
     raw: list[pl.Expr] = field(default_factory=list)
 
@@ -166,6 +172,12 @@ def _input_plans(
                     reason=f"{name}:encoding",
                     failed=pl.col(_INSPECTED + name).struct.field(UNDECODABLE),
                     warn=_free_text(f),
+                )
+                inputs.control.append(
+                    CheckPlan(
+                        reason=f"{name}:control_char",
+                        failed=pl.col(_INSPECTED + name).struct.field(CONTROL),
+                    )
                 )
             inputs.norms.append(finish(pl.col(_INSPECTED + name)).alias(_NORM + name))
             norm = pl.col(_NORM + name)
@@ -290,17 +302,44 @@ def _free_text(f: Field) -> bool:
     return f.dtype == "str" and f.normalize == "text" and not identifying
 
 
-def _encoding_plan(inputs: _Inputs, column: str, raw: str, present: pl.Schema) -> CheckPlan | None:
-    """Undecodable bytes arrive as U+FFFD (lossy decoding): name the column; a reason in an
-    identifying column, a warning in free text and in columns the kind does not know."""
-    if column in inputs.encoding:
-        return inputs.encoding[column]
-    if present[raw] != pl.String:
-        return None
-    failed = pl.col(raw).map_batches(
-        _kernels.replacement_char_rows, return_dtype=pl.Boolean, is_elementwise=True
-    )
-    return CheckPlan(reason=f"{column}:encoding", failed=failed, warn=True)
+def _extra_plans(
+    extras: list[str], present: pl.Schema
+) -> tuple[list[pl.Expr], list[CheckPlan], list[CheckPlan]]:
+    """For the text columns the kind does not know: their kernel flags (one pass over each
+    column's bytes), the encoding warnings and the control-byte reasons they give.
+
+    Undecodable bytes arrive as U+FFFD (lossy decoding): a warning naming the column. A control
+    byte (a NUL, an escape) quarantines the row, naming the column; beyond
+    :data:`_NAMED_EXTRAS` such columns, as ``row:control_char``.
+    """
+    text = [c for c in extras if present[c] == pl.String]
+    wanted = _kernels.REPLACEMENT | _kernels.CONTROL
+    flags = [
+        pl.col(c)
+        .map_batches(
+            partial(_kernels.flag_column, wanted=wanted),
+            return_dtype=pl.UInt8,
+            is_elementwise=True,
+        )
+        .alias(_FLAGS + c)
+        for c in text
+    ]
+
+    def has(c: str, bit: int) -> pl.Expr:
+        return (pl.col(_FLAGS + c) & bit) != 0
+
+    encoding = [
+        CheckPlan(reason=f"{c}:encoding", failed=has(c, _kernels.REPLACEMENT), warn=True)
+        for c in text
+    ]
+    if len(text) > _NAMED_EXTRAS:
+        failed = pl.any_horizontal(has(c, _kernels.CONTROL) for c in text)
+        control = [CheckPlan(reason="row:control_char", failed=failed)]
+    else:
+        control = [
+            CheckPlan(reason=f"{c}:control_char", failed=has(c, _kernels.CONTROL)) for c in text
+        ]
+    return flags, encoding, control
 
 
 def _derived(kind: RecordKind, canonical: list[str]) -> list[pl.Expr]:
@@ -498,10 +537,11 @@ def validate(
     warn_plans = [p for p in cached.checks if p.warn]
     if duplicates:
         plans = [_known_duplicates(p, schema, duplicates) for p in plans]
-    for c in [*canonical, *extras]:
-        plan = _encoding_plan(inputs, c, _RAW + c if c in canonical else c, present)
-        if plan is not None:
-            (warn_plans if plan.warn else plans).append(plan)
+    extra_flags, extra_encoding, extra_control = _extra_plans(extras, present)
+    # Undecodable bytes: a reason in an identifying column, a warning in free text.
+    for plan in [*(inputs.encoding[c] for c in canonical if c in inputs.encoding), *extra_encoding]:
+        (warn_plans if plan.warn else plans).append(plan)
+    plans.extend([*inputs.control, *extra_control])
     plans.extend(_shape_plans(faults, ragged=OVERFLOW in names))
     fail_cols = [f"{_FAIL}{i}" for i in range(len(plans))]
     warn_cols = [f"{_WFLAG}{i}" for i in range(len(warn_plans))]
@@ -509,7 +549,7 @@ def validate(
     # Normalised text is dropped before collecting: only raw values (for the quarantine),
     # typed and derived values and the failure flags leave the query.
     checked = (
-        lf.with_columns(inputs.inspections)
+        lf.with_columns(*inputs.inspections, *extra_flags)
         .with_columns(inputs.norms)
         .with_columns(inputs.typed)
         .with_columns(inputs.fallbacks)
@@ -572,7 +612,7 @@ def _without_skipped(data: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
 
 
 def _shape_plans(faults: list[str], *, ragged: bool) -> list[CheckPlan]:
-    """Damage the reader found in a row (a control byte, a broken JSON line, a surplus field)."""
+    """Damage the reader found in a row (a broken JSON line, a surplus field)."""
     plans = [
         CheckPlan(reason=c.removeprefix(FAULT), failed=pl.col(c).fill_null(value=False))
         for c in faults

@@ -65,6 +65,51 @@ def test_one_nul_byte_quarantines_one_row_not_the_file(
     assert result.quarantine["_reasons"].to_list() == [["violation_facts:control_char"]]
 
 
+def test_control_bytes_in_parquet_known_and_unknown_columns(
+    tmp_path: Path, penalties: pl.DataFrame
+) -> None:
+    """The validator's byte pass finds control bytes in every text column, from any source:
+    a Parquet file's known and unknown columns, and an in-memory frame."""
+    facts = penalties["违法事实"]
+    frame = penalties.with_columns(
+        facts.scatter([3], facts[3] + "\x1b[0m"),
+        pl.Series("内部备注", ["ok"] * 200).scatter([7], "a\x00b"),
+    )
+    path = tmp_path / "penalties.parquet"
+    frame.write_parquet(path)
+    in_memory = credit_ledger.read_frame(frame, kind=KIND, source="memory")
+    for given in (credit_ledger.read(path, kind=KIND), in_memory):
+        result = credit_ledger.validate(given, kind=KIND)
+        assert result.summary.rows_valid == 198
+        q = result.quarantine
+        reasons = dict(zip(q["_row"].to_list(), q["_reasons"].to_list(), strict=True))
+        assert reasons == {4: ["violation_facts:control_char"], 8: ["内部备注:control_char"]}
+
+
+def test_beyond_64_unknown_columns_one_reason_stands_for_them(
+    tmp_path: Path, penalties: pl.DataFrame
+) -> None:
+    extra = {f"附加{i}": pl.Series(["x"] * 200) for i in range(70)}
+    extra["附加0"] = extra["附加0"].scatter([9], "\x01")
+    extra["附加69"] = extra["附加69"].scatter([9], "x\x7f")
+    frame = penalties.with_columns(**extra)
+    path = tmp_path / "wide.csv"
+    path.write_bytes(frame.write_csv().encode("utf-8"))
+    result = _validate(path)
+    assert result.summary.rows_valid == 199
+    assert result.quarantine["_reasons"].to_list() == [["row:control_char"]]
+
+
+def test_control_byte_in_a_frame_given_to_validate_directly() -> None:
+    """Canonical records that never went through a reader (a query result) are checked too."""
+    frame = generate_frames(400, seed=3, defect_rate=0.0).frames[KIND].head(50)
+    facts = frame["violation_facts"]
+    frame = frame.with_columns(facts.scatter([3], "经查\x00当事人"))
+    result = credit_ledger.validate(frame, kind=KIND)
+    assert result.summary.rows_valid == 49
+    assert result.quarantine["_reasons"].to_list() == [["violation_facts:control_char"]]
+
+
 def test_one_broken_ndjson_line_is_quarantined_with_its_line(
     tmp_path: Path, penalties: pl.DataFrame
 ) -> None:

@@ -43,11 +43,13 @@ def _implementations() -> list[object]:
 IMPLEMENTATIONS = pytest.mark.parametrize("impl", _implementations())
 
 # White space of every UTF-8 length, full-width forms, U+FFFD, CJK text and punctuation whose
-# last byte looks like white space (局 ends in 0x80, 、 starts with 0xE3).
+# last byte looks like white space (局 ends in 0x80, 、 starts with 0xE3), control bytes.
 _CHARS = list(
     "aZ09*- 中文局、。（）ＡｚＯ１\t\n\r\x0b\x0c\u0085\u00a0\u1680\u2003\u200a\u2028\u202f"
     "\u205f\u3000\ufffd\uff5e\uff61\u3001《》￥é\u0301\u2011\u200b\ufeff\uff0d"
+    "\x00\x01\x08\x0e\x1b\x1f\x7f\x80"
 )
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _TEXT = st.one_of(st.none(), st.text(alphabet=st.sampled_from(_CHARS), max_size=16))
 _VALUES = st.lists(_TEXT, min_size=1, max_size=25)
 
@@ -87,6 +89,7 @@ def test_text_flags_match_regex(impl: ModuleType, values: list[str | None]) -> N
         assert has(_kernels.REPLACEMENT) == matches("\ufffd")
         assert has(_kernels.UNCLEAN) == matches("[^0-9A-Z*]")
         assert has(_kernels.NON_ASCII) == matches("[^\x00-\x7f]")
+        assert has(_kernels.CONTROL) == matches(_CONTROL)
         untrimmed = (s != s.str.strip_chars()).fill_null(False).to_list()
         edge = has(_kernels.EDGE_SPACE)
         if impl is _numpy:  # may over-report; never misses one
@@ -111,6 +114,9 @@ def test_cleaning_matches_polars(impl: ModuleType, values: list[str | None]) -> 
         assert trimmed.to_list() == _non_empty(s.str.strip_chars())
         bad = s.str.contains("\ufffd", literal=True).fill_null(False).to_list()
         assert [bool(f & _kernels.REPLACEMENT) for f in flags] == bad
+        for mode in ("trim", "fold_width", "code"):
+            control = [bool(f & _kernels.CONTROL) for f in impl.cleaned(s, mode)[1]]
+            assert control == s.str.contains(_CONTROL).fill_null(False).to_list()
         folded, _ = impl.cleaned(s, "fold_width")
         wide = s.str.contains("[\uff00-\uff7f\u3000]")
         want = pl.select(
@@ -121,6 +127,29 @@ def test_cleaning_matches_polars(impl: ModuleType, values: list[str | None]) -> 
         assert codes.to_list() == _non_empty(_fold.fold_code(s))
         assert codes.to_list() == [None if v is None else ids._normalize(v) or None for v in given]
         assert s.to_list() == given  # the caller's Series is never changed in place
+
+
+@IMPLEMENTATIONS
+def test_control_flag_is_exactly_the_control_bytes(impl: ModuleType) -> None:
+    """Every ASCII byte alone, and at the start, the middle and the end of values of every
+    length class (inline in the view, 16-byte blocks, a partial last block, long values):
+    CONTROL on C0 controls but tab, LF and CR, and on DEL; never elsewhere (U+0085 and U+0080
+    hold 0x80 and 0x85, not a control byte)."""
+    controls = {*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
+    values, want = [], []
+    for byte in range(0x80):
+        ch = chr(byte)
+        for n in (0, 5, 11, 15, 16, 31, 47, 70):
+            body = "中" * (n // 3) + "a" * (n % 3)
+            half = len(body) // 2
+            for value in (ch + body, body + ch, body[:half] + ch + body[half:]):
+                values.append(value)
+                want.append(byte in controls)
+    values += ["\u0080\u0085中文", "x" * 40 + "\u0085", None, ""]
+    want += [False, False, False, False]
+    for s in _both_layouts(values):
+        flags = impl.text_flags(s, _kernels.ALL)
+        assert [bool(f & _kernels.CONTROL) for f in flags] == want
 
 
 def test_the_characters_the_c_fold_keeps_are_nfkc_stable() -> None:

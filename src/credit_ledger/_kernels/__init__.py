@@ -28,6 +28,7 @@ from credit_ledger._kernels import _numpy
 from credit_ledger._kernels._arrays import arrow_array
 from credit_ledger._kernels._flags import (
     ALL,
+    CONTROL,
     EDGE_SPACE,
     EMPTY,
     NON_ASCII,
@@ -40,6 +41,7 @@ from credit_ledger._kernels._fold import NOISE_CHARS, Mode
 __all__ = [
     "ALL",
     "BACKEND",
+    "CONTROL",
     "EDGE_SPACE",
     "EMPTY",
     "NOISE_CHARS",
@@ -49,8 +51,8 @@ __all__ = [
     "WIDE",
     "arrow_array",
     "cleaned",
+    "flag_column",
     "iso_dates",
-    "replacement_char_rows",
     "ric_valid",
     "text_flags",
     "uscc_valid",
@@ -74,7 +76,7 @@ BACKEND, _impl = _backend()
 
 def text_flags(series: pl.Series, wanted: int = ALL) -> npt.NDArray[np.uint8]:
     """One byte of flags per row (``EMPTY``, ``EDGE_SPACE``, ``WIDE``, ``REPLACEMENT``,
-    ``UNCLEAN``, ``NON_ASCII``); 0 for nulls. Flags not ``wanted`` may be left unset.
+    ``UNCLEAN``, ``NON_ASCII``, ``CONTROL``); 0 for nulls. Flags not ``wanted`` may be left unset.
     ``EDGE_SPACE`` may over-report (the numpy fallback): callers strip the flagged rows and
     keep what does not change."""
     flags: npt.NDArray[np.uint8] = _impl.text_flags(series, wanted)
@@ -101,15 +103,15 @@ def iso_dates(series: pl.Series) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.
     return parsed
 
 
-def replacement_char_rows(series: pl.Series) -> pl.Series:
-    """True for values holding U+FFFD, what lossy decoding leaves for undecodable bytes."""
-    flags = text_flags(series, REPLACEMENT)
-    return pl.Series(series.name, (flags & REPLACEMENT) != 0, dtype=pl.Boolean)
+def flag_column(series: pl.Series, wanted: int = ALL) -> pl.Series:
+    """:func:`text_flags` as a ``UInt8`` Series of the same name (for ``Expr.map_batches``)."""
+    return pl.Series(series.name, text_flags(series, wanted), dtype=pl.UInt8)
 
 
 def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.uint8]]:
-    """``series`` cleaned, and its :func:`text_flags` (``EMPTY`` and ``REPLACEMENT`` always
-    set, the others where the mode needs them). ``series`` itself is never changed.
+    """``series`` cleaned, and its :func:`text_flags` (``EMPTY``, ``REPLACEMENT`` and
+    ``CONTROL`` always set, the others where the mode needs them). ``series`` itself is never
+    changed.
 
     Empty values become null, and so do values the mode leaves empty. Modes:
 

@@ -14,4 +14,7 @@ NON_ASCII = 32
 """Holds a byte of 0x80 or more (a character outside ASCII)."""
 SLOW = 64
 """Set by the compiled ``cleaned`` on rows it left to the Polars fold (internal)."""
-ALL = EMPTY | EDGE_SPACE | WIDE | REPLACEMENT | UNCLEAN | NON_ASCII
+CONTROL = 128
+"""Holds a C0 control byte other than tab, line feed and carriage return (0x00-0x08, 0x0B,
+0x0C, 0x0E-0x1F), or DEL (0x7F): a byte no text field holds."""
+ALL = EMPTY | EDGE_SPACE | WIDE | REPLACEMENT | UNCLEAN | NON_ASCII | CONTROL

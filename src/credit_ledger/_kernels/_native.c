@@ -61,8 +61,15 @@ enum {
     REPLACEMENT = 8, /* holds U+FFFD */
     UNCLEAN = 16,    /* holds a byte other than 0-9, A-Z and '*' */
     NON_ASCII = 32,  /* holds a byte of 0x80 or more */
-    SLOW = 64        /* clean(): left to the Polars fold */
+    SLOW = 64,       /* clean(): left to the Polars fold */
+    CONTROL = 128    /* holds a C0 control byte other than tab, LF and CR, or DEL */
 };
+
+/* Tab, line feed and carriage return are text (quoted multi-line fields); no multi-byte UTF-8
+ * unit uses these bytes, so a byte test suffices. */
+static inline uint8_t is_control(uint8_t b) {
+    return (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F;
+}
 
 static inline int ascii_space(uint8_t b) { return b == 0x20 || (b >= 0x09 && b <= 0x0D); }
 
@@ -85,14 +92,15 @@ static uint8_t edge_space(const uint8_t *p, int32_t n) {
     return 0;
 }
 
-enum { NOT_CODE = 1, LEAD_EF = 2, LEAD_E3 = 4, HIGH = 8 };
+enum { NOT_CODE = 1, LEAD_EF = 2, LEAD_E3 = 4, HIGH = 8, CTRL = 16 };
 static uint8_t byte_class[256];
 
 static void init_byte_class(void) {
     for (int b = 0; b < 256; b++) {
         int code = (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || b == '*';
         byte_class[b] = (uint8_t)((code ? 0 : NOT_CODE) | (b == 0xEF ? LEAD_EF : 0) |
-                                  (b == 0xE3 ? LEAD_E3 : 0) | (b >= 0x80 ? HIGH : 0));
+                                  (b == 0xE3 ? LEAD_E3 : 0) | (b >= 0x80 ? HIGH : 0) |
+                                  (is_control((uint8_t)b) ? CTRL : 0));
     }
 }
 
@@ -126,8 +134,10 @@ static inline __m128i load16(const uint8_t *p, int32_t left) {
 static uint8_t scan(const uint8_t *p, int32_t n) {
     const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9), a = _mm_set1_epi8('A'),
                   z = _mm_set1_epi8(25), star = _mm_set1_epi8('*'),
-                  ef = _mm_set1_epi8((char)0xEF), e3 = _mm_set1_epi8((char)0xE3);
-    uint32_t unclean = 0, high = 0;
+                  ef = _mm_set1_epi8((char)0xEF), e3 = _mm_set1_epi8((char)0xE3),
+                  c0 = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8(0x09), lf = _mm_set1_epi8(0x0A),
+                  cr = _mm_set1_epi8(0x0D), del = _mm_set1_epi8(0x7F);
+    uint32_t unclean = 0, high = 0, control = 0;
     uint8_t flags = edge_space(p, n);
     for (int32_t k = 0; k < n; k += 16) {
         int32_t left = n - k;
@@ -140,6 +150,10 @@ static uint8_t scan(const uint8_t *p, int32_t n) {
             _mm_cmpeq_epi8(v, star));
         unclean |= ~(uint32_t)_mm_movemask_epi8(code) & lanes;
         high |= (uint32_t)_mm_movemask_epi8(v) & lanes;
+        __m128i text = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                                    _mm_cmpeq_epi8(v, cr));
+        __m128i low = _mm_andnot_si128(text, _mm_cmpeq_epi8(_mm_min_epu8(v, c0), v));
+        control |= (uint32_t)_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, del))) & lanes;
         uint32_t leads =
             (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, ef), _mm_cmpeq_epi8(v, e3))) &
             lanes;
@@ -149,13 +163,13 @@ static uint8_t scan(const uint8_t *p, int32_t n) {
             flags |= sequence_at(p + k + j, left - j);
         }
     }
-    return flags | (unclean ? UNCLEAN : 0) | (high ? NON_ASCII : 0);
+    return flags | (unclean ? UNCLEAN : 0) | (high ? NON_ASCII : 0) | (control ? CONTROL : 0);
 }
 #else
-/* WIDE (EF BC xx, EF BD xx, E3 80 80), REPLACEMENT (EF BF BD), UNCLEAN and NON_ASCII of a long value,
- * in branch-free byte tests, which the compiler turns into SIMD. */
+/* WIDE (EF BC xx, EF BD xx, E3 80 80), REPLACEMENT (EF BF BD), UNCLEAN, NON_ASCII and CONTROL
+ * of a long value, in branch-free byte tests, which the compiler turns into SIMD. */
 static uint8_t long_scan(const uint8_t *p, int32_t n) {
-    uint8_t wide = 0, replacement = 0, unclean = 0, high = 0;
+    uint8_t wide = 0, replacement = 0, unclean = 0, high = 0, control = 0;
     int32_t k = 0;
     for (; k + 2 < n; k++) {
         uint8_t a = p[k], b = p[k + 1], c = p[k + 2];
@@ -163,14 +177,16 @@ static uint8_t long_scan(const uint8_t *p, int32_t n) {
         replacement |= (a == 0xEF) & (b == 0xBF) & (c == 0xBD);
         unclean |= not_code(a);
         high |= a >> 7;
+        control |= is_control(a);
     }
     for (; k < n; k++) {
         unclean |= not_code(p[k]);
         high |= p[k] >> 7;
+        control |= is_control(p[k]);
         if (k + 1 < n) wide |= (p[k] == 0xEF) & ((p[k + 1] & 0xFE) == 0xBC);
     }
     return (wide ? WIDE : 0) | (replacement ? REPLACEMENT : 0) | (unclean ? UNCLEAN : 0) |
-           (high ? NON_ASCII : 0);
+           (high ? NON_ASCII : 0) | (control ? CONTROL : 0);
 }
 
 /* Every flag but EMPTY, of a value of n > 0 bytes (without SSE2). */
@@ -189,7 +205,7 @@ static uint8_t scan(const uint8_t *p, int32_t n) {
     for (; k < n; k++) c0 |= byte_class[p[k]];
     uint8_t seen = c0 | c1 | c2 | c3;
     uint8_t flags = edge_space(p, n) | ((seen & NOT_CODE) ? UNCLEAN : 0) |
-                    ((seen & HIGH) ? NON_ASCII : 0);
+                    ((seen & HIGH) ? NON_ASCII : 0) | ((seen & CTRL) ? CONTROL : 0);
     if (seen & (LEAD_EF | LEAD_E3)) {
         for (k = 0; k < n; k++)
             if (byte_class[p[k]] & (LEAD_EF | LEAD_E3)) flags |= sequence_at(p + k, n - k);

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from credit_ledger._kernels._flags import (
     ALL,
+    CONTROL,
     EDGE_SPACE,
     EMPTY,
     NON_ASCII,
@@ -359,6 +360,14 @@ def _byte_set(*values: int) -> npt.NDArray[np.bool_]:
     return table
 
 
+_CONTROL_BYTE = _byte_set(*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)
+
+
+def control_rows(series: Text) -> npt.NDArray[np.int64]:
+    """Rows holding a control byte (see :data:`credit_ledger._kernels.CONTROL`)."""
+    return _rows_with_byte(series, lambda text: ~np.take(_CONTROL_BYTE, text))
+
+
 _ASCII_SPACE = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20)
 # White space as Rust's `char::is_whitespace` (what `str.strip_chars()` strips) in UTF-8:
 # U+0085 and U+00A0 are C2 85 / C2 A0; U+1680, U+2000-U+205F and U+3000 start with E1-E3.
@@ -416,6 +425,8 @@ def text_flags(series: pl.Series, wanted: int = ALL) -> npt.NDArray[np.uint8]:
         flags[full_width_rows(text)] |= WIDE
     if wanted & REPLACEMENT:
         flags[replacement_rows(text)] |= REPLACEMENT
+    if wanted & CONTROL:
+        flags[control_rows(text)] |= CONTROL
     flags[empty] = EMPTY
     return flags
 
@@ -424,7 +435,7 @@ def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.ui
     """See :func:`credit_ledger._kernels.cleaned`: Polars string operations on the rows the
     flags point at."""
     cleaning = CLEANING[mode]
-    flags = text_flags(series, EMPTY | REPLACEMENT | cleaning.rewrites)
+    flags = text_flags(series, EMPTY | REPLACEMENT | CONTROL | cleaning.rewrites)
     out = series
     if cleaning.trims and (stripped := np.flatnonzero(flags & EDGE_SPACE)).size:
         out = out.clone().scatter(stripped, series.gather(stripped).str.strip_chars())

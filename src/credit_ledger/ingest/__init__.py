@@ -8,8 +8,9 @@ checks them, and quarantines what does not parse.
 
 A file is not rejected for its shape: rows that are not records (blank lines, title and footer
 rows, a repeated header) are marked ``_skip`` and counted by the validator; damage confined to
-a row (a control byte in a field, a broken JSON line) quarantines that row (``_fault:*``
-columns). Only a file from which no record can be read is an error.
+a row (a broken JSON line) quarantines that row (``_fault:*`` columns), and so does a control
+byte in a field (the validator finds it in its byte pass). Only a file from which no record can
+be read is an error.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from credit_ledger.ingest._headers import (
 )
 from credit_ledger.ingest._noise import quiet_libraries
 from credit_ledger.ingest._readers import OVERFLOW, READERS, ROW, ReadOptions, Sheet
-from credit_ledger.ingest._shape import FAULT, SKIP, control_faults
+from credit_ledger.ingest._shape import FAULT, SKIP
 from credit_ledger.kinds import RecordKind, get_kind
 
 __all__ = [
@@ -160,7 +161,7 @@ def read(
     )
     for warning in (*got.warnings, *mapping.warnings):
         log.warning("%s", warning)
-    return _canonical(got.frame, record_kind, Path(source).name, mapping, controls=got.controls)
+    return _canonical(got.frame, record_kind, Path(source).name, mapping)
 
 
 def read_frame(
@@ -199,8 +200,6 @@ def _canonical(
     record_kind: RecordKind,
     source: str,
     mapping: HeaderMap,
-    *,
-    controls: bool = True,
 ) -> pl.LazyFrame:
     lf = lf.rename(mapping.renames)
     additions = [_wan_to_yuan(c) for c in sorted(mapping.wan)]
@@ -215,13 +214,10 @@ def _canonical(
         lf = lf.with_columns(additions)
     schema = lf.collect_schema()
     data = [*(c for c in record_kind.columns if c in schema), *mapping.extra]
-    mapped = [c for c in record_kind.columns if c in mapping.renames.values()]
-    faults = control_faults(schema, mapped, mapping.extra) if controls else []
     shape = [c for c in schema.names() if c in (OVERFLOW, SKIP) or c.startswith(FAULT)]
     return lf.select(
         *data,
         pl.lit(source).alias(SOURCE),
         pl.col(ROW).cast(pl.Int64),
         *shape,
-        *faults,
     )

@@ -32,7 +32,6 @@ from credit_ledger.ingest._encoding import (
 )
 from credit_ledger.ingest._headers import _Hit, deduplicated, header_score
 from credit_ledger.ingest._shape import (
-    CONTROL_BYTES,
     FAULT,
     HEADER_SCAN_ROWS,
     SKIP,
@@ -73,8 +72,6 @@ class Sheet:
     warnings: tuple[str, ...] = ()
     header_row: int | None = None
     """1-based row of the header (text formats with a header row)."""
-    controls: bool = True
-    """Whether a field may hold a control byte (False: the whole file was seen without one)."""
 
 
 Reader = Callable[[Path, ReadOptions], Sheet]
@@ -111,17 +108,14 @@ def _head_rows(lines: list[str], separator: str, wanted: int) -> list[list[str]]
     return rows
 
 
-def _scan(path: Path) -> tuple[bool, bool]:
-    """One pass over the bytes: whether the file holds an odd number of ``"`` (a quoted field
-    left open at the end, which would make the CSV parser fail the whole file; escaped quotes
-    come in pairs), and whether it holds a control byte (else no field needs checking)."""
+def _open_quote(path: Path) -> bool:
+    """Whether the file holds an odd number of ``"``: a quoted field left open at the end,
+    which would make the CSV parser fail the whole file (escaped quotes come in pairs)."""
     quotes = 0
-    controls = False
     with path.open("rb") as fh:
         while chunk := fh.read(_SCAN_CHUNK):
             quotes += chunk.count(b'"')
-            controls = controls or len(chunk.translate(None, CONTROL_BYTES)) < len(chunk)
-    return quotes % 2 == 1, controls
+    return quotes % 2 == 1
 
 
 def read_csv(path: Path, options: ReadOptions) -> Sheet:
@@ -139,8 +133,7 @@ def read_csv(path: Path, options: ReadOptions) -> Sheet:
     header, warnings = _header_at(index, rows[index] if rows else [], path)
     positional = [f"__c{i}" for i in range(len(header))]
     text = to_utf8(path, enc)
-    open_quote, controls = _scan(text)
-    if open_quote:
+    if _open_quote(text):
         text = closed_quote(text)
         warnings.append(
             f"{path.name}: a quote opened near the end is never closed; the rest of the file "
@@ -163,7 +156,6 @@ def read_csv(path: Path, options: ReadOptions) -> Sheet:
         frame=_shaped(lf, header),
         warnings=tuple(warnings),
         header_row=index + 1,
-        controls=controls,
     )
 
 

@@ -16,11 +16,9 @@ from credit_ledger.errors import FormatError
 from credit_ledger.ingest._headers import _Hit, header_score
 
 __all__ = [
-    "CONTROL_BYTES",
     "FAULT",
     "HEADER_SCAN_ROWS",
     "SKIP",
-    "control_faults",
     "find_header",
     "skip_expr",
 ]
@@ -32,12 +30,7 @@ FAULT = "_fault:"
 HEADER_SCAN_ROWS = 50
 """Rows searched for the header line below a title or a profile block."""
 
-# C0 controls and DEL; tab, line feed and carriage return are text (quoted multi-line fields).
-CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-"""The bytes a field must not hold (the same in UTF-8 and GBK: no multi-byte unit uses them)."""
-_CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 _TITLE_MIN_COLUMNS = 4
-_NAMED_EXTRAS = 64
 _HEADER_COMPARED = 8
 
 
@@ -91,25 +84,3 @@ def skip_expr(columns: Sequence[str], header: Sequence[str]) -> pl.Expr:
         .otherwise(pl.lit(None, dtype=pl.String))
         .alias(SKIP)
     )
-
-
-def control_faults(
-    schema: pl.Schema, columns: Sequence[str], extra: Sequence[str] = ()
-) -> list[pl.Expr]:
-    """``_fault:<column>:control_char`` for each text column: a NUL or other control byte in a
-    field quarantines that row, not the file. Beyond :data:`_NAMED_EXTRAS` unknown columns,
-    one ``row:control_char`` covers them all (a fault column each would cost more than the
-    rest of the read)."""
-
-    def has(c: str) -> pl.Expr:
-        return pl.col(c).str.contains(_CONTROL).fill_null(value=False)
-
-    text = [c for c in columns if schema[c] == pl.String]
-    extra_text = [c for c in extra if schema[c] == pl.String]
-    wide = []
-    if len(extra_text) > _NAMED_EXTRAS:
-        combined = pl.concat_str(extra_text, separator="\t", ignore_nulls=True)
-        fault = combined.str.contains(_CONTROL).fill_null(value=False)
-        wide.append(fault.alias(f"{FAULT}row:control_char"))
-        extra_text = []
-    return [*(has(c).alias(f"{FAULT}{c}:control_char") for c in [*text, *extra_text]), *wide]
