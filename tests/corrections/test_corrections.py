@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from credit_ledger import ids
+from credit_ledger.kinds import get_kind
 from credit_ledger.ledger import Ledger
 from tests.privacy._truth import found, persons
 
@@ -52,11 +53,16 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cells(book: Path) -> str:
     wb = openpyxl.load_workbook(book, read_only=True)
     return "\n".join(
-        "" if v is None else str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+        "" if v is None else str(v)
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
     )
 
 
-def test_one_workbook_per_department_with_reasons_and_highlights(office: Path, tmp_path: Path) -> None:
+def test_one_workbook_per_department_with_reasons_and_highlights(
+    office: Path, tmp_path: Path
+) -> None:
     out = cli("corrections", "--ledger", office / "ledger", "--out", tmp_path)
     books = [Path(p) for p in out.stdout.split()]
     state = Ledger(office / "ledger").state()
@@ -71,7 +77,8 @@ def test_one_workbook_per_department_with_reasons_and_highlights(office: Path, t
         for ws in wb.worksheets:
             header = [c.value for c in ws[1]]
             assert header[:4] == ["来源文件", "原行号", "原因代码", "原因说明"]
-            assert header[-1] == "单位备注" and "记录编号" in header
+            assert header[-1] == "单位备注"
+            assert "记录编号" in header
             for row in ws.iter_rows(min_row=2):
                 rows += 1
                 codes = str(row[2].value).split("; ")
@@ -83,8 +90,6 @@ def test_one_workbook_per_department_with_reasons_and_highlights(office: Path, t
 
 
 def _columns(kind: str) -> set[str]:
-    from credit_ledger.kinds import get_kind
-
     return set(get_kind(kind).columns)
 
 

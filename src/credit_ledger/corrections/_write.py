@@ -47,7 +47,9 @@ def _masked(kind: RecordKind, values: pl.DataFrame) -> pl.DataFrame:
     entity = pl.lit(value=False)
     for code in (c for c in _ENTITY_CODES if c in values.columns):
         # a credit code (not a resident ID) marks the subject as a legal entity
-        entity = entity | (pl.col(code).is_not_null() & (mask_code_expr(pl.col(code)) == pl.col(code)))
+        entity = entity | (
+            pl.col(code).is_not_null() & (mask_code_expr(pl.col(code)) == pl.col(code))
+        )
     exprs = []
     for column in kind.personal_columns:
         if column not in values.columns:
@@ -69,7 +71,9 @@ def _reason_zh(code: str, kind: RecordKind) -> str:
         return code
 
 
-def _sheet(kind: RecordKind, rows: pl.DataFrame, masked: bool) -> tuple[pl.DataFrame, list[list[int]]]:
+def _sheet(
+    kind: RecordKind, rows: pl.DataFrame, masked: bool
+) -> tuple[pl.DataFrame, list[list[int]]]:
     """The sheet's table (all text) and, per row, the indexes of the cells at fault."""
     columns = list(kind.columns)
     values = rows.select(
@@ -89,7 +93,10 @@ def _sheet(kind: RecordKind, rows: pl.DataFrame, masked: bool) -> tuple[pl.DataF
         .alias(REASONS_ZH),
     )
     body = values.rename({c: label_zh(kind, c) for c in columns})
-    table = pl.concat([lead, body, pl.DataFrame({NOTE_ZH: [None] * rows.height}, schema={NOTE_ZH: pl.String})], how="horizontal")
+    table = pl.concat(
+        [lead, body, pl.DataFrame({NOTE_ZH: [None] * rows.height}, schema={NOTE_ZH: pl.String})],
+        how="horizontal",
+    )
     place = {c: _LEAD + i for i, c in enumerate(columns)}
     faulty = [
         sorted({place[c.partition(":")[0]] for c in reasons if c.partition(":")[0] in place})
