@@ -35,8 +35,6 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    for path in write_corrections(
-        args.ledger, args.out, run_id=args.run, masked=not args.unmasked
-    ):
+    for path in write_corrections(args.ledger, args.out, run_id=args.run, masked=not args.unmasked):
         print(path)
     return OK

@@ -16,7 +16,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import polars as pl
+
 from credit_ledger import _redact
+from credit_ledger.corrections import is_returned, returned
 from credit_ledger.errors import ConfigError
 from credit_ledger.jobs import _pipeline, _signals, _stages
 from credit_ledger.jobs._config import Job, load_job
@@ -236,6 +239,13 @@ def _locked_run(
     ruleset = pm.ruleset()
     with clock.stage("read"):
         inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
+        # a returned correction workbook: its own columns dropped, masked cells restored
+        inputs = [
+            dataclasses.replace(i, frame=returned(i.frame, kinds[i.kind], base))
+            if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
+            else i
+            for i in inputs
+        ]
     key = run_key(
         inputs=[(i.source, i.kind, i.sha256) for i in inputs],
         config=_key_config(job) | ({"unmasked": True} if _redact.is_unmasked() else {}),
