@@ -142,7 +142,7 @@ def test_round_trip_corrected_rows_are_valid(office: Path, tmp_path: Path) -> No
     second = office / "job-returned.toml"
     second.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run = cli("run", second, "--as-of", "2025-01-31")
-    assert "returned" in run.stdout
+    assert f"{len(fixed)} corrected from returned workbooks" in run.stdout, run.stdout
     state = Ledger(office / "ledger").state()
     again = set(state.quarantine().collect()["record_id"])
     assert not fixed & again  # the corrected rows passed

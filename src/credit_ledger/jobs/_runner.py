@@ -240,9 +240,12 @@ def _locked_run(
     with clock.stage("read"):
         inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
         # a returned correction workbook: its own columns dropped, masked cells restored
+        workbooks = {
+            i.location for i in inputs if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
+        }
         inputs = [
             dataclasses.replace(i, frame=returned(i.frame, kinds[i.kind], base))
-            if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
+            if i.location in workbooks
             else i
             for i in inputs
         ]
@@ -357,6 +360,9 @@ def _locked_run(
             f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
             f"{row['records_inserted']} records new, {row['records_updated']} changed"
         )
+        corrected = sum(s.rows_valid for s in done.summaries if s.location in workbooks)
+        if workbooks:
+            message += f", {corrected} corrected from returned workbooks"
         log.info(message)
     return RunResult(
         status="completed",
@@ -378,6 +384,7 @@ def _locked_run(
         manifest=record.manifest,
         message=message,
         recovered=tuple(recovered),
+        rows_corrected=corrected,
         # A streamed run's derived frames scan scratch files that are gone once it returns.
         evaluation=done.evaluation
         if job.batch_rows is None
