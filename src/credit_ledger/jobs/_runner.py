@@ -244,7 +244,7 @@ def _locked_run(
             i.location for i in inputs if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
         }
         inputs = [
-            dataclasses.replace(i, frame=returned(i.frame, kinds[i.kind], base))
+            dataclasses.replace(i, frame=returned(i.frame.lazy(), kinds[i.kind], base))
             if i.location in workbooks
             else i
             for i in inputs
