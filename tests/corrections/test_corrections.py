@@ -189,3 +189,54 @@ def test_masked_cells_returned_as_is_keep_the_real_value(office: Path, tmp_path:
     assert both["real"].drop_nulls().len() > 0  # there is a masked name to restore
     assert both["legal_rep"].to_list() == both["real"].to_list()
     assert not both["legal_rep"].drop_nulls().str.contains("*", literal=True).any()
+
+
+def test_reordered_columns_and_deleted_rows_merge_cleanly_a_renamed_sheet_is_an_error(
+    office: Path, tmp_path: Path
+) -> None:
+    first = str(Ledger(office / "ledger").runs()["run_id"][0])
+    out = cli("corrections", "--ledger", office / "ledger", "--run", first, "--out", tmp_path)
+    kind = "admin_penalty"
+    books = [Path(p) for p in out.stdout.split()]
+    book = next(
+        b
+        for b in books
+        if kind in (wb := openpyxl.load_workbook(b, read_only=True)).sheetnames
+        and wb[kind].max_row > 2  # a header and at least two rows
+    )
+    wb = openpyxl.load_workbook(book)
+    rows = [list(r) for r in wb[kind].iter_rows(values_only=True)]
+    shuffled = openpyxl.Workbook()
+    ws = shuffled.active
+    assert ws is not None
+    ws.title = kind
+    for row in rows[:-1]:  # the clerk deleted the last row and reversed the columns
+        ws.append(row[::-1])
+    returned_book = tmp_path / "returned.xlsx"
+    shuffled.save(returned_book)
+    lines = ["version = 1", "[job]", 'name = "corrections"', 'ledger = "ledger"']
+    lines[-1] = f'ledger = "{office / "ledger"}"'  # the job file lives elsewhere
+    lines += [f'kinds = ["{kind}"]', "[[sources]]", 'name = "shuffled"', f'kind = "{kind}"']
+    lines += [f'path = "{returned_book}"', f'sheet = "{kind}"', "[outputs]", 'dir = "o4"']
+    lines += ["write = []"]
+    job4 = tmp_path / "job.toml"
+    job4.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cli("run", job4, "--as-of", "2025-02-03")
+    state = Ledger(office / "ledger").state()
+    run = state.inputs().filter(pl.col("source") == "shuffled").collect()
+    assert run["rows_in"].to_list() == [len(rows) - 2]  # every returned row, none invented
+    again = state.quarantine().filter(pl.col("_source") == returned_book.name).collect()
+    assert again.height == run["rows_quarantined"].item()
+    assert run["rows_valid"].item() + again.height == len(rows) - 2
+    # the sheet renamed: one clear line naming it, exit 3 or 2, nothing committed
+    shuffled[kind].title = "改过"
+    shuffled.save(returned_book)
+    done = subprocess.run(
+        [sys.executable, "-m", "credit_ledger", "run", str(job4), "--as-of", "2025-02-04"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode not in (0, 1)
+    assert f"no sheet '{kind}'" in done.stderr
+    assert "Traceback" not in done.stderr
