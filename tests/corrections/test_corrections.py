@@ -240,3 +240,22 @@ def test_reordered_columns_and_deleted_rows_merge_cleanly_a_renamed_sheet_is_an_
     assert done.returncode not in (0, 1)
     assert f"no sheet '{kind}'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_job_writes_the_workbooks_as_an_output(tmp_path: Path) -> None:
+    cli("generate", "--rows", 300, "--seed", 3, "--out", tmp_path / "in")
+    lines = ["version = 1", "[job]", 'name = "c"', 'ledger = "ledger"', 'kinds = ["admin_penalty"]']
+    lines += [
+        "[[sources]]",
+        'name = "p"',
+        'kind = "admin_penalty"',
+        'path = "in/admin_penalty.csv"',
+    ]
+    lines += ["[outputs]", 'dir = "out"', 'write = ["corrections"]']
+    (tmp_path / "job.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cli("run", tmp_path / "job.toml", "--as-of", "2025-01-30")
+    books = sorted((tmp_path / "out" / "corrections").glob("*.xlsx"))
+    quarantined = Ledger(tmp_path / "ledger").state().quarantine().collect().height
+    assert quarantined > 0
+    text = [cells(b) for b in books]
+    assert sum(t.count("admin_penalty.csv") for t in text) == quarantined

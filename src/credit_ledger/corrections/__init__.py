@@ -11,6 +11,18 @@ department's note. Natural persons' names and ID numbers are masked unless ``mas
 from __future__ import annotations
 
 from credit_ledger.corrections._return import is_returned, returned
-from credit_ledger.corrections._write import NOTE_ZH, OUR_COLUMNS, write_corrections
+from credit_ledger.corrections._write import (
+    CORRECTIONS_OUTPUT,
+    NOTE_ZH,
+    OUR_COLUMNS,
+    write_corrections,
+)
 
-__all__ = ["NOTE_ZH", "OUR_COLUMNS", "is_returned", "returned", "write_corrections"]
+__all__ = [
+    "CORRECTIONS_OUTPUT",
+    "NOTE_ZH",
+    "OUR_COLUMNS",
+    "is_returned",
+    "returned",
+    "write_corrections",
+]

@@ -15,7 +15,10 @@ from credit_ledger.ledger import Ledger
 from credit_ledger.quarantine_files import _atomic, require_xlsxwriter
 from credit_ledger.reasons import explain, label_zh
 
-__all__ = ["NOTE_ZH", "OUR_COLUMNS", "write_corrections"]
+__all__ = ["CORRECTIONS_OUTPUT", "NOTE_ZH", "OUR_COLUMNS", "write_corrections"]
+
+CORRECTIONS_OUTPUT = "corrections"
+"""The ``[outputs] write`` value of a job that writes the workbooks (into ``corrections/``)."""
 
 SOURCE_ZH = "来源文件"
 ROW_ZH = "原行号"

@@ -19,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from credit_ledger import _redact
-from credit_ledger.corrections import is_returned, returned
+from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
 from credit_ledger.errors import ConfigError
 from credit_ledger.jobs import _pipeline, _signals, _stages
 from credit_ledger.jobs._config import Job, load_job
@@ -30,6 +30,7 @@ from credit_ledger.jobs._outputs import (
     publish,
     stage,
     stage_committed,
+    stage_corrections,
     writers,
 )
 from credit_ledger.jobs._pipeline import Progress
@@ -353,6 +354,8 @@ def _locked_run(
                     references={r.id: tuple(r.references) for r in ruleset.rules},
                 )
                 stage_committed(staged, reporters, committed)
+                if CORRECTIONS_OUTPUT in job.outputs.write:
+                    stage_corrections(staged, ledger.path, record.run_id)
                 want_manifest = "manifest" in job.outputs.write
                 outputs = publish(staged, record.manifest_json if want_manifest else None)
         message = (
