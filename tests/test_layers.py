@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "jobs": 8,
     "synth": 8,
     "report": 8,
+    "corrections": 8,
     "testing": 9,
     "cli": 9,
     "__init__": 9,

@@ -9,6 +9,7 @@ from typing import Any
 from credit_ledger.cli import (
     _check,
     _compact,
+    _corrections,
     _demo,
     _explain,
     _generate,
@@ -37,6 +38,7 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _compact.register,
     _zeroing.register,
     _report.register,
+    _corrections.register,
     _inspect.register,
 )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from credit_ledger.corrections import CORRECTIONS_OUTPUT
 from credit_ledger.errors import ConfigError, SourceNotFoundError
 from credit_ledger.plugins import PluginConfig, PluginSelection
 from credit_ledger.quarantine_files import RUN_OUTPUTS, require_xlsxwriter
@@ -455,14 +456,14 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
     out_v, origins["output_dir"] = _pick(output_dir, ENV_OUTPUT_DIR, env, out_t.get("dir"), None)
     write = _str_list("[outputs] write", out_t.get("write", list(OUTPUT_NAMES)))
     for w in write:
-        if w not in OUTPUT_NAMES and w not in RUN_OUTPUTS:
-            valid = (*OUTPUT_NAMES, *RUN_OUTPUTS)
+        if w not in OUTPUT_NAMES and w not in RUN_OUTPUTS and w != CORRECTIONS_OUTPUT:
+            valid = (*OUTPUT_NAMES, *RUN_OUTPUTS, CORRECTIONS_OUTPUT)
             close = difflib.get_close_matches(w, valid, n=1, cutoff=0.0)
             raise ConfigError(
                 f"{origin}: [outputs] write: unknown output {w!r}; did you mean {close[0]!r}? "
                 f"(valid: {', '.join(valid)})"
             )
-        if w.endswith(".xlsx"):
+        if w.endswith(".xlsx") or w == CORRECTIONS_OUTPUT:
             require_xlsxwriter()  # exit 2 before any data is read
     kinds = list(_str_list("[job] kinds", job_t.get("kinds", [])))
     for s in sources:

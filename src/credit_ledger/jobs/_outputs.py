@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from credit_ledger._files import make_dirs, private
+from credit_ledger._redact import is_unmasked
+from credit_ledger.corrections import CORRECTIONS_OUTPUT, write_corrections
 from credit_ledger.errors import OutputError, describe
 from credit_ledger.quarantine_files import RUN_OUTPUTS, Delivered, write_run_quarantine
 
@@ -28,7 +30,15 @@ if TYPE_CHECKING:
     from credit_ledger.plugins._types import ReportWriter
     from credit_ledger.rules import EvaluationResult
 
-__all__ = ["StagedOutputs", "delivered", "publish", "stage", "stage_committed", "writers"]
+__all__ = [
+    "StagedOutputs",
+    "delivered",
+    "publish",
+    "stage",
+    "stage_committed",
+    "stage_corrections",
+    "writers",
+]
 
 Writer = Callable[[Path], None]
 
@@ -235,3 +245,32 @@ def stage_committed(
             "sha256": digest,
             "bytes": size,
         }
+
+
+def stage_corrections(staged: StagedOutputs, ledger: Path, run_id: str) -> None:
+    """Stage the committed run's correction workbooks (``[outputs] write`` value
+    ``corrections``) as ``corrections/<department>.xlsx``; masked unless the run is unmasked.
+
+    Raises:
+        OutputError: a workbook cannot be written; no output is published.
+    """
+    try:
+        books = write_corrections(
+            ledger, staged.staging / CORRECTIONS_OUTPUT, run_id=run_id, masked=not is_unmasked()
+        )
+        make_dirs(staged.directory / CORRECTIONS_OUTPUT)  # publish renames into it
+        for book in books:
+            name = f"{CORRECTIONS_OUTPUT}/{book.name}"
+            digest, size = _digest(book)
+            staged.files[name] = {
+                "name": name,
+                "path": str(staged.directory / name),
+                "sha256": digest,
+                "bytes": size,
+            }
+    except OSError as exc:
+        staged.discard()
+        raise _error(staged.directory, exc) from None
+    except Exception:
+        staged.discard()
+        raise

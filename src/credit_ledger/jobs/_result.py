@@ -89,6 +89,8 @@ class RunResult:
         manifest: the run manifest (empty for a dry run).
         message: one line for people.
         recovered: what was undone of an interrupted earlier run.
+        rows_corrected: valid rows read from returned correction workbooks
+            (:mod:`credit_ledger.corrections`).
         evaluation: the rules engine's result (None unless ``completed``); after a streamed
             run (``batch_rows``) its ``derived`` is empty: the records are in the ledger.
     """
@@ -112,6 +114,7 @@ class RunResult:
     manifest: Mapping[str, Any] = field(default_factory=_empty)
     message: str = ""
     recovered: tuple[str, ...] = ()
+    rows_corrected: int = 0
     evaluation: EvaluationResult | None = None
 
     def failing(self, fail_on: Severity | str | None = None) -> int:
@@ -140,4 +143,5 @@ class RunResult:
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "outputs": [str(p) for p in self.outputs],
             "recovered": list(self.recovered),
+            "rows_corrected": self.rows_corrected,
         }

@@ -16,7 +16,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import polars as pl
+
 from credit_ledger import _redact
+from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
 from credit_ledger.errors import ConfigError
 from credit_ledger.jobs import _pipeline, _signals, _stages
 from credit_ledger.jobs._config import Job, load_job
@@ -27,6 +30,7 @@ from credit_ledger.jobs._outputs import (
     publish,
     stage,
     stage_committed,
+    stage_corrections,
     writers,
 )
 from credit_ledger.jobs._pipeline import Progress
@@ -236,6 +240,16 @@ def _locked_run(
     ruleset = pm.ruleset()
     with clock.stage("read"):
         inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
+        # a returned correction workbook: its own columns dropped, masked cells restored
+        workbooks = {
+            i.location for i in inputs if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
+        }
+        inputs = [
+            dataclasses.replace(i, frame=returned(i.frame.lazy(), kinds[i.kind], base))
+            if i.location in workbooks
+            else i
+            for i in inputs
+        ]
     key = run_key(
         inputs=[(i.source, i.kind, i.sha256) for i in inputs],
         config=_key_config(job) | ({"unmasked": True} if _redact.is_unmasked() else {}),
@@ -340,6 +354,8 @@ def _locked_run(
                     references={r.id: tuple(r.references) for r in ruleset.rules},
                 )
                 stage_committed(staged, reporters, committed)
+                if CORRECTIONS_OUTPUT in job.outputs.write:
+                    stage_corrections(staged, ledger.path, record.run_id)
                 want_manifest = "manifest" in job.outputs.write
                 outputs = publish(staged, record.manifest_json if want_manifest else None)
         message = (
@@ -347,6 +363,9 @@ def _locked_run(
             f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
             f"{row['records_inserted']} records new, {row['records_updated']} changed"
         )
+        corrected = sum(s.rows_valid for s in done.summaries if s.location in workbooks)
+        if workbooks:
+            message += f", {corrected} corrected from returned workbooks"
         log.info(message)
     return RunResult(
         status="completed",
@@ -368,6 +387,7 @@ def _locked_run(
         manifest=record.manifest,
         message=message,
         recovered=tuple(recovered),
+        rows_corrected=corrected,
         # A streamed run's derived frames scan scratch files that are gone once it returns.
         evaluation=done.evaluation
         if job.batch_rows is None
