@@ -11,7 +11,7 @@ import polars as pl
 from credit_ledger._redact import mask_code_expr, mask_name_expr, unmasked
 from credit_ledger.errors import UsageError
 from credit_ledger.kinds import RecordKind, get_kind
-from credit_ledger.ledger import Ledger
+from credit_ledger.ledger import Ledger, quarantine_department
 from credit_ledger.quarantine_files import _atomic, require_xlsxwriter
 from credit_ledger.reasons import explain, label_zh
 
@@ -31,18 +31,6 @@ _LEAD = 4  # our columns before the record's own
 _FILE_CHARS = re.compile(r'[\\/:*?"<>|\s]+')
 _ENTITY_CODES = ("subject_uscc", "debtor_uscc", "id_or_uscc")
 _CODE_SUFFIXES = ("_id_no", "_or_uscc")
-
-
-def _department() -> pl.Expr:
-    # 数据来源单位 as the row gives it; the source file when it names none.
-    return (
-        pl.col("values")
-        .str.json_path_match("$.source_org")
-        .str.strip_chars()
-        .replace("", None)
-        .fill_null(pl.col("_source"))
-        .alias("department")
-    )
 
 
 def _masked(kind: RecordKind, values: pl.DataFrame) -> pl.DataFrame:
@@ -151,7 +139,7 @@ def write_corrections(
     state = ledger.as_of_run(run_id) if run_id is not None else ledger.state()
     rows = (
         state.quarantine()
-        .select("kind", "_source", "_row", "_reasons", "values", _department())
+        .select("kind", "_source", "_row", "_reasons", "values", quarantine_department())
         .sort("kind", "_source", "_row")
         .collect()
     )

@@ -35,6 +35,7 @@ from credit_ledger.ledger._schema import (
     RULE_OUTCOMES,
     RUNS,
     ZEROING,
+    quarantine_department,
     records_table,
 )
 from credit_ledger.ledger._state import LedgerState, RunRecord
@@ -60,5 +61,6 @@ __all__ = [
     "RunRecord",
     "compact",
     "history",
+    "quarantine_department",
     "records_table",
 ]

@@ -38,6 +38,7 @@ __all__ = [
     "ZEROING",
     "ZEROING_COLUMNS",
     "ZEROING_SCHEMA",
+    "quarantine_department",
     "records_table",
 ]
 
@@ -122,6 +123,20 @@ QUARANTINE_SCHEMA = pl.Schema(
     }
 )
 """``values`` is the rejected row as JSON, exactly as given (one schema for every kind)."""
+
+
+def quarantine_department() -> pl.Expr:
+    """The exporting department (数据来源单位) of a quarantine-table row, as the row gives it;
+    the source file when the row names none. Aliased ``department``."""
+    return (
+        pl.col("values")
+        .str.json_path_match("$.source_org")
+        .str.strip_chars()
+        .replace("", None)
+        .fill_null(pl.col("_source"))
+        .alias("department")
+    )
+
 
 ZEROING_SCHEMA = pl.Schema(
     {

@@ -10,7 +10,7 @@ import polars as pl
 
 from credit_ledger.errors import LedgerError
 from credit_ledger.kinds import get_kind
-from credit_ledger.ledger import Ledger, LedgerState
+from credit_ledger.ledger import Ledger, LedgerState, quarantine_department
 from credit_ledger.report._mask import mask_row, mask_text
 from credit_ledger.report._model import SCHEMA_VERSION, Header, Report, Table, ZeroingPanel
 
@@ -224,18 +224,6 @@ def _zeroing(
     return tuple(panels)
 
 
-def _department() -> pl.Expr:
-    # 数据来源单位 (the exporting department) as given; the file when the row names none.
-    return (
-        pl.col("values")
-        .str.json_path_match("$.source_org")
-        .str.strip_chars()
-        .replace("", None)
-        .fill_null(pl.col("_source"))
-        .alias("department")
-    )
-
-
 def _with_change(now: pl.LazyFrame, before: pl.LazyFrame | None, key: str) -> Table:
     counts = now.group_by(key).agg(pl.len().cast(pl.Int64).alias("rows"))
     if before is None:
@@ -262,7 +250,7 @@ def _by_reason(state: LedgerState, previous: LedgerState | None) -> Table:
 
 def _by_source(state: LedgerState, previous: LedgerState | None) -> Table:
     def departments(s: LedgerState) -> pl.LazyFrame:
-        return s.quarantine().select(_department())
+        return s.quarantine().select(quarantine_department())
 
     return _with_change(
         departments(state), departments(previous) if previous else None, "department"
@@ -278,7 +266,7 @@ def _quarantine_rows(state: LedgerState, cap: int) -> Table:
             "record_id",
             "_source",
             "_row",
-            _department(),
+            quarantine_department(),
             pl.col("_reasons").list.join("; ").alias("reasons"),
             "values",
         )
