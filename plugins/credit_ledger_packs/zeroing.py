@@ -139,6 +139,28 @@ def _status_agrees_with_closing(ctx: RuleContext) -> pl.Expr:
     return pl.col("closed_on").is_null() | _case_closed(ctx) | _case_on_hold(ctx)
 
 
+def _one_date_rule(
+    rule_id: str, kind: str, column: str, *, verb: str, noun: str, description: str
+) -> Rule:
+    """A case delivered twice (same case number and court) must carry one ``column`` date."""
+    return Rule(
+        id=rule_id,
+        title=f"a case {verb} twice (same case number and court) has one {noun} date",
+        violation=f"one case is {verb} with different {noun} dates",
+        kind=kind,
+        check=_one_date_per_case(column),
+        scope=Scope.ENTITY,
+        entity_key="case_no",
+        severity=Severity.WARNING,
+        message=pl.format(
+            f"deliveries with different {noun} dates: records {{}}",
+            pl.col("record_id").cast(pl.String).str.join(", "),
+        ),
+        tags=("zeroing", "bad_input"),
+        description=description,
+    )
+
+
 def _one_date_per_case(start: str) -> pl.Expr:
     # Grouped by the (normalised) case number; one start date per court within it.
     court = normalized_name(pl.col("court"))
@@ -373,37 +395,21 @@ RULES: tuple[Rule, ...] = (
         description="The status decides (zeroing.closed_case_statuses): such a case stays open"
         " in the ledger until its status says it is closed.",
     ),
-    Rule(
-        id="zeroing.listing_one_date_per_case",
-        title="a case listed twice (same case number and court) has one publication date",
-        violation="one case is listed with different publication dates",
-        kind=DISHONEST,
-        check=_one_date_per_case("published_on"),
-        scope=Scope.ENTITY,
-        entity_key="case_no",
-        severity=Severity.WARNING,
-        message=pl.format(
-            "deliveries with different publication dates: records {}",
-            pl.col("record_id").cast(pl.String).str.join(", "),
-        ),
-        tags=("zeroing", "bad_input"),
+    _one_date_rule(
+        "zeroing.listing_one_date_per_case",
+        DISHONEST,
+        "published_on",
+        verb="listed",
+        noun="publication",
         description="The ledger counts the case once, from its earliest publication date to"
         " its latest removal; the finding names every row of the case.",
     ),
-    Rule(
-        id="zeroing.case_one_filing_date",
-        title="a case delivered twice (same case number and court) has one filing date",
-        violation="one case is delivered with different filing dates",
-        kind=CASES,
-        check=_one_date_per_case("filed_on"),
-        scope=Scope.ENTITY,
-        entity_key="case_no",
-        severity=Severity.WARNING,
-        message=pl.format(
-            "deliveries with different filing dates: records {}",
-            pl.col("record_id").cast(pl.String).str.join(", "),
-        ),
-        tags=("zeroing", "bad_input"),
+    _one_date_rule(
+        "zeroing.case_one_filing_date",
+        CASES,
+        "filed_on",
+        verb="delivered",
+        noun="filing",
         description="The ledger counts the case once, from its earliest filing date.",
     ),
     *(
