@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from credit_ledger.jobs._sources import Input
     from credit_ledger.kinds import RecordKind
     from credit_ledger.plugins import CommittedRun, Reporter
-    from credit_ledger.plugins._types import ReportWriter
+    from credit_ledger.contracts._plugin import ReportWriter
     from credit_ledger.rules import EvaluationResult
 
 __all__ = [

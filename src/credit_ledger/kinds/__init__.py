@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandera.polars as pa
 
 from credit_ledger.errors import UnknownKindError
-from credit_ledger.kinds._model import (
+from credit_ledger.contracts._kind import (
     ColumnCheck,
     Derived,
     Field,

@@ -14,7 +14,7 @@ import pandera.polars as pa
 import polars as pl
 
 if TYPE_CHECKING:
-    from credit_ledger.kinds._model import Field, RecordKind
+    from credit_ledger.contracts._kind import Field, RecordKind
 
 #: Attribute set on every ``pa.Check`` built here: a function ``(column expr) -> Boolean expr``
 #: for column checks, or a Boolean ``pl.Expr`` for dataframe-level checks.

@@ -41,7 +41,7 @@ from credit_ledger.plugins._selection import (
     PluginConfig,
     PluginSelection,
 )
-from credit_ledger.plugins._types import (
+from credit_ledger.contracts._plugin import (
     CommittedRun,
     Conflict,
     PluginInfo,

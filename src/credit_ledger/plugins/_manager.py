@@ -23,11 +23,11 @@ from types import MappingProxyType, ModuleType
 import pluggy
 
 from credit_ledger.errors import ConfigError, PluginError, UnknownKindError, describe
-from credit_ledger.kinds._model import RecordKind
+from credit_ledger.contracts._kind import RecordKind
 from credit_ledger.plugins import hookspecs
 from credit_ledger.plugins._builtin import BUILTIN_PLUGINS
 from credit_ledger.plugins._selection import PluginSelection
-from credit_ledger.plugins._types import (
+from credit_ledger.contracts._plugin import (
     Conflict,
     PluginInfo,
     PluginOrigin,
@@ -36,9 +36,9 @@ from credit_ledger.plugins._types import (
     Setting,
     SourceFormat,
 )
-from credit_ledger.rules._model import DerivedColumn, Rule, SettingValue, Summary
-from credit_ledger.rules._result import RunInfo, RunReport
-from credit_ledger.rules._ruleset import RuleSet
+from credit_ledger.contracts._rule import DerivedColumn, Rule, SettingValue, Summary
+from credit_ledger.contracts._result import RunInfo, RunReport
+from credit_ledger.contracts._ruleset import RuleSet
 
 __all__ = ["ENTRY_POINT_GROUP", "PluginManager", "activate", "active_manager", "reset_default"]
 

@@ -25,9 +25,9 @@ import pluggy
 
 if TYPE_CHECKING:
     from credit_ledger.kinds import RecordKind
-    from credit_ledger.plugins._types import Reporter, Setting, SourceFormat
-    from credit_ledger.rules._model import DerivedColumn, Rule, SettingValue, Summary
-    from credit_ledger.rules._result import RunInfo, RunReport
+    from credit_ledger.contracts._plugin import Reporter, Setting, SourceFormat
+    from credit_ledger.contracts._rule import DerivedColumn, Rule, SettingValue, Summary
+    from credit_ledger.contracts._result import RunInfo, RunReport
 
 __all__ = [
     "CONTRIBUTION_HOOKS",

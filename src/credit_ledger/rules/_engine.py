@@ -36,7 +36,7 @@ import polars as pl
 from credit_ledger._redact import mask_code_expr
 from credit_ledger.errors import ConfigError, describe
 from credit_ledger.kinds import RecordKind, get_kind
-from credit_ledger.rules._model import (
+from credit_ledger.contracts._rule import (
     QUARANTINE_SCHEMA,
     DerivedColumn,
     Rule,
@@ -49,18 +49,18 @@ from credit_ledger.rules._model import (
     quarantine_key,
 )
 from credit_ledger.rules._policy import RulePolicy
-from credit_ledger.rules._result import (
+from credit_ledger.contracts._result import (
     FINDINGS_SCHEMA,
     OUTCOMES_SCHEMA,
     EvaluationResult,
     RunError,
     RunInfo,
 )
-from credit_ledger.rules._ruleset import RuleSet
+from credit_ledger.contracts._ruleset import RuleSet
 
 if TYPE_CHECKING:
     from credit_ledger.plugins import PluginManager
-    from credit_ledger.plugins._types import Conflict
+    from credit_ledger.contracts._plugin import Conflict
 
 __all__ = ["evaluate", "evaluate_many"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from credit_ledger.errors import ConfigError
-from credit_ledger.rules._model import Severity
+from credit_ledger.contracts._rule import Severity
 
 __all__ = ["RulePolicy", "Waiver"]
 
