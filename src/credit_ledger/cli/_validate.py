@@ -18,7 +18,7 @@ from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._output import write_parquet
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
-from credit_ledger.kinds import get_kind
+from credit_ledger.plugins import get_kind
 from credit_ledger.quarantine_files import check_path, write_quarantine
 from credit_ledger.streaming import DEFAULT_BATCH_ROWS, validate_to_parquet
 from credit_ledger.validate import ValidationSummary, validate

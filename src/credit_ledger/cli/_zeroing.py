@@ -32,7 +32,7 @@ from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
-from credit_ledger.kinds import record_kinds
+from credit_ledger.plugins import record_kinds
 from credit_ledger.validate import validate
 from credit_ledger_packs.zeroing import bodies_table, zeroing_table  # the built-in pack
 

@@ -24,10 +24,18 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from credit_ledger.kinds import RecordKind
-    from credit_ledger.contracts._plugin import Reporter, Setting, SourceFormat
-    from credit_ledger.contracts._rule import DerivedColumn, Rule, SettingValue, Summary
-    from credit_ledger.contracts._result import RunInfo, RunReport
+    from credit_ledger.contracts import (
+        DerivedColumn,
+        RecordKind,
+        Reporter,
+        Rule,
+        RunInfo,
+        RunReport,
+        Setting,
+        SettingValue,
+        SourceFormat,
+        Summary,
+    )
 
 __all__ = [
     "CONTRIBUTION_HOOKS",

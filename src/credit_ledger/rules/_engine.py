@@ -34,8 +34,13 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 from credit_ledger._redact import mask_code_expr
-from credit_ledger.errors import ConfigError, describe
-from credit_ledger.kinds import RecordKind, get_kind
+from credit_ledger.contracts._result import (
+    FINDINGS_SCHEMA,
+    OUTCOMES_SCHEMA,
+    EvaluationResult,
+    RunError,
+    RunInfo,
+)
 from credit_ledger.contracts._rule import (
     QUARANTINE_SCHEMA,
     DerivedColumn,
@@ -48,18 +53,12 @@ from credit_ledger.contracts._rule import (
     history_key,
     quarantine_key,
 )
-from credit_ledger.rules._policy import RulePolicy
-from credit_ledger.contracts._result import (
-    FINDINGS_SCHEMA,
-    OUTCOMES_SCHEMA,
-    EvaluationResult,
-    RunError,
-    RunInfo,
-)
 from credit_ledger.contracts._ruleset import RuleSet
+from credit_ledger.errors import ConfigError, describe
+from credit_ledger.kinds import RecordKind, get_kind
+from credit_ledger.rules._policy import RulePolicy
 
 if TYPE_CHECKING:
-    from credit_ledger.plugins import PluginManager
     from credit_ledger.contracts._plugin import Conflict
 
 __all__ = ["evaluate", "evaluate_many"]
@@ -587,21 +586,11 @@ def _resolve_kind(kind: str | RecordKind, ruleset: RuleSet) -> RecordKind:
 
 
 def _ruleset(
-    rules: RuleSet | Iterable[Rule] | None,
-    plugins: PluginManager | None,
-    settings: Mapping[str, SettingValue] | None,
+    rules: RuleSet | Iterable[Rule], settings: Mapping[str, SettingValue] | None
 ) -> RuleSet:
     if isinstance(rules, RuleSet):
         return _with_settings(rules, settings, None)
-    if rules is not None:
-        return RuleSet.of(rules, settings=settings)
-    # Imported here: the plugin layer sits above the engine (and imports it).
-    from credit_ledger.plugins import active_manager  # noqa: PLC0415
-
-    manager = plugins if plugins is not None else active_manager()
-    manager.ensure_ready()
-    declared = {s.name: s.coerce for s in manager.setting_declarations()}
-    return _with_settings(manager.ruleset(), settings, declared)
+    return RuleSet.of(rules, settings=settings)
 
 
 def _with_settings(
@@ -638,11 +627,10 @@ def evaluate(
     *,
     kind: str | RecordKind,
     as_of: dt.date,
-    rules: RuleSet | Iterable[Rule] | None = None,
+    rules: RuleSet | Iterable[Rule],
     policy: RulePolicy | None = None,
     settings: Mapping[str, SettingValue] | None = None,
     fail_on: Severity = Severity.ERROR,
-    plugins: PluginManager | None = None,
     streaming: bool = False,
     quarantine: Frame | None = None,
 ) -> EvaluationResult:
@@ -654,12 +642,11 @@ def evaluate(
             ``streaming=True`` for data larger than memory.
         kind: the record kind (name or declaration).
         as_of: the run date every rule sees; rules never read the clock.
-        rules: a :class:`RuleSet`, rules you hold, or None for the plugins' rules (of
-            ``plugins`` or the active plugin manager).
+        rules: a :class:`RuleSet` (e.g. ``PluginManager.ruleset()``) or rules you hold; the
+            public :func:`credit_ledger.evaluate` takes them from the plugins by default.
         policy: severity overrides and waivers from configuration.
-        settings: settings for rules given directly (plugin rule sets carry their own).
+        settings: settings laid over the rule set's own.
         fail_on: default threshold of ``result.status()``.
-        plugins: the plugin manager to take rules from (default: the active one).
         streaming: never materialise the kind: every pass and summary runs on the lazy plan
             with Polars' streaming engine, keeping only failing rows (and entity results) in
             memory. ``result.derived`` then holds ``LazyFrame`` plans, not DataFrames.
@@ -671,8 +658,7 @@ def evaluate(
         errors).
 
     Raises:
-        ConfigError: a required plugin is missing or failed, or the allowlist names an unknown
-            plugin (only when rules come from plugins).
+        ConfigError: a setting is not declared or does not fit its type.
 
     Example:
         >>> import datetime as dt, polars as pl
@@ -685,7 +671,7 @@ def evaluate(
         >>> res.outcomes.select("rule_id", "status", "failed").row(0)
         ('toy.positive', 'fail', 1)
     """
-    ruleset = _ruleset(rules, plugins, settings)
+    ruleset = _ruleset(rules, settings)
     k = _resolve_kind(kind, ruleset)
     return evaluate_many(
         {k.name: frame},
@@ -776,11 +762,10 @@ def evaluate_many(
     frames: Mapping[str, Frame],
     *,
     as_of: dt.date,
-    rules: RuleSet | Iterable[Rule] | None = None,
+    rules: RuleSet | Iterable[Rule],
     policy: RulePolicy | None = None,
     settings: Mapping[str, SettingValue] | None = None,
     fail_on: Severity = Severity.ERROR,
-    plugins: PluginManager | None = None,
     kinds: Iterable[RecordKind] = (),
     streaming: bool = False,
     quarantine: Mapping[str, Frame] | None = None,
@@ -792,9 +777,9 @@ def evaluate_many(
     :func:`evaluate`). ``quarantine`` holds the rejected rows by kind name, for the summaries
     that ask for them; ``history`` the records as earlier runs left them, by kind name, each
     with :data:`HISTORY_AS_OF` (for the summaries that ask, :attr:`Summary.history`);
-    ``settings`` are laid over the plugins' (an unknown name is a
+    ``settings`` are laid over the rule set's (an unknown name is a
     :class:`~credit_ledger.errors.ConfigError`)."""
-    ruleset = _ruleset(rules, plugins, settings)
+    ruleset = _ruleset(rules, settings)
     policy = policy or RulePolicy()
     given = {k.name: k for k in kinds}
     resolved = {name: given.get(name) or _resolve_kind(name, ruleset) for name in frames}
