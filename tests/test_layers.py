@@ -1,7 +1,9 @@
 """The import layers of ``src/credit_ledger`` (docs/architecture.md): a lower layer never
-imports a higher one, the core never imports a rule pack, and packages form no import circle.
+imports a higher one, the core never imports a rule pack, no modules form an import circle,
+``contracts`` imports only the bottom layers and nothing below ``plugins`` imports it.
 
-Imports under ``if TYPE_CHECKING:`` are left out: they name types, they do not run. The imports
+Imports inside functions count (a deferred import of a higher layer is still an upward one);
+imports under ``if TYPE_CHECKING:`` are left out: they name types, they do not run. The imports
 that still break the layering today are listed in ``KNOWN_UPWARD`` with the reason; the list may
 only shrink (a new upward import fails here, and so does a listed one that is gone).
 """
