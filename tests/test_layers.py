@@ -121,7 +121,16 @@ def _graph() -> dict[str, set[str]]:
             targets |= submodules
             if not names or len(submodules) < len(names.split(",")):
                 targets.add(target)
+        # Importing ``a.b.c`` first runs the packages ``a.b`` and ``a`` unless they are already
+        # running, as the importer's own packages are.
+        own = _ancestors(module)
+        targets |= {p for t in set(targets) for p in _ancestors(t) if p in raw and p not in own}
     return graph
+
+
+def _ancestors(module: str) -> set[str]:
+    parts = module.split(".")
+    return {".".join(parts[:i]) for i in range(1, len(parts))}
 
 
 GRAPH = _graph()
