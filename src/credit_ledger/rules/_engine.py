@@ -589,37 +589,28 @@ def _ruleset(
     rules: RuleSet | Iterable[Rule], settings: Mapping[str, SettingValue] | None
 ) -> RuleSet:
     if isinstance(rules, RuleSet):
-        return _with_settings(rules, settings, None)
+        return _with_settings(rules, settings)
     return RuleSet.of(rules, settings=settings)
 
 
-def _with_settings(
-    ruleset: RuleSet,
-    settings: Mapping[str, SettingValue] | None,
-    declared: Mapping[str, Callable[[object], SettingValue]] | None,
-) -> RuleSet:
+def _with_settings(ruleset: RuleSet, settings: Mapping[str, SettingValue] | None) -> RuleSet:
     """``ruleset`` with ``settings`` laid over its own: the caller's settings reach every rule
-    and summary the same way the job's and the CLI's do.
+    and summary the same way the job's and the CLI's do (``PluginManager.ruleset(settings)``
+    also coerces them to their declared types).
 
     Raises:
-        ConfigError: a setting is not declared (naming the closest declared one) or its
-            value does not fit the declared type.
+        ConfigError: the rule set has settings and ``settings`` names another one (naming the
+            closest).
     """
     if not settings:
         return ruleset
-    known = declared if declared is not None else dict.fromkeys(ruleset.settings)
-    merged = dict(ruleset.settings)
-    for name, value in settings.items():
+    known = list(ruleset.settings)
+    for name in settings:
         if known and name not in known:
-            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.0)
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.0)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigError(f"unknown setting {name!r}{hint}")
-        coerce = known.get(name) if known else None
-        try:
-            merged[name] = coerce(value) if coerce is not None else value
-        except (ValueError, ArithmeticError) as exc:
-            raise ConfigError(f"setting {name!r}: {exc}") from None
-    return dataclasses.replace(ruleset, settings=MappingProxyType(merged))
+    return dataclasses.replace(ruleset, settings=MappingProxyType({**ruleset.settings, **settings}))
 
 
 def evaluate(
