@@ -11,6 +11,7 @@ from credit_ledger.plugins import Setting, hookimpl
 from credit_ledger.rules import (
     HISTORY_AS_OF,
     DerivedColumn,
+    Persist,
     Rule,
     RuleContext,
     RunContext,
@@ -25,6 +26,7 @@ from credit_ledger.rules import (
 __all__ = [
     "HISTORY_AS_OF",
     "DerivedColumn",
+    "Persist",
     "Rule",
     "RuleContext",
     "RuleError",

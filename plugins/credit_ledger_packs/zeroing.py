@@ -45,7 +45,7 @@ from credit_ledger_packs._exprs import (
     optional_text,
     yuan,
 )
-from credit_ledger_packs._ledger import LEDGER_SCHEMA, LedgerSpec, ledger_table
+from credit_ledger_packs._ledger import LEDGER_PERSIST, LEDGER_SCHEMA, LedgerSpec, ledger_table
 from credit_ledger_packs._periods import Period
 from credit_ledger_packs.common import SUBJECT_CODE, is_gov_body_expr, raw_gov_body_expr
 
@@ -735,6 +735,7 @@ def _summary(kind: str, by: str | None) -> Summary:
         + (f", by {by}" if by else "")
         + "; quarantined government-body rows count as unplaced",
         quarantine=True,
+        persist=LEDGER_PERSIST,
     )
 
 

@@ -18,7 +18,9 @@ from credit_ledger.rules._check import CheckResult, check
 from credit_ledger.rules._engine import evaluate, evaluate_many
 from credit_ledger.rules._model import (
     HISTORY_AS_OF,
+    PERIOD_LEDGER_COLUMNS,
     DerivedColumn,
+    Persist,
     Rule,
     RuleContext,
     RunContext,
@@ -45,9 +47,11 @@ __all__ = [
     "FINDINGS_SCHEMA",
     "HISTORY_AS_OF",
     "OUTCOMES_SCHEMA",
+    "PERIOD_LEDGER_COLUMNS",
     "CheckResult",
     "DerivedColumn",
     "EvaluationResult",
+    "Persist",
     "Rule",
     "RuleContext",
     "RulePolicy",
