@@ -7,7 +7,7 @@ setting declaration. Nothing else of ``credit_ledger`` internals is imported by 
 from __future__ import annotations
 
 from credit_ledger.errors import RuleError
-from credit_ledger.plugins import Setting, hookimpl
+from credit_ledger.plugins import Command, Setting, hookimpl
 from credit_ledger.rules import (
     HISTORY_AS_OF,
     DerivedColumn,
@@ -25,6 +25,7 @@ from credit_ledger.rules import (
 
 __all__ = [
     "HISTORY_AS_OF",
+    "Command",
     "DerivedColumn",
     "Persist",
     "Rule",

@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,21 +30,17 @@ import polars as pl
 from credit_ledger import read, record_kinds, validate
 from credit_ledger.cli import add_read_options, iso_date, read_options
 from credit_ledger.errors import UsageError
+from credit_ledger.plugins import Command
+from credit_ledger.rules import SettingValue
 from credit_ledger_packs.zeroing import bodies_table, zeroing_table
 
-__all__ = ["register"]
+__all__ = ["COMMAND", "configure", "kind_of", "not_zeroed_because", "run"]
 
 LEDGER_KINDS = ("dishonest_debtor", "judgment_debtor_case", "arrears_case")
 
 
-def register(sub: Any) -> None:
-    """Add the ``zeroing`` sub-command."""
-    p = sub.add_parser(
-        "zeroing",
-        help="dynamic-zeroing table of government bodies per period",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def configure(p: argparse.ArgumentParser) -> None:
+    """The ``zeroing`` sub-command's arguments (the CLI adds the plugin options)."""
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--as-of", type=iso_date, required=True, metavar="DATE", help="run date")
     p.add_argument(
@@ -66,9 +63,7 @@ def register(sub: Any) -> None:
         help="print the government bodies still listed at --as-of (code, name, cases, oldest"
         " listing, amount, per department) instead of the table",
     )
-    add_plugin_options(p)
     add_read_options(p)
-    p.set_defaults(handler=_run)
 
 
 def kind_of(path: Path, given: str | None) -> str:
@@ -181,10 +176,8 @@ def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
             print(f"  ({excluded} rows without usable dates left out; see the rule findings)")
 
 
-def _run(args: argparse.Namespace) -> int:
-    configure_logging("text", quiet=True)  # what was decided about the files' shapes
-    manager, _ = manager_from_args(args)
-    manager.ensure_ready()
+def run(args: argparse.Namespace, settings: Mapping[str, SettingValue]) -> int:
+    """Print the zeroing table (or ``--bodies``) of the files; 0."""
     frames, quarantine = _frames(args)
     if not frames:
         raise UsageError(f"no file of a ledger kind ({', '.join(LEDGER_KINDS)})")
@@ -194,14 +187,12 @@ def _run(args: argparse.Namespace) -> int:
         period=args.period,
         start=args.start,
         by=args.by,
-        settings=manager.settings(),
+        settings=settings,
         quarantine=quarantine,
     )
     shown = table
     if args.bodies:
-        shown = bodies_table(
-            frames, as_of=args.as_of, settings=manager.settings(), quarantine=quarantine
-        )
+        shown = bodies_table(frames, as_of=args.as_of, settings=settings, quarantine=quarantine)
     if args.json:
         rows = [{k: _json_value(v) for k, v in r.items()} for r in shown.iter_rows(named=True)]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -209,7 +200,7 @@ def _run(args: argparse.Namespace) -> int:
         _print_bodies(shown, args)
     else:
         _print_text(table, args)
-    return OK
+    return 0
 
 
 def _print_bodies(bodies: pl.DataFrame, args: argparse.Namespace) -> None:
@@ -225,3 +216,13 @@ def _print_bodies(bodies: pl.DataFrame, args: argparse.Namespace) -> None:
             f"  {r['ledger']}{dept} {r['code'] or '(no code)'} {r['name'] or ''}: "
             f"{r['cases']} case(s) since {oldest}{amount}{unplaced}"
         )
+
+
+COMMAND = Command(
+    name="zeroing",
+    help="dynamic-zeroing table of government bodies per period",
+    description=__doc__ or "",
+    configure=configure,
+    run=run,
+)
+"""``credit-ledger zeroing``, contributed by the ``zeroing`` plugin."""

@@ -26,6 +26,7 @@ import polars as pl
 
 from credit_ledger_packs import _arrears, _settings
 from credit_ledger_packs._api import (
+    Command,
     Rule,
     RuleContext,
     RunContext,
@@ -762,3 +763,11 @@ def credit_ledger_summaries() -> Sequence[Summary]:
         ),
         *(_bodies_summary(kind) for kind in (DISHONEST, CASES)),
     ]
+
+
+@hookimpl
+def credit_ledger_commands() -> Sequence[Command]:
+    """``credit-ledger zeroing``: the zeroing table of files, without a job or a ledger."""
+    from credit_ledger_packs._zeroing_command import COMMAND  # noqa: PLC0415 - it imports this module
+
+    return [COMMAND]

@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 from credit_ledger.plugins._builtin import BUILTIN_PLUGINS
+from credit_ledger.plugins._command import Command
 from credit_ledger.plugins._manager import (
     ENTRY_POINT_GROUP,
     PluginManager,
@@ -59,6 +60,7 @@ __all__ = [
     "ENV_DENY",
     "ENV_REQUIRED",
     "ENV_STRICT",
+    "Command",
     "CommittedRun",
     "Conflict",
     "PluginConfig",
