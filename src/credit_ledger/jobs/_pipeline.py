@@ -187,7 +187,7 @@ def evaluate(
             [evaluation.findings, _stages.expired_waiver_findings(job.policy, ruleset, day)],
             how="vertical_relaxed",
         )
-        persisted = persisted_rows(evaluation, ruleset, day)
+        persisted = persisted_rows(evaluation, day)
         quarantine = _stages.quarantine_rows(quarantined)
         report("rules", 1, 1)
     by_sev = counts(findings)

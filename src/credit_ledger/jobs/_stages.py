@@ -267,8 +267,8 @@ def quarantine_rows(
 def quarantine_by_kind(
     quarantined: Sequence[tuple[str, pl.DataFrame | pl.LazyFrame]],
 ) -> dict[str, pl.LazyFrame]:
-    """The quarantined rows of this run by kind (for summaries that count them, such as the
-    zeroing ledgers: a rejected government-body row must not make a ledger look zeroed)."""
+    """The quarantined rows of this run by kind (for summaries that count them: a rejected row
+    in a ledger's scope must not make the ledger look better)."""
     parts: dict[str, list[pl.LazyFrame]] = {}
     for kind, frame in quarantined:
         parts.setdefault(kind, []).append(frame.lazy())

@@ -14,7 +14,7 @@ import polars as pl
 
 from credit_ledger.errors import RuleError
 from credit_ledger.ledger._schema import RUN_ID, SUMMARIES_SCHEMA
-from credit_ledger.rules import EvaluationResult, RuleSet
+from credit_ledger.rules import EvaluationResult
 
 __all__ = ["PREFIX", "decode", "persisted_rows", "persisted_tables"]
 
@@ -28,41 +28,36 @@ def _ipc(table: pl.DataFrame) -> bytes:
     return out.getvalue()
 
 
-def persisted_rows(
-    evaluation: EvaluationResult, ruleset: RuleSet, as_of: dt.date
-) -> pl.DataFrame | None:
-    """The ``summaries`` rows of a run: one per summary of ``ruleset`` that asks to be
-    persisted and that ``evaluation`` computed (without ``run_id``, which the commit adds);
-    None when there is none, so a ledger without such summaries gets no table.
+def persisted_rows(evaluation: EvaluationResult, as_of: dt.date) -> pl.DataFrame | None:
+    """The ``summaries`` rows of a run: one per summary ``evaluation`` computed that asks to
+    be persisted (:attr:`EvaluationResult.persist`), without ``run_id``, which the commit
+    adds; None when there is none, so a ledger without such summaries gets no table.
 
     Raises:
         RuleError: a summary's table lacks a column its ``persist.schema`` declares, or holds
             a value that does not fit the declared type.
     """
     rows = []
-    for summary in sorted(ruleset.summaries, key=lambda s: s.name):
-        table = evaluation.summaries.get(summary.name)
-        if summary.persist is None or table is None:
-            continue
-        schema = summary.persist.schema
-        missing = [c for c in schema if c not in table.columns]
+    for name, persist in sorted(evaluation.persist.items()):
+        table = evaluation.summaries[name]
+        missing = [c for c in persist.schema if c not in table.columns]
         if missing:
             raise RuleError(
-                f"summary {summary.name!r} declares persisted columns it does not compute:"
+                f"summary {name!r} declares persisted columns it does not compute:"
                 f" {', '.join(missing)}"
             )
         try:
-            typed = table.select(pl.col(c).cast(t, strict=True) for c, t in schema.items())
+            typed = table.select(pl.col(c).cast(t, strict=True) for c, t in persist.schema.items())
         except pl.exceptions.PolarsError as exc:
-            raise RuleError(f"summary {summary.name!r}: not its persisted schema: {exc}") from None
-        zh, en = summary.persist.title
+            raise RuleError(f"summary {name!r}: not its persisted schema: {exc}") from None
+        zh, en = persist.title
         rows.append(
             {
                 "as_of": as_of,
-                "summary": summary.name,
+                "summary": name,
                 "title_zh": zh,
                 "title_en": en,
-                "periods": summary.persist.periods,
+                "periods": persist.periods,
                 "rows": typed.height,
                 "data": _ipc(typed),
             }

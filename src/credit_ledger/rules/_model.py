@@ -421,7 +421,7 @@ class Summary:
     With ``quarantine=True`` it also receives, under :func:`quarantine_key` of each kind, the
     rows validation rejected: their values as given (text), ``_source``, ``_row`` and
     ``_reasons``; an empty frame when the caller passed none. A summary that must not look
-    better for the rows it cannot read (a zeroing ledger) counts them from there.
+    better for the rows it cannot read (a ledger that must reach zero) counts them from there.
 
     With ``history=True`` it also receives, under :func:`history_key` of each kind, the kind's
     records as every earlier committed run left them (one row per record and run, with
