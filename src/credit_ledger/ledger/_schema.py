@@ -145,13 +145,13 @@ SUMMARIES_SCHEMA = pl.Schema(
         "title_zh": pl.String(),
         "title_en": pl.String(),
         "periods": pl.Boolean(),
-        "rows": pl.Int64(),
-        "data": pl.Binary(),
+        "schema": pl.String(),
+        "row": pl.String(),
     }
 )
-"""One row per run and persisted summary (``Summary(persist=...)``): its name, how it is shown
-(``title_*``, ``periods``: a per-period ledger), its row count, and ``data``, the summary's
-table as an Arrow IPC stream. One generic table holds every summary whatever its columns, and
-IPC keeps every Polars type exactly (decimals, dates, nested lists of structs), where JSON
-text would need a schema to read back; summaries are small aggregates, so a blob per run and
-summary costs nothing, and a reader decodes only the summaries it asks for."""
+"""One row per row of each persisted summary (``Summary(persist=...)``) of each run: the
+summary's name, how it is shown (``title_*``; ``periods``: a per-period ledger), ``schema``
+(the summary's declared columns as a base64 Arrow IPC schema) and ``row``, the row as a JSON
+object. One generic table holds every summary whatever its columns; JSON text stays readable
+by any Delta reader (and by the privacy scans), nested columns included, and the schema reads
+it back typed (decimals are exact: JSON text; a float NaN reads back as null)."""

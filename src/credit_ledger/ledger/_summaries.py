@@ -1,16 +1,18 @@
 """Persisted summaries: the tables of ``Summary(persist=...)`` kept per run in one generic table.
 
-A run's persisted summaries become rows of ``summaries`` (:data:`SUMMARIES_SCHEMA`), each
-summary's table encoded as an Arrow IPC stream; :func:`decode` turns the rows of one summary
-back into its typed table, with ``run_id``, ``as_of`` and ``summary`` in front.
+A run's persisted summaries become rows of ``summaries`` (:data:`SUMMARIES_SCHEMA`): one per
+summary row, the row as JSON text beside the summary's schema; :func:`decode` turns them back
+into typed tables, with ``run_id``, ``as_of`` and ``summary`` in front.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import io
+import functools
 
 import polars as pl
+import pyarrow as pa
 
 from credit_ledger.errors import RuleError
 from credit_ledger.ledger._schema import RUN_ID, SUMMARIES_SCHEMA
@@ -21,23 +23,30 @@ __all__ = ["PREFIX", "decode", "persisted_rows", "persisted_tables"]
 PREFIX = (RUN_ID, "as_of", "summary")
 """Columns in front of every persisted summary's rows read back."""
 
+_STORED = pl.Schema({c: t for c, t in SUMMARIES_SCHEMA.items() if c != RUN_ID})
 
-def _ipc(table: pl.DataFrame) -> bytes:
-    out = io.BytesIO()
-    table.write_ipc_stream(out, compression="uncompressed")
-    return out.getvalue()
+
+def _schema_text(schema: pl.Schema) -> str:
+    arrow = pl.DataFrame(schema=schema).to_arrow().schema
+    return base64.b64encode(arrow.serialize().to_pybytes()).decode("ascii")
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_of(text: str) -> pl.Schema:
+    arrow = pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text)))
+    return pl.DataFrame(arrow.empty_table()).schema
 
 
 def persisted_rows(evaluation: EvaluationResult, as_of: dt.date) -> pl.DataFrame | None:
-    """The ``summaries`` rows of a run: one per summary ``evaluation`` computed that asks to
-    be persisted (:attr:`EvaluationResult.persist`), without ``run_id``, which the commit
-    adds; None when there is none, so a ledger without such summaries gets no table.
+    """The ``summaries`` rows of a run: the rows of each summary ``evaluation`` computed that
+    asks to be persisted (:attr:`EvaluationResult.persist`), without ``run_id``, which the
+    commit adds; None when there is none, so a ledger without such summaries gets no table.
 
     Raises:
         RuleError: a summary's table lacks a column its ``persist.schema`` declares, or holds
             a value that does not fit the declared type.
     """
-    rows = []
+    parts = []
     for name, persist in sorted(evaluation.persist.items()):
         table = evaluation.summaries[name]
         missing = [c for c in persist.schema if c not in table.columns]
@@ -51,38 +60,34 @@ def persisted_rows(evaluation: EvaluationResult, as_of: dt.date) -> pl.DataFrame
         except pl.exceptions.PolarsError as exc:
             raise RuleError(f"summary {name!r}: not its persisted schema: {exc}") from None
         zh, en = persist.title
-        rows.append(
-            {
-                "as_of": as_of,
-                "summary": name,
-                "title_zh": zh,
-                "title_en": en,
-                "periods": persist.periods,
-                "rows": typed.height,
-                "data": _ipc(typed),
-            }
+        parts.append(
+            typed.select(
+                pl.lit(as_of, pl.Date).alias("as_of"),
+                pl.lit(name).alias("summary"),
+                pl.lit(zh).alias("title_zh"),
+                pl.lit(en).alias("title_en"),
+                pl.lit(persist.periods).alias("periods"),
+                pl.lit(_schema_text(persist.schema)).alias("schema"),
+                pl.struct(pl.all()).struct.json_encode().alias("row"),
+            )
         )
-    if not rows:
+    if not parts:
         return None
-    return pl.DataFrame(
-        rows, schema=pl.Schema({c: t for c, t in SUMMARIES_SCHEMA.items() if c != RUN_ID})
-    )
+    return pl.concat(parts, how="vertical").cast(dict(_STORED))  # type: ignore[arg-type]
 
 
 def decode(stored: pl.DataFrame) -> pl.DataFrame:
-    """The typed rows of the ``summaries`` rows in ``stored`` (one summary's, usually), each
-    run's table with :data:`PREFIX` in front; columns a run lacks are null."""
+    """The typed rows of the ``summaries`` rows in ``stored`` (one summary's, usually) with
+    :data:`PREFIX` in front; columns one run's schema lacks are null in its rows."""
     parts = [
-        pl.read_ipc_stream(io.BytesIO(row["data"])).select(
-            pl.lit(row[RUN_ID], pl.String).alias(RUN_ID),
-            pl.lit(row["as_of"], pl.Date).alias("as_of"),
-            pl.lit(row["summary"], pl.String).alias("summary"),
-            pl.all(),
+        group.select(
+            *PREFIX,
+            pl.col("row").str.json_decode(pl.Struct(_schema_of(str(text)))).struct.unnest(),
         )
-        for row in stored.iter_rows(named=True)
+        for (text,), group in stored.group_by("schema", maintain_order=True)
     ]
     if not parts:
-        return pl.DataFrame(schema={RUN_ID: pl.String, "as_of": pl.Date, "summary": pl.String})
+        return pl.DataFrame(schema={c: SUMMARIES_SCHEMA[c] for c in PREFIX})
     return pl.concat(parts, how="diagonal_relaxed")
 
 
@@ -97,6 +102,8 @@ def persisted_tables(stored: pl.DataFrame | None) -> dict[str, pl.DataFrame]:
     if stored is None:
         return {}
     return {
-        str(row["summary"]): pl.read_ipc_stream(io.BytesIO(row["data"]))
-        for row in stored.iter_rows(named=True)
+        str(name): decode(group).drop(PREFIX)
+        for (name,), group in stored.with_columns(pl.lit(None, pl.String).alias(RUN_ID)).group_by(
+            "summary", maintain_order=True
+        )
     }
