@@ -224,14 +224,15 @@ class LedgerState:
 
     def summary(self, name: str, *, all_runs: bool = False) -> pl.LazyFrame:
         """The persisted summary ``name`` of this run (or of every run up to it), typed as
-        the summary declared it, with ``run_id``, ``as_of`` and ``summary`` in front; only
-        those three columns when no run stored it (the plugin was not active).
+        the summary declared it, with ``run_id``, ``as_of`` and ``summary`` in front, ordered
+        by ``as_of`` and run (each run's rows in the summary's order); only those three
+        columns when no run stored it (the plugin was not active).
 
         Example:
             >>> state.summary("mypack.fines_per_authority").collect()  # doctest: +SKIP
         """
         stored = self.table(SUMMARIES, all_runs=all_runs).filter(pl.col("summary") == name)
-        return decode(stored.collect()).lazy()
+        return decode(stored.collect()).sort("as_of", RUN_ID, maintain_order=True).lazy()
 
     def inputs(self, *, all_runs: bool = False) -> pl.LazyFrame:
         """Sources read by this run (or by every run up to it), with digests and counts."""
