@@ -11,6 +11,9 @@ case number and court; ``distinct_bodies`` counts the bodies still listed at per
 period satisfies ``opening + new - closed = closing``; if it ever did not, the command fails
 with exit code 3 instead of printing wrong figures.
 
+With ``--ledger PATH`` instead of files, it prints the table a job stored in that ledger (its
+last run, or ``--run``), read by summary name through ``Ledger(PATH).summary(...)``.
+
 Exit codes: 0 table printed; 2 usage or input error; 3 invariant or rule error.
 """
 
@@ -27,22 +30,29 @@ from typing import Any
 
 import polars as pl
 
-from credit_ledger import read, record_kinds, validate
+from credit_ledger import Ledger, read, record_kinds, validate
 from credit_ledger.cli import add_read_options, iso_date, read_options
 from credit_ledger.errors import UsageError
 from credit_ledger.plugins import Command
 from credit_ledger.rules import SettingValue
 from credit_ledger_packs.zeroing import bodies_table, zeroing_table
 
-__all__ = ["COMMAND", "configure", "kind_of", "not_zeroed_because", "run"]
+__all__ = ["COMMAND", "configure", "kind_of", "not_zeroed_because", "run", "stored_table"]
 
 LEDGER_KINDS = ("dishonest_debtor", "judgment_debtor_case", "arrears_case")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     """The ``zeroing`` sub-command's arguments (the CLI adds the plugin options)."""
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--as-of", type=iso_date, required=True, metavar="DATE", help="run date")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="run date (needed with FILEs)")
+    p.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="PATH",
+        help="print the table a job stored in this ledger instead of reading files",
+    )
+    p.add_argument("--run", metavar="RUN_ID", help="with --ledger: this run (default: the last)")
     p.add_argument(
         "--period", choices=("month", "quarter", "year"), default="month", help="default month"
     )
@@ -177,7 +187,14 @@ def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace, settings: Mapping[str, SettingValue]) -> int:
-    """Print the zeroing table (or ``--bodies``) of the files; 0."""
+    """Print the zeroing table (or ``--bodies``) of the files, or the one stored in
+    ``--ledger``; 0."""
+    if args.ledger is not None:
+        if args.files or args.bodies:
+            raise UsageError("--ledger reads the stored table: give no FILE and no --bodies")
+        return _print_stored(args)
+    if not args.files or args.as_of is None:
+        raise UsageError("give FILE(s) and --as-of, or --ledger PATH")
     frames, quarantine = _frames(args)
     if not frames:
         raise UsageError(f"no file of a ledger kind ({', '.join(LEDGER_KINDS)})")
@@ -199,6 +216,43 @@ def run(args: argparse.Namespace, settings: Mapping[str, SettingValue]) -> int:
     elif args.bodies:
         _print_bodies(shown, args)
     else:
+        _print_text(table, args)
+    return 0
+
+
+def stored_table(ledger: Path, *, run_id: str | None = None, by: str | None = None) -> pl.DataFrame:
+    """The zeroing tables a job stored in ``ledger`` at ``run_id`` (default: the last run),
+    whole or broken down ``by`` a column, with ``as_of``: read by summary name through the
+    public API (:meth:`credit_ledger.Ledger.summary`).
+
+    Raises:
+        UsageError: ``ledger`` is not a ledger, or it holds no zeroing table.
+    """
+    if not (ledger / "runs").is_dir():
+        raise UsageError(f"{ledger}: not a credit-ledger ledger (no runs table)")
+    book = Ledger(ledger)
+    state = book.as_of_run(run_id) if run_id is not None else book.state()
+    suffix = f"_by_{by}" if by else ""
+    names = [f"zeroing.{k}{suffix}" for k in LEDGER_KINDS[:2]]
+    names += [] if by else ["arrears.gov_body_ledger"]
+    parts = [state.summary(name).collect() for name in names]
+    found = [p.drop("run_id", "summary") for p in parts if p.height]
+    if not found:
+        raise UsageError(
+            f"{ledger}: no zeroing table stored (was the zeroing plugin active in the job?)"
+        )
+    return pl.concat(found, how="diagonal_relaxed")
+
+
+def _print_stored(args: argparse.Namespace) -> int:
+    table = stored_table(args.ledger, run_id=args.run, by=args.by)
+    args.as_of = table["as_of"][0]
+    table = table.drop("as_of")
+    if args.json:
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.iter_rows(named=True)]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        args.period = "period, as the job stored it"
         _print_text(table, args)
     return 0
 

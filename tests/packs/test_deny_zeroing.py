@@ -111,3 +111,13 @@ def test_with_the_pack_allowed_the_ledger_keeps_its_summaries(tmp_path: Path) ->
     assert csv.filter(pl.col("period") == "2024-12")["closing"].to_list() == [december["closing"]]
     history = credit_ledger("history", "--job", job)
     assert "zeroing.dishonest_debtor 2024-12" in history.stdout
+    # the pack's command reads the stored table by name through the public API
+    shown = credit_ledger("zeroing", "--ledger", tmp_path / "ledger", "--json")
+    assert shown.returncode == 0, shown.stderr
+    december_shown = next(r for r in json.loads(shown.stdout) if r["period"] == "2024-12")
+    assert (december_shown["closing"], december_shown["unplaced"]) == (
+        december["closing"],
+        december["unplaced"],
+    )
+    text = credit_ledger("zeroing", "--ledger", tmp_path / "ledger")
+    assert "2024-12: not zeroed" in text.stdout, text.stdout + text.stderr
