@@ -35,7 +35,7 @@ kinds = {kinds}
 modules = ["tests.privacy.leaky_plugin"]
 [outputs]
 dir = "reports/{{as_of}}"
-write = ["summary", "findings", "quarantine", "zeroing", "manifest"]
+write = ["summary", "findings", "quarantine", "summaries", "manifest"]
 reporters = ["report"]
 {sources}"""
 

@@ -44,9 +44,9 @@ ENV_LOG_FORMAT = "CREDIT_LEDGER_LOG_FORMAT"
 ENV_OUTPUT_DIR = "CREDIT_LEDGER_OUTPUT_DIR"
 ENV_BATCH_ROWS = "CREDIT_LEDGER_BATCH_ROWS"
 
-OUTPUT_NAMES = ("summary", "findings", "quarantine", "zeroing", "manifest")
+OUTPUT_NAMES = ("summary", "findings", "quarantine", "summaries", "manifest")
 """Outputs the host writes: ``summary.json``, ``findings.parquet``, ``quarantine.parquet``,
-``zeroing.csv``, ``manifest.json``."""
+``<name>.csv`` per persisted summary (``Summary(persist=...)``), ``manifest.json``."""
 
 _KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"version", "job", "sources", "plugins", "rules", "outputs", "history"}),

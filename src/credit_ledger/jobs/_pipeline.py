@@ -29,10 +29,11 @@ from credit_ledger.ledger import (
     INPUTS,
     QUARANTINE,
     RULE_OUTCOMES,
-    ZEROING,
+    SUMMARIES,
     Ledger,
     LedgerState,
     RunRecord,
+    persisted_rows,
 )
 from credit_ledger.ledger._schema import INPUTS_SCHEMA
 from credit_ledger.rules import EvaluationResult, RuleSet, Severity, evaluate_many
@@ -119,7 +120,7 @@ class Evaluated:
     evaluation: EvaluationResult
     findings: pl.DataFrame
     quarantine: pl.DataFrame | pl.LazyFrame
-    zeroing: pl.DataFrame | None
+    persisted: pl.DataFrame | None
     by_severity: dict[str, int]
     errors: tuple[str, ...]
     rules_status: Literal["ok", "findings", "error"]
@@ -186,7 +187,7 @@ def evaluate(
             [evaluation.findings, _stages.expired_waiver_findings(job.policy, ruleset, day)],
             how="vertical_relaxed",
         )
-        zeroing = _stages.zeroing_rows(evaluation, day)
+        persisted = persisted_rows(evaluation, day)
         quarantine = _stages.quarantine_rows(quarantined)
         report("rules", 1, 1)
     by_sev = counts(findings)
@@ -204,7 +205,7 @@ def evaluate(
         evaluation=evaluation,
         findings=findings,
         quarantine=quarantine,
-        zeroing=zeroing,
+        persisted=persisted,
         by_severity=by_sev,
         errors=errors,
         rules_status="error" if errors else ("findings" if failing else "ok"),
@@ -231,7 +232,7 @@ def commit_run(
                 (QUARANTINE, done.quarantine),
                 (FINDINGS, done.findings),
                 (RULE_OUTCOMES, done.evaluation.outcomes),
-                *([(ZEROING, done.zeroing)] if done.zeroing is not None else []),
+                *([(SUMMARIES, done.persisted)] if done.persisted is not None else []),
             ]
             # The per-run tables are written in the background while the records are
             # upserted (about 15 % faster: Polars' Parquet writer leaves a core idle at times).

@@ -37,7 +37,7 @@ from credit_ledger.jobs._pipeline import Progress
 from credit_ledger.jobs._result import InputSummary, RunResult
 from credit_ledger.jobs._sources import check_sources
 from credit_ledger.kinds import RecordKind
-from credit_ledger.ledger import HeldLock, Ledger, RunRecord
+from credit_ledger.ledger import HeldLock, Ledger, RunRecord, persisted_tables
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
 from credit_ledger.rules import Severity, evaluate_many
 
@@ -297,9 +297,7 @@ def _locked_run(
                 "inputs": [s.to_dict() for s in done.summaries],
                 "findings": {"by_severity": done.by_severity},
                 "errors": list(done.errors),
-                "zeroing": done.zeroing.drop("as_of").to_dicts()
-                if done.zeroing is not None
-                else [],
+                "summaries": {n: t.to_dicts() for n, t in persisted_tables(done.persisted).items()},
             }
             staged = stage(
                 directory,
@@ -309,7 +307,7 @@ def _locked_run(
                     summary=summary,
                     findings=done.findings,
                     quarantine=done.quarantine,
-                    zeroing=done.zeroing,
+                    persisted=persisted_tables(done.persisted),
                     evaluation=done.evaluation,
                     reporters=reporters,
                     delivered=delivered(job, inputs, kinds),

@@ -206,6 +206,16 @@ class Ledger:
 
     # -- reading across runs ---------------------------------------------------------------
 
+    def summary(self, name: str, *, all_runs: bool = False) -> pl.LazyFrame:
+        """The persisted summary ``name`` (``Summary(persist=...)``) of the last committed
+        run, or of every run with ``all_runs``: typed rows with ``run_id``, ``as_of`` and
+        ``summary`` in front. See :meth:`LedgerState.summary`.
+
+        Example:
+            >>> Ledger("var/ledger").summary("mypack.fines").collect()  # doctest: +SKIP
+        """
+        return self.state().summary(name, all_runs=all_runs)
+
     def history(
         self,
         *,
@@ -214,7 +224,7 @@ class Ledger:
         rows_threshold: float = 0.5,
         quarantine_threshold: float = 0.05,
     ) -> History:
-        """Per-run zeroing figures, record counts and source drift flags.
+        """Per-run record counts, per-period ledger balances and source drift flags.
 
         See :func:`credit_ledger.ledger.history`.
         """

@@ -25,6 +25,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from credit_ledger.contracts import (
+        Command,
         DerivedColumn,
         RecordKind,
         Reporter,
@@ -165,6 +166,21 @@ def credit_ledger_reporters() -> Sequence[Reporter]:
 
 
 @hookspec
+def credit_ledger_commands() -> Sequence[Command]:
+    """Contribute ``credit-ledger`` sub-commands; a denied plugin contributes none.
+
+    Example::
+
+        @hookimpl
+        def credit_ledger_commands():
+            return [Command(name="mypack-report", help="print my pack's table",
+                            configure=lambda p: p.add_argument("--ledger", required=True),
+                            run=lambda args, settings: print_table(args.ledger) or 0)]
+    """
+    raise NotImplementedError
+
+
+@hookspec
 def credit_ledger_run_started(run: RunInfo) -> None:
     """Notification: a rule run starts (kinds, rule ids, active plugins).
 
@@ -208,6 +224,7 @@ CONTRIBUTION_HOOKS = (
     "credit_ledger_summaries",
     "credit_ledger_source_formats",
     "credit_ledger_reporters",
+    "credit_ledger_commands",
 )
 """Hooks that contribute objects, in the order the host calls them."""
 

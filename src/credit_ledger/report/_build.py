@@ -12,7 +12,7 @@ from credit_ledger.errors import LedgerError
 from credit_ledger.ledger import Ledger, LedgerState, quarantine_department
 from credit_ledger.plugins import get_kind
 from credit_ledger.report._mask import mask_row, mask_text
-from credit_ledger.report._model import SCHEMA_VERSION, Header, Report, Table, ZeroingPanel
+from credit_ledger.report._model import SCHEMA_VERSION, Header, LedgerPanel, Report, Table
 
 __all__ = ["ROW_CAP", "SIZE_BUDGET", "build_report"]
 
@@ -66,7 +66,7 @@ def build_report(
         schema=SCHEMA_VERSION,
         header=_header(state),
         records=records,
-        zeroing=_zeroing(ledger, state, findings, records, row_cap),
+        ledgers=_ledgers(ledger, state, findings, records, row_cap),
         aging=_summary(summaries, "arrears.aging"),
         quality_by_reason=_by_reason(state, previous),
         quality_by_source=_by_source(state, previous),
@@ -84,7 +84,7 @@ def _empty() -> Report:
         schema=SCHEMA_VERSION,
         header=None,
         records=_EMPTY,
-        zeroing=(),
+        ledgers=(),
         aging=None,
         quality_by_reason=_EMPTY,
         quality_by_source=_EMPTY,
@@ -159,12 +159,19 @@ def _most(frame: pl.DataFrame, column: str) -> int | None:
     return None if value is None else int(str(value))
 
 
-def _zeroing(
+def _ledgers(
     ledger: Ledger, state: LedgerState, findings: pl.DataFrame, held: Table, cap: int
-) -> tuple[ZeroingPanel, ...]:
-    everything = state.zeroing(all_runs=True).collect()
-    if not everything.height:
+) -> tuple[LedgerPanel, ...]:
+    declared = state.summaries(all_runs=True).filter(pl.col("periods"))
+    if not declared.height:
         return ()
+    titles = {
+        str(r["summary"]): (str(r["title_zh"]), str(r["title_en"]))
+        for r in declared.iter_rows(named=True)
+    }
+    everything = pl.concat(
+        [state.summary(name, all_runs=True).collect() for name in titles], how="diagonal_relaxed"
+    )
     order = ledger.runs().select("run_id", "ledger_version", "as_of")
     everything = everything.filter(pl.col("group").is_null()).join(
         order.drop("as_of"), on="run_id", how="inner"
@@ -202,8 +209,10 @@ def _zeroing(
             (pl.col("kind") == kind) & pl.col("rule_id").str.starts_with(namespace)
         )
         panels.append(
-            ZeroingPanel(
+            LedgerPanel(
                 summary=summary,
+                title_zh=titles[summary][0],
+                title_en=titles[summary][1],
                 kind=kind,
                 records=records.get(kind, 0),
                 period=str(last["period"][0]),

@@ -31,7 +31,6 @@ _WORDS: dict[str, tuple[str, str]] = {
     "inputs": ("输入", "Inputs"),
     "plugins": ("插件与版本", "Plugins and versions"),
     "records": ("账本记录数（按类型）", "Records held per kind"),
-    "zeroing": ("动态清零", "Dynamic zeroing"),
     "zeroed": ("已清零", "at zero"),
     "not_zeroed": ("未清零", "NOT at zero"),
     "closing": ("期末存量", "closing count"),
