@@ -16,14 +16,24 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
+from os import PathLike
 
-from credit_ledger import errors, ids
-from credit_ledger.ingest import read, read_frame
+import polars as pl
+
+from credit_ledger import errors, ids, ingest
+from credit_ledger.ingest import read_frame
 from credit_ledger.jobs import Job, RunResult, load_job, run
 from credit_ledger.kinds import RecordKind, get_kind, record_kinds, schema
 from credit_ledger.ledger import Ledger, LedgerState
-from credit_ledger.plugins import PluginManager, PluginSelection, Setting, hookimpl
+from credit_ledger.plugins import (
+    PluginManager,
+    PluginSelection,
+    Setting,
+    active_manager,
+    hookimpl,
+)
 from credit_ledger.rules import (
     CheckResult,
     DerivedColumn,
@@ -48,6 +58,39 @@ try:
     __version__ = version("credit-ledger")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
+
+
+def read(
+    source: str | PathLike[str],
+    *,
+    kind: str | RecordKind,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    records_path: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    format: str | None = None,
+) -> pl.LazyFrame:
+    """Read one source file as records of ``kind``: :func:`credit_ledger.ingest.read` (its
+    formats, arguments, result and errors) with the source formats of the active plugins, so
+    a plugin's format is read by its suffix or by ``format`` (its name).
+
+    Example:
+        >>> lf = read("dishonest_debtor.csv", kind="dishonest_debtor")  # doctest: +SKIP
+        >>> lf = read("debtors.fw", kind="dishonest_debtor", format="acme.fixed")  # doctest: +SKIP
+    """
+    return ingest.read(
+        source,
+        kind=kind,
+        encoding=encoding,
+        sheet=sheet,
+        header_row=header_row,
+        records_path=records_path,
+        columns=columns,
+        format=format,
+        formats=active_manager().source_formats(),
+    )
+
 
 __all__ = [
     "CheckResult",

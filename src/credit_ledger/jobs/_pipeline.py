@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +35,7 @@ from credit_ledger.ledger import (
     RunRecord,
 )
 from credit_ledger.ledger._schema import INPUTS_SCHEMA
+from credit_ledger.plugins import SourceFormat
 from credit_ledger.rules import EvaluationResult, RuleSet, Severity, evaluate_many
 
 __all__ = [
@@ -72,13 +73,17 @@ class Clock:
 
 
 def read_inputs(
-    job: Job, kinds: Mapping[str, RecordKind], day: dt.date, scratch: Path, progress: Progress
+    job: Job,
+    kinds: Mapping[str, RecordKind],
+    day: dt.date,
+    formats: Sequence[SourceFormat],
+    progress: Progress,
 ) -> list[Input]:
     inputs: list[Input] = []
     total = len(job.sources)
     for i, source in enumerate(job.sources):
         for item in read_source(
-            source, job=job, kind=kinds[source.kind], as_of=day, scratch=scratch
+            source, job=job, kind=kinds[source.kind], as_of=day, formats=formats
         ):
             if job.batch_rows is not None:  # streamed: read batch by batch while validating
                 inputs.append(item)

@@ -239,7 +239,7 @@ def _locked_run(
     base = ledger.state()
     ruleset = pm.ruleset()
     with clock.stage("read"):
-        inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
+        inputs = _pipeline.read_inputs(job, kinds, day, pm.source_formats(), report)
         # a returned correction workbook: its own columns dropped, masked cells restored
         workbooks = {
             i.location for i in inputs if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
