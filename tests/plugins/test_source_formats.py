@@ -91,8 +91,8 @@ def test_unknown_format_name_lists_the_known_ones(acme: None, tmp_path: Path) ->
     with pytest.raises(ConfigError) as err:
         credit_ledger.read(txt, kind="dishonest_debtor", format="acme.pvs")
     assert str(err.value) == (
-        "unknown source format 'acme.pvs' (known: acme.psv, arrow, broken.brk, csv, excel, "
-        "json, ndjson, parquet)"
+        "debtors.txt: unknown source format 'acme.pvs' (known: acme.psv, arrow, broken.brk, "
+        "csv, excel, json, ndjson, parquet)"
     )
 
 
@@ -158,3 +158,20 @@ def test_job_run_reads_a_plugin_format(
     ]
     records = Ledger(tmp_path / "ledger").state().records("dishonest_debtor").collect()
     assert sorted(records["record_id"]) == ["D0001", "D0002"]
+
+
+def test_dry_run_finds_a_format_name_no_plugin_has(
+    acme: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _psv(tmp_path / "in" / "b.txt")
+    job = tmp_path / "job.toml"
+    source = {"name": "s", "kind": "dishonest_debtor", "path": "in/*.txt", "format": "acme.pvs"}
+    job.write_text(job_text(sources=[source]), encoding="utf-8")
+    code = main(["run", str(job), "--as-of", AS_OF, "--dry-run"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "b.txt: unknown source format 'acme.pvs' (known: acme.psv," in err
+    source["format"] = "acme.psv"
+    job.write_text(job_text(sources=[source]), encoding="utf-8")
+    assert main(["run", str(job), "--as-of", AS_OF, "--dry-run"]) == 0
+    assert not (tmp_path / "ledger").exists() or not any((tmp_path / "ledger").iterdir())

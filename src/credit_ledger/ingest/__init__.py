@@ -55,6 +55,7 @@ __all__ = [
     "read",
     "read_frame",
     "read_sheet",
+    "reader_for",
     "suffixes",
 ]
 

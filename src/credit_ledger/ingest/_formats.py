@@ -58,7 +58,7 @@ def reader_for(path: Path, format: str | None, formats: Sequence[SourceFormat]) 
         named = [f for f in formats if f.name == format]
         if not named:
             known = ", ".join(sorted({*BUILTIN, *(f.name for f in formats)}))
-            raise ConfigError(f"unknown source format {format!r} (known: {known})")
+            raise ConfigError(f"{path.name}: unknown source format {format!r} (known: {known})")
         return _plugin_reader(named[0])
     suffix = path.suffix.lower()
     if suffix in READERS:

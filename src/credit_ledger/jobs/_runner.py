@@ -126,7 +126,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def _dry_run(
     job: Job, day: dt.date, kinds: Mapping[str, RecordKind], pm: PluginManager
 ) -> RunResult:
-    lines = check_sources(job, day)
+    lines = check_sources(job, day, formats=pm.source_formats())
     frames = {k.name: _stages.empty_frame(k) for k in kinds.values()}
     evaluation = evaluate_many(
         frames,

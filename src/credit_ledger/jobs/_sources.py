@@ -24,7 +24,7 @@ from credit_ledger.errors import (
     SourceNotFoundError,
     describe,
 )
-from credit_ledger.ingest import read, read_frame
+from credit_ledger.ingest import read, read_frame, reader_for
 from credit_ledger.jobs._config import Job, SourceConfig, mask_uri
 from credit_ledger.kinds import RecordKind
 from credit_ledger.plugins import SourceFormat
@@ -137,6 +137,12 @@ def _csv_digest(text: pl.DataFrame) -> tuple[str, int]:
 
 
 def _read_database(source: SourceConfig, kind: RecordKind, environ: dict[str, str]) -> Input:
+    """The source's rows as one text frame mapped by :func:`read_frame`, and their digest.
+
+    Read whole (Arrow memory) rather than in batches, though ``pl.read_database`` on an ADBC
+    connection could yield them: the run key needs the digest of the whole result before
+    the first row is validated, and a second query for the batches could see other rows.
+    A streamed run then validates this frame batch by batch."""
     uri = _uri(source, environ)
     where = f"{mask_uri(uri)} ({source.table or 'query'})"
     if importlib.util.find_spec("adbc_driver_postgresql") is None:
@@ -152,15 +158,15 @@ def _read_database(source: SourceConfig, kind: RecordKind, environ: dict[str, st
         raise InputError(
             f"source {source.name!r}: cannot read from {where}: {describe(exc)}"
         ) from None
-    text = frame.select(pl.all().cast(pl.String))
-    digest, size = _csv_digest(text)
+    frame = frame.select(pl.all().cast(pl.String))
+    digest, size = _csv_digest(frame)
     return Input(
         source=source.name,
         kind=kind.name,
         location=where,
         sha256=digest,
         bytes=size,
-        frame=read_frame(text, kind=kind, source=source.name, columns=source.columns),
+        frame=read_frame(frame, kind=kind, source=source.name, columns=source.columns),
     )
 
 
@@ -219,9 +225,15 @@ def read_source(
     return inputs
 
 
-def check_sources(job: Job, as_of: dt.date, environ: dict[str, str] | None = None) -> list[str]:
-    """Dry-run checks that touch no data: files exist, URI variables are set, table names are
-    valid. Returns one line per source."""
+def check_sources(
+    job: Job,
+    as_of: dt.date,
+    environ: dict[str, str] | None = None,
+    formats: Sequence[SourceFormat] = (),
+) -> list[str]:
+    """Dry-run checks that read no data: files exist and some format (built-in or one of
+    ``formats``) reads them, URI variables are set, table names are valid. Returns one line
+    per source."""
     env = dict(os.environ) if environ is None else environ
     lines: list[str] = []
     for s in job.sources:
@@ -231,5 +243,7 @@ def check_sources(job: Job, as_of: dt.date, environ: dict[str, str] | None = Non
             lines.append(f"{s.name}: database {mask_uri(uri)} ({s.table or 'query'}), not read")
         else:
             files = source_files(s, job.base_dir, as_of)
+            for path in files:
+                reader_for(path, s.format, formats)
             lines.append(f"{s.name}: {len(files)} file(s)")
     return lines
