@@ -175,3 +175,28 @@ def test_dry_run_finds_a_format_name_no_plugin_has(
     job.write_text(job_text(sources=[source]), encoding="utf-8")
     assert main(["run", str(job), "--as-of", AS_OF, "--dry-run"]) == 0
     assert not (tmp_path / "ledger").exists() or not any((tmp_path / "ledger").iterdir())
+
+
+def test_cli_validate_out_lists_a_plugin_suffix_in_a_directory(
+    acme: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _psv(tmp_path / "in" / "a.psv")
+    write_rows(tmp_path / "in" / "b.csv", [listing(7)])
+    (tmp_path / "in" / "notes.md").write_text("not a source", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["validate", str(tmp_path / "in"), "--kind", "dishonest_debtor", "--out", str(out)]
+    assert main([*argv, "--quiet"]) == 1
+    capsys.readouterr()
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [Path(f).name for f in summary["files"]] == ["a.psv", "b.csv"]
+    assert (summary["rows_in"], summary["rows_valid"]) == (4, 3)
+
+
+def test_cli_inspect_shows_how_a_plugin_format_maps(
+    acme: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    psv = _psv(tmp_path / "debtors.psv")
+    assert main(["inspect", str(psv), "--kind", "dishonest_debtor"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("debtors.psv: kind dishonest_debtor")
+    assert "court" in out

@@ -28,6 +28,7 @@ from credit_ledger.ingest._readers import (
     read_json,
     read_ndjson,
     read_parquet,
+    unshaped,
 )
 
 if TYPE_CHECKING:
@@ -102,6 +103,6 @@ def _plugin_reader(fmt: SourceFormat) -> Reader:
             ) from None
         if ROW in names:
             frame = frame.drop(ROW)
-        return Sheet(frame=frame.with_row_index(ROW, offset=1))
+        return Sheet(frame=unshaped(frame))
 
     return read
