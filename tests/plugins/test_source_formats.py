@@ -7,6 +7,7 @@ pipe-separated format ``acme.psv`` and a format whose reader raises.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -200,3 +201,10 @@ def test_cli_inspect_shows_how_a_plugin_format_maps(
     out = capsys.readouterr().out
     assert out.startswith("debtors.psv: kind dishonest_debtor")
     assert "court" in out
+
+
+def test_check_reads_a_plugin_format(acme: None, tmp_path: Path) -> None:
+    psv = _psv(tmp_path / "debtors.psv")
+    result = credit_ledger.check(psv, kind="dishonest_debtor", as_of=dt.date(2025, 3, 31))
+    summary = result.validation.summary
+    assert (summary.rows_in, summary.rows_valid) == (3, 2)

@@ -67,7 +67,7 @@ def check(
     """Read ``source`` as records of ``kind``, validate them, and evaluate the rules on the
     valid rows (summaries that ask for it also see the quarantined rows). ``encoding`` and
     ``sheet`` are passed to :func:`credit_ledger.read`, and so are ``read_options`` (``columns``,
-    ``header_row``, ``records_path``); ``settings`` are laid over the plugins' settings, as in
+    ``header_row``, ``records_path``, ``format``) and the plugins' source formats; ``settings`` are laid over the plugins' settings, as in
     :func:`~credit_ledger.rules.evaluate`.
 
     Raises:
@@ -88,9 +88,8 @@ def check(
         manager.ensure_ready()
     with activate(manager):
         record_kind = manager.kind(kind) if isinstance(kind, str) else kind
-        frame = read(
-            source, kind=record_kind, encoding=encoding, sheet=sheet, **(read_options or {})
-        )
+        options = {"formats": manager.source_formats(), **(read_options or {})}
+        frame = read(source, kind=record_kind, encoding=encoding, sheet=sheet, **options)
         validation = validate(frame, kind=record_kind)
         evaluation = evaluate(
             validation.valid,
