@@ -67,8 +67,8 @@ def check(
     """Read ``source`` as records of ``kind``, validate them, and evaluate the rules on the
     valid rows (summaries that ask for it also see the quarantined rows). ``encoding`` and
     ``sheet`` are passed to :func:`credit_ledger.read`, and so are ``read_options`` (``columns``,
-    ``header_row``, ``records_path``, ``format``) and the plugins' source formats; ``settings`` are laid over the plugins' settings, as in
-    :func:`~credit_ledger.rules.evaluate`.
+    ``header_row``, ``records_path``, ``format``) and the plugins' source formats;
+    ``settings`` are laid over the plugins' settings, as in :func:`~credit_ledger.rules.evaluate`.
 
     Raises:
         ConfigError: a required plugin is missing or failed, or the allowlist is wrong.
