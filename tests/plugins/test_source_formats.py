@@ -208,3 +208,28 @@ def test_check_reads_a_plugin_format(acme: None, tmp_path: Path) -> None:
     result = credit_ledger.check(psv, kind="dishonest_debtor", as_of=dt.date(2025, 3, 31))
     summary = result.validation.summary
     assert (summary.rows_in, summary.rows_valid) == (3, 2)
+
+
+def test_quarantine_for_people_of_a_file_read_by_a_named_format(
+    acme: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``.txt`` is a built-in suffix: the workbook/CSV for people must not re-read the file as
+    CSV (it would find no header), it shows the rows as the named format read them."""
+    txt = _psv(tmp_path / "in" / "b.txt")
+    q = tmp_path / "q.csv"
+    argv = ["validate", str(txt), "--kind", "dishonest_debtor", "--format", "acme.psv"]
+    assert main([*argv, "--quarantine", str(q)]) == 1
+    capsys.readouterr()
+    people = pl.read_csv(q, infer_schema=False)
+    assert people.height == 1
+    assert people["记录编号"].to_list() == ["D0003"]
+
+    job = tmp_path / "job.toml"
+    source = {"name": "s", "kind": "dishonest_debtor", "path": "in/*.txt", "format": "acme.psv"}
+    outputs = {"dir": "out", "write": ["summary", "quarantine.csv"]}
+    job.write_text(job_text(sources=[source], outputs=outputs), encoding="utf-8")
+    assert main(["run", str(job), "--as-of", AS_OF]) == 0
+    capsys.readouterr()
+    (written,) = (tmp_path / "out").rglob("quarantine.csv")
+    people = pl.read_csv(written, infer_schema=False)
+    assert (people["来源"].to_list(), people["记录编号"].to_list()) == (["b.txt"], ["D0003"])
