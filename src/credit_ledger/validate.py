@@ -23,7 +23,7 @@ from credit_ledger._compile import CheckPlan, check_plans
 from credit_ledger._parse import CONTROL, NOISY_DIGITS, UNDECODABLE, inspected_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
 from credit_ledger.ingest import FAULT, OVERFLOW, ROW, SKIP, SOURCE
-from credit_ledger.kinds import Field, RecordKind, get_kind
+from credit_ledger.kinds import Field, RecordKind, cached_schema, get_kind
 
 __all__ = ["REASONS", "WARNINGS", "ValidationResult", "ValidationSummary", "validate"]
 
@@ -494,7 +494,7 @@ def validate(
     """
     _require_pandera_enabled()
     record_kind = get_kind(kind)
-    schema = schema if schema is not None else record_kind.cached_schema()
+    schema = schema if schema is not None else cached_schema(record_kind)
     # Materialise the input once, in one chunk per column: the checks below read every column
     # several times, and Polars string kernels run much slower over many small chunks.
     data = frame.collect(engine=_ENGINE) if isinstance(frame, pl.LazyFrame) else frame

@@ -39,7 +39,7 @@ from credit_ledger.ingest._shape import FAULT, SKIP
 from credit_ledger.kinds import RecordKind, get_kind
 
 if TYPE_CHECKING:
-    from credit_ledger.plugins import SourceFormat
+    from credit_ledger.contracts import SourceFormat
 
 __all__ = [
     "FAULT",

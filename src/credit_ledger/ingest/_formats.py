@@ -32,7 +32,7 @@ from credit_ledger.ingest._readers import (
 )
 
 if TYPE_CHECKING:
-    from credit_ledger.plugins import SourceFormat
+    from credit_ledger.contracts import SourceFormat
 
 BUILTIN: dict[str, Reader] = {
     "csv": read_csv,

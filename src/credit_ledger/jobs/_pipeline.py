@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from credit_ledger.contracts import SourceFormat
 from credit_ledger.errors import CreditLedgerError, InputError, OutputError, describe
 from credit_ledger.jobs import _stages
 from credit_ledger.jobs._config import Job
@@ -35,7 +36,6 @@ from credit_ledger.ledger import (
     RunRecord,
 )
 from credit_ledger.ledger._schema import INPUTS_SCHEMA
-from credit_ledger.plugins import SourceFormat
 from credit_ledger.rules import EvaluationResult, RuleSet, Severity, evaluate_many
 
 __all__ = [

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from credit_ledger.contracts import SourceFormat
 from credit_ledger.errors import (
     ConfigError,
     CreditLedgerError,
@@ -27,7 +28,6 @@ from credit_ledger.errors import (
 from credit_ledger.ingest import read, read_frame, reader_for
 from credit_ledger.jobs._config import Job, SourceConfig, mask_uri
 from credit_ledger.kinds import RecordKind
-from credit_ledger.plugins import SourceFormat
 
 __all__ = ["Input", "check_sources", "mask_uri", "read_source", "source_files"]
 

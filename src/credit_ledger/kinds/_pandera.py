@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 import pandera.polars as pa
 import polars as pl
 
+from credit_ledger.contracts._kind import enum_build
+
 if TYPE_CHECKING:
-    from credit_ledger.kinds._model import Field, RecordKind
+    from credit_ledger.contracts._kind import Field, RecordKind
 
 #: Attribute set on every ``pa.Check`` built here: a function ``(column expr) -> Boolean expr``
 #: for column checks, or a Boolean ``pl.Expr`` for dataframe-level checks.
@@ -46,19 +48,6 @@ def frame_check(name: str, expr: pl.Expr, error: str = "", *, warn: bool = False
     check = pa.Check(check_fn, name=name, description=error or None, raise_warning=warn)
     setattr(check, EXPR_ATTR, expr)
     return check
-
-
-def enum_build(values: tuple[str, ...], separator: str | None) -> Callable[[pl.Expr], pl.Expr]:
-    """Expression builder: the value (or, with ``separator``, every item) is in ``values``."""
-    allowed = pl.Series(values, dtype=pl.String)
-    if separator is None:
-        return lambda col: col.is_in(allowed.implode())
-
-    def build(col: pl.Expr) -> pl.Expr:
-        items = col.str.split(separator).list.eval(pl.element().str.strip_chars())
-        return items.list.eval(pl.element().is_in(allowed.implode())).list.all()
-
-    return build
 
 
 def _column(f: Field) -> pa.Column:

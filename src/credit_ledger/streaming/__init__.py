@@ -21,14 +21,14 @@ import polars as pl
 
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
-from credit_ledger.kinds import RecordKind, get_kind
+from credit_ledger.kinds import RecordKind, cached_schema, get_kind
 from credit_ledger.streaming._duplicates import duplicated_values
 from credit_ledger.streaming._parts import SUMMARY_FILE, PartWriter
 from credit_ledger.streaming._sources import Source, batches, source_files
 from credit_ledger.validate import ValidationSummary, validate
 
 if TYPE_CHECKING:
-    from credit_ledger.plugins import SourceFormat
+    from credit_ledger.contracts import SourceFormat
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
@@ -182,7 +182,7 @@ def validate_frames_to_parquet(
     if batch_rows < 1:
         raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
     record_kind = kind
-    schema = schema if schema is not None else record_kind.cached_schema()
+    schema = schema if schema is not None else cached_schema(record_kind)
     # On no rows first: bad input (a missing column, validation disabled) fails before any
     # work, and the columns of an output that gets no rows are known. Once per set of columns.
     columns = [list(lf.collect_schema().items()) for lf in frames]

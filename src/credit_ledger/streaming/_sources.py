@@ -21,7 +21,7 @@ from credit_ledger.errors import SourceNotFoundError
 from credit_ledger.ingest import suffixes
 
 if TYPE_CHECKING:
-    from credit_ledger.plugins import SourceFormat
+    from credit_ledger.contracts import SourceFormat
 
 __all__ = ["Source", "batches", "source_files"]
 

@@ -1,6 +1,6 @@
 """The declaration model of a record kind: fields, header aliases, types and checks.
 
-A :class:`RecordKind` is plain data. :meth:`RecordKind.schema` turns it into a real
+A :class:`RecordKind` is plain data. :func:`credit_ledger.kinds.schema` turns it into a real
 ``pandera.polars.DataFrameSchema``; that schema is the single source of truth for what is
 checked, and :mod:`credit_ledger.validate` compiles it into one Polars pass.
 """
@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import polars as pl
-
-from credit_ledger.kinds._pandera import build_schema
-
-if TYPE_CHECKING:
-    import pandera.polars as pa
 
 Dtype = Literal["str", "date", "int", "decimal", "rate", "bool"]
 Normalize = Literal["text", "code", "case_no", "none"]
@@ -161,9 +156,6 @@ class RecordKind:
     description: str = ""
     derived: tuple[Derived, ...] = ()
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False, hash=False)
-    _schema: list[pa.DataFrameSchema] = field(
-        init=False, repr=False, compare=False, hash=False, default_factory=list
-    )
 
     def __post_init__(self) -> None:
         by_name = {f.name: f for f in self.fields}
@@ -185,19 +177,18 @@ class RecordKind:
         """Columns that may hold personal data and are masked in logs and reports."""
         return tuple(f.name for f in self.fields if f.personal)
 
-    def schema(self) -> pa.DataFrameSchema:
-        """The kind as a ``pandera.polars.DataFrameSchema`` over the typed canonical frame.
 
-        Calling ``.validate(frame, lazy=True)`` on it gives the same verdicts as
-        :func:`credit_ledger.validate` for frames whose values already parse.
-        """
-        return build_schema(self)
+def enum_build(values: tuple[str, ...], separator: str | None) -> Callable[[pl.Expr], pl.Expr]:
+    """Expression builder: the value (or, with ``separator``, every item) is in ``values``."""
+    allowed = pl.Series(values, dtype=pl.String)
+    if separator is None:
+        return lambda col: col.is_in(allowed.implode())
 
-    def cached_schema(self) -> pa.DataFrameSchema:
-        """The schema built once per declaration, for read-only use by the validator."""
-        if not self._schema:
-            self._schema.append(self.schema())
-        return self._schema[0]
+    def build(col: pl.Expr) -> pl.Expr:
+        items = col.str.split(separator).list.eval(pl.element().str.strip_chars())
+        return items.list.eval(pl.element().is_in(allowed.implode())).list.all()
+
+    return build
 
 
 def warning_checks(kind: RecordKind) -> tuple[tuple[str, pl.Expr], ...]:
@@ -208,8 +199,6 @@ def warning_checks(kind: RecordKind) -> tuple[tuple[str, pl.Expr], ...]:
     Validation reports the same warnings in ``_warnings``; this form serves rules that run on
     records without that column (a ledger's state, frames built by hand).
     """
-    from credit_ledger.kinds._pandera import enum_build  # noqa: PLC0415 - _pandera imports this
-
     out: list[tuple[str, pl.Expr]] = []
     for f in kind.fields:
         col = pl.col(f.name)
