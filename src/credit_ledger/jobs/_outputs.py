@@ -160,7 +160,7 @@ def delivered(
             Delivered(
                 name=item.source if path is None else path.name,
                 kind=kinds[item.kind],
-                path=path,
+                path=None if source.format else path,  # a named format: rows as read
                 encoding=source.encoding,
                 sheet=source.sheet,
             )

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from credit_ledger.contracts import SourceFormat
 from credit_ledger.errors import CreditLedgerError, InputError, OutputError, describe
 from credit_ledger.jobs import _stages
 from credit_ledger.jobs._config import Job
@@ -73,13 +74,17 @@ class Clock:
 
 
 def read_inputs(
-    job: Job, kinds: Mapping[str, RecordKind], day: dt.date, scratch: Path, progress: Progress
+    job: Job,
+    kinds: Mapping[str, RecordKind],
+    day: dt.date,
+    formats: Sequence[SourceFormat],
+    progress: Progress,
 ) -> list[Input]:
     inputs: list[Input] = []
     total = len(job.sources)
     for i, source in enumerate(job.sources):
         for item in read_source(
-            source, job=job, kind=kinds[source.kind], as_of=day, scratch=scratch
+            source, job=job, kind=kinds[source.kind], as_of=day, formats=formats
         ):
             if job.batch_rows is not None:  # streamed: read batch by batch while validating
                 inputs.append(item)

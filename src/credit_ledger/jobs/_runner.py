@@ -126,7 +126,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def _dry_run(
     job: Job, day: dt.date, kinds: Mapping[str, RecordKind], pm: PluginManager
 ) -> RunResult:
-    lines = check_sources(job, day)
+    lines = check_sources(job, day, formats=pm.source_formats())
     frames = {k.name: _stages.empty_frame(k) for k in kinds.values()}
     evaluation = evaluate_many(
         frames,
@@ -239,7 +239,7 @@ def _locked_run(
     base = ledger.state()
     ruleset = pm.ruleset()
     with clock.stage("read"):
-        inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
+        inputs = _pipeline.read_inputs(job, kinds, day, pm.source_formats(), report)
         # a returned correction workbook: its own columns dropped, masked cells restored
         workbooks = {
             i.location for i in inputs if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)

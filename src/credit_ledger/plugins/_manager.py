@@ -17,7 +17,7 @@ import importlib
 import importlib.metadata
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType, ModuleType
 
 import pluggy
@@ -420,9 +420,9 @@ class PluginManager:
                 assert isinstance(item, Summary)
                 self._summaries[name] = item
                 self._providers[name] = slot.name
-            for name, (_, item) in self._unique("source_format", formats, _name_of).items():
+            for name, (slot, item) in self._unique("source_format", formats, _name_of).items():
                 assert isinstance(item, SourceFormat)
-                self._formats[name] = item
+                self._formats[name] = replace(item, plugin=slot.name)
             for name, (_, item) in self._unique("reporter", reporters, _name_of).items():
                 assert isinstance(item, Reporter)
                 self._reporters[name] = item

@@ -138,15 +138,16 @@ def credit_ledger_summaries(settings: Mapping[str, SettingValue]) -> Sequence[Su
 
 @hookspec
 def credit_ledger_source_formats() -> Sequence[SourceFormat]:
-    """Contribute input formats (a reader per file extension).
+    """Contribute input formats (a reader per file extension, also chosen by name with
+    ``format=``); see :class:`~credit_ledger.plugins.SourceFormat`.
 
     Example::
 
         @hookimpl
         def credit_ledger_source_formats():
-            return [SourceFormat(name="mypack.tsv", extensions=(".tsv",),
+            return [SourceFormat(name="mypack.psv", extensions=(".psv",),
                                  read=lambda path, encoding: pl.scan_csv(
-                                     path, separator="\\t", infer_schema=False))]
+                                     path, separator="|", infer_schema=False))]
     """
     raise NotImplementedError
 
