@@ -1,0 +1,257 @@
+"""The correction loop in the department's own terms, through the real command line: a source
+with Chinese headers and one with the 双公示 standard's codes are run, their workbooks show
+those headers and the values as read, a clerk fixes rows with openpyxl, and the next run
+counts the corrected rows in every figure (manifest, runs row, summary, history, report)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+from deltalake import write_deltalake
+
+from credit_ledger import ids
+from credit_ledger.kinds import get_kind
+from credit_ledger.ledger import Ledger
+
+KIND = "admin_penalty"
+FAULT_FILL = "FFFFC7CE"
+
+
+def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "credit_ledger", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr  # 1: findings, as generated days have
+    return done
+
+
+def job(root: Path, name: str, path: Path | str, *, sheet: str | None = KIND) -> Path:
+    lines = ["version = 1", "[job]", 'name = "corrections"', 'ledger = "ledger"']
+    lines += [f'kinds = ["{KIND}"]', "[[sources]]", f'name = "{name}"', f'kind = "{KIND}"']
+    lines += [f'path = "{path}"', *([f'sheet = "{sheet}"'] if sheet else [])]
+    lines += ["[outputs]", f'dir = "out-{name}"', 'write = ["corrections", "summary", "manifest"]']
+    target = root / f"job-{name}.toml"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def standard_codes(source: Path) -> None:
+    """Rename the canonical headers of ``source`` to the 双公示 standard's codes where the kind
+    knows one (``CF_XDR_ZJHM``...), as a department exporting by the standard would."""
+    kind = get_kind(KIND)
+    frame = pl.read_csv(source, infer_schema=False)
+    codes = {}
+    for column in frame.columns:
+        found = [a for a in kind.field(column).aliases if a.startswith("CF_")]
+        if found:
+            codes[column] = found[0]
+    assert len(codes) >= 4, codes  # the test means something only with several codes
+    frame.rename(codes).write_csv(source)
+
+
+def header_of(source: Path) -> list[str]:
+    with source.open(encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f))
+
+
+def rows_of(source: Path) -> dict[int, list[str]]:
+    with source.open(encoding="utf-8-sig", newline="") as f:
+        return dict(enumerate(list(csv.reader(f))[1:], start=1))
+
+
+@dataclass(frozen=True)
+class Office:
+    root: Path
+    source: Path
+    books: list[Path]
+
+
+@pytest.fixture(scope="module", params=["zh", "codes"])
+def office(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Office:
+    root = tmp_path_factory.mktemp(f"office-{request.param}")
+    headers = "zh" if request.param == "zh" else "en"
+    cli("generate", "--rows", 1500, "--seed", 11, "--defect-rate", 0.2, "--headers", headers,
+        "--out", root / "in")  # fmt: skip
+    source = root / "in" / f"{KIND}.csv"
+    if request.param == "codes":
+        standard_codes(source)
+    cli("run", job(root, "first", f"in/{KIND}.csv", sheet=None), "--as-of", "2025-01-30")
+    books = sorted((root / "out-first" / "corrections").glob("*.xlsx"))
+    assert books
+    return Office(root, source, books)
+
+
+def sheet_rows(book: Path) -> tuple[list[str], list[tuple[object, ...]]]:
+    wb = openpyxl.load_workbook(book, read_only=True)
+    rows = list(wb[KIND].iter_rows(values_only=True))
+    wb.close()
+    return [str(h) for h in rows[0]], rows[1:]
+
+
+def test_workbooks_show_the_sources_own_headers_and_values_as_read(office: Office) -> None:
+    source_header = header_of(office.source)
+    source_rows = rows_of(office.source)
+    personal = {
+        h
+        for h in source_header
+        if any(h in (c, *get_kind(KIND).field(c).aliases) for c in get_kind(KIND).personal_columns)
+    }
+    compared = 0
+    for book in office.books:
+        header, rows = sheet_rows(book)
+        assert header[:4] == ["来源文件", "原行号", "原因代码", "原因说明"]
+        assert header[-1] == "单位备注"
+        body = header[4:-1]
+        assert [h for h in body if h != "记录编号"] == [
+            h for h in source_header if h != "记录编号"
+        ]  # the department's own headers, in its order
+        for row in rows:
+            given = dict(zip(source_header, source_rows[int(str(row[1]))], strict=True))
+            shown = dict(zip(header, row, strict=True))
+            for h in body:
+                if h in personal or h == id_header(header):
+                    continue
+                assert (shown[h] or "") == given[h], (h, shown[h], given[h])
+                compared += 1
+    assert compared > 100
+
+
+def test_cells_at_fault_are_highlighted_under_the_departments_headers(office: Office) -> None:
+    kind = get_kind(KIND)
+    header_for = {
+        c: h
+        for h in header_of(office.source)
+        for c in kind.columns
+        if h in (c, *kind.field(c).aliases, *kind.field(c).wan_aliases)
+    }
+    marked_any = 0
+    for book in office.books:
+        ws = openpyxl.load_workbook(book)[KIND]
+        header = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2):
+            codes = {c.partition(":")[0] for c in str(row[2].value).split("; ")}
+            marked = {header[c.column - 1] for c in row if c.fill.fgColor.rgb == FAULT_FILL}
+            assert marked == {header_for[c] for c in codes if c in header_for}
+            marked_any += len(marked)
+    assert marked_any
+
+
+def id_header(header: list[object]) -> str:
+    """The header the record id is shown under: the source's own, else ours (记录编号)."""
+    names = ("record_id", *get_kind(KIND).field("record_id").aliases)
+    return next(str(h) for h in header if h in names)
+
+
+def fix_credit_codes(book: Path) -> set[str]:
+    """As a clerk would: correct the check character of each credit code at fault, in rows
+    whose only reasons are bad credit codes, and say so in the note. Returns the record ids."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb[KIND]
+    header = [c.value for c in ws[1]]
+    fixed: set[str] = set()
+    for row in ws.iter_rows(min_row=2):
+        if not all(c.endswith(":uscc") for c in str(row[2].value).split("; ")):
+            continue
+        for cell in row:
+            if cell.fill.fgColor.rgb == FAULT_FILL:
+                code = str(cell.value).strip()[:17]
+                cell.value = code + ids.uscc_check_char(code)
+        row[-1].value = "已更正统一社会信用代码"
+        fixed.add(str(row[header.index(id_header(header))].value))
+    wb.save(book)
+    return fixed
+
+
+@pytest.fixture(scope="module")
+def returned(office: Office) -> tuple[Office, Path, set[str], subprocess.CompletedProcess[str]]:
+    fixed: set[str] = set()
+    for book in office.books:
+        fixed = fix_credit_codes(book)
+        if fixed:
+            break
+    assert fixed, "no workbook had a row with only a bad credit code"
+    run = cli("run", job(office.root, "second", book), "--as-of", "2025-01-31", "--json")
+    return office, book, fixed, run
+
+
+def test_a_returned_workbook_replaces_the_rows_it_corrects(
+    returned: tuple[Office, Path, set[str], subprocess.CompletedProcess[str]],
+) -> None:
+    office, _, fixed, run = returned
+    assert json.loads(run.stdout)["rows_corrected"] == len(fixed)
+    state = Ledger(office.root / "ledger").state()
+    assert not fixed & set(state.quarantine().collect()["record_id"])
+    held = state.records(KIND).filter(pl.col("record_id").is_in(list(fixed))).collect()
+    assert held.height == len(fixed)  # every corrected row passed and is held
+
+
+def test_the_corrected_count_reaches_manifest_runs_row_and_summary(
+    returned: tuple[Office, Path, set[str], subprocess.CompletedProcess[str]],
+) -> None:
+    office, book, fixed, _ = returned
+    manifest = json.loads((office.root / "out-second" / "manifest.json").read_text("utf-8"))
+    assert manifest["rows_corrected"] == len(fixed)
+    (entry,) = manifest["inputs"]
+    assert entry["returned_workbook"] is True
+    assert entry["location"].endswith(book.name)
+    assert entry["rows_corrected"] == entry["rows_valid"] == len(fixed)
+    first = json.loads((office.root / "out-first" / "manifest.json").read_text("utf-8"))
+    assert [i["returned_workbook"] for i in first["inputs"]] == [False]
+    assert first["rows_corrected"] == 0
+    summary = json.loads((office.root / "out-second" / "summary.json").read_text("utf-8"))
+    assert summary["rows_corrected"] == len(fixed)
+    assert summary["inputs"][0]["rows_corrected"] == len(fixed)
+    runs = Ledger(office.root / "ledger").runs()
+    assert runs["rows_corrected"].to_list() == [0, len(fixed)]
+
+
+def test_history_and_report_show_the_corrected_count(
+    returned: tuple[Office, Path, set[str], subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    office, _, fixed, _ = returned
+    ledger = office.root / "ledger"
+    history = cli("history", "--ledger", ledger).stdout.splitlines()
+    assert "corr." in history[1]
+    column = history[1].split().index("corr.")
+    assert [line.split()[column] for line in history[2:4]] == ["0", str(len(fixed))]
+    cli("report", "--ledger", ledger, "--format", "json", "--out", tmp_path / "r.json")
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert report["header"]["rows_corrected"] == len(fixed)
+    inputs = report["header"]["inputs"]
+    assert [r[inputs["columns"].index("rows_corrected")] for r in inputs["rows"]] == [len(fixed)]
+    cli("report", "--ledger", ledger, "--out", tmp_path / "zh.html")
+    cli("report", "--ledger", ledger, "--lang", "en", "--out", tmp_path / "en.html")
+    assert f"经退回更正表更正：{len(fixed)} 行" in (tmp_path / "zh.html").read_text("utf-8")
+    english = (tmp_path / "en.html").read_text("utf-8")
+    assert f"corrected from returned workbooks: {len(fixed)}" in english
+
+
+def test_an_older_ledger_without_the_column_still_reads_and_takes_new_runs(
+    tmp_path: Path,
+) -> None:
+    cli("generate", "--rows", 300, "--seed", 2, "--out", tmp_path / "in")
+    cli("run", job(tmp_path, "old", f"in/{KIND}.csv", sheet=None), "--as-of", "2025-01-30")
+    runs = tmp_path / "ledger" / "runs"
+    old = Ledger(tmp_path / "ledger").runs().drop("rows_corrected")
+    # the runs table as a ledger written before the column holds it
+    write_deltalake(runs, old.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    assert "rows_corrected" not in pl.scan_delta(str(runs)).collect_schema()
+    ledger = Ledger(tmp_path / "ledger")
+    assert ledger.runs()["rows_corrected"].to_list() == [0]
+    assert ledger.last_run() is not None
+    assert cli("history", "--ledger", tmp_path / "ledger").returncode == 0
+    cli("report", "--ledger", tmp_path / "ledger", "--format", "json", "--out", tmp_path / "r")
+    assert json.loads((tmp_path / "r").read_text("utf-8"))["header"]["rows_corrected"] == 0
+    cli("run", job(tmp_path, "old", f"in/{KIND}.csv", sheet=None), "--as-of", "2025-01-31")
+    assert Ledger(tmp_path / "ledger").runs()["rows_corrected"].to_list() == [0, 0]
