@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -255,3 +256,48 @@ def test_an_older_ledger_without_the_column_still_reads_and_takes_new_runs(
     assert json.loads((tmp_path / "r").read_text("utf-8"))["header"]["rows_corrected"] == 0
     cli("run", job(tmp_path, "old", f"in/{KIND}.csv", sheet=None), "--as-of", "2025-01-31")
     assert Ledger(tmp_path / "ledger").runs()["rows_corrected"].to_list() == [0, 0]
+
+
+def test_a_clerks_reshaped_workbook_merges_cleanly_and_loses_no_row(
+    office: Office, tmp_path: Path
+) -> None:
+    """Columns reordered, the last row deleted, the sheet renamed: read as the only sheet, the
+    rows merge by record id; the deleted row stays quarantined, and the accounting shows it."""
+    shutil.copytree(office.root / "ledger", tmp_path / "ledger")
+    before = Ledger(tmp_path / "ledger").runs().height
+    book = next(b for b in office.books if len(sheet_rows(b)[1]) >= 2)
+    header, rows = sheet_rows(book)
+    reshaped = openpyxl.Workbook()
+    ws = reshaped.active
+    assert ws is not None
+    ws.title = "已更正"
+    for row in [tuple(header), *rows[:-1]]:
+        ws.append(list(row[::-1]))
+    returned_book = tmp_path / "returned.xlsx"
+    reshaped.save(returned_book)
+    cli("run", job(tmp_path, "reshaped", returned_book, sheet=None), "--as-of", "2025-02-03")
+    ledger = Ledger(tmp_path / "ledger")
+    assert ledger.runs().height == before + 1
+    manifest = json.loads((tmp_path / "out-reshaped" / "manifest.json").read_text("utf-8"))
+    (entry,) = manifest["inputs"]
+    assert entry["returned_workbook"] is True
+    assert entry["rows_in"] == len(rows) - 1  # every returned row, none invented
+    assert entry["rows_in"] == entry["rows_valid"] + entry["rows_quarantined"]
+    assert entry["rows_corrected"] == entry["rows_valid"]
+    state = ledger.state()
+    deleted = str(rows[-1][header.index(id_header(header))])
+    assert deleted in set(state.quarantine(all_runs=True).collect()["record_id"])
+    held = state.records(KIND).filter(pl.col("record_id") == deleted).collect()
+    assert held.height == 0  # still unresolved: quarantined by its run, never dropped
+    # the job naming the kind's sheet: one clear line naming it, nothing committed
+    sheet_job = job(tmp_path, "named", returned_book)
+    done = subprocess.run(
+        [sys.executable, "-m", "credit_ledger", "run", str(sheet_job), "--as-of", "2025-02-04"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (2, 3), done.stderr
+    assert f"no sheet '{KIND}'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert Ledger(tmp_path / "ledger").runs().height == before + 1
