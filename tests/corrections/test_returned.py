@@ -21,6 +21,7 @@ from deltalake import write_deltalake
 from credit_ledger import ids
 from credit_ledger.kinds import get_kind
 from credit_ledger.ledger import Ledger
+from credit_ledger.reasons import label_zh
 
 KIND = "admin_penalty"
 FAULT_FILL = "FFFFC7CE"
@@ -301,3 +302,26 @@ def test_a_clerks_reshaped_workbook_merges_cleanly_and_loses_no_row(
     assert f"no sheet '{KIND}'" in done.stderr
     assert "Traceback" not in done.stderr
     assert Ledger(tmp_path / "ledger").runs().height == before + 1
+
+
+def test_a_source_changed_since_the_run_is_not_read_again(tmp_path: Path) -> None:
+    """Rows are found again by row number: in a file changed since the run they would be other
+    rows, so the values the ledger kept are shown, under the kind's Chinese headers."""
+    cli("generate", "--rows", 600, "--seed", 4, "--defect-rate", 0.2, "--headers", "en",
+        "--out", tmp_path / "in")  # fmt: skip
+    source = tmp_path / "in" / f"{KIND}.csv"
+    standard_codes(source)
+    cli("run", job(tmp_path, "first", f"in/{KIND}.csv", sheet=None), "--as-of", "2025-01-30")
+    kept = sorted((tmp_path / "out-first" / "corrections").glob("*.xlsx"))
+    assert "CF_XDR_MC" in sheet_rows(kept[0])[0]  # as read while the file is unchanged
+    lines = source.read_text("utf-8").splitlines()
+    source.write_text("\n".join([lines[0], *reversed(lines[1:])]) + "\n", encoding="utf-8")
+    out = cli("corrections", "--ledger", tmp_path / "ledger", "--out", tmp_path / "again")
+    books = [Path(p) for p in out.stdout.split()]
+    assert [b.name for b in books] == [b.name for b in kept]
+    kind = get_kind(KIND)
+    for book in books:
+        header, rows = sheet_rows(book)
+        assert "CF_XDR_MC" not in header
+        assert header[4:-1] == [label_zh(kind, c) for c in kind.columns]
+        assert len(rows) == len(sheet_rows(kept[books.index(book)])[1])
