@@ -325,3 +325,29 @@ def test_a_source_changed_since_the_run_is_not_read_again(tmp_path: Path) -> Non
         assert "CF_XDR_MC" not in header
         assert header[4:-1] == [label_zh(kind, c) for c in kind.columns]
         assert len(rows) == len(sheet_rows(kept[books.index(book)])[1])
+
+
+def test_a_departments_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    cli("generate", "--rows", 300, "--seed", 6, "--defect-rate", 0.2, "--out", tmp_path / "in")
+    source = tmp_path / "in" / f"{KIND}.csv"
+    truth = pl.read_csv(tmp_path / "in" / "ground_truth.tsv", separator="\t")
+    row = truth.filter(pl.col("kind") == KIND)["row"][0]
+    frame = pl.read_csv(source, infer_schema=False)
+    formula = '=HYPERLINK("http://example.invalid/","点此")'
+    frame = frame.with_columns(
+        pl.when(pl.int_range(1, pl.len() + 1) == row)
+        .then(pl.lit(formula))
+        .otherwise(pl.col("违法事实"))
+        .alias("违法事实")
+    )
+    frame.write_csv(source)
+    cli("run", job(tmp_path, "first", f"in/{KIND}.csv", sheet=None), "--as-of", "2025-01-30")
+    cells = [
+        cell
+        for book in (tmp_path / "out-first" / "corrections").glob("*.xlsx")
+        for r in openpyxl.load_workbook(book)[KIND].iter_rows()
+        for cell in r
+        if cell.value == formula
+    ]
+    assert cells, "the row with the formula-like text was not in a workbook"
+    assert all(cell.data_type == "s" for cell in cells)

@@ -146,7 +146,10 @@ def _sheets(
 def _write_book(path: Path, sheets: list[tuple[str, pl.DataFrame, list[list[int]]]]) -> None:
     import xlsxwriter  # type: ignore[import-untyped]  # noqa: PLC0415 - an optional extra
 
-    with xlsxwriter.Workbook(path) as book:
+    # a department's text is text: "=…" is no formula, "http…" no link (it reaches a clerk)
+    with xlsxwriter.Workbook(
+        path, {"strings_to_formulas": False, "strings_to_urls": False}
+    ) as book:
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
         fault = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         for name, table, faulty in sheets:
