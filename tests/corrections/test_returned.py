@@ -351,3 +351,21 @@ def test_a_departments_text_that_looks_like_a_formula_stays_text(tmp_path: Path)
     ]
     assert cells, "the row with the formula-like text was not in a workbook"
     assert all(cell.data_type == "s" for cell in cells)
+
+
+def test_an_empty_ledger_gives_no_workbook_an_unknown_run_one_line(tmp_path: Path) -> None:
+    done = cli("corrections", "--ledger", tmp_path / "ledger", "--out", tmp_path / "out")
+    assert done.returncode == 0
+    assert done.stdout == ""
+    assert not list(tmp_path.rglob("*.xlsx"))
+    unknown = subprocess.run(
+        [sys.executable, "-m", "credit_ledger", "corrections", "--ledger", str(tmp_path / "l"),
+         "--run", "r00009-20250101-deadbeef", "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert unknown.returncode == 3
+    assert len(unknown.stderr.strip().splitlines()) == 1
+    assert "r00009-20250101-deadbeef" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
