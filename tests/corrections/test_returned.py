@@ -369,3 +369,24 @@ def test_an_empty_ledger_gives_no_workbook_an_unknown_run_one_line(tmp_path: Pat
     assert len(unknown.stderr.strip().splitlines()) == 1
     assert "r00009-20250101-deadbeef" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+def test_a_run_from_its_own_directory_is_found_again_from_elsewhere(tmp_path: Path) -> None:
+    """A job run by a relative path records relative locations; ``credit-ledger corrections``
+    run from another directory still finds the files (beside the ledger the run named)."""
+    cli("generate", "--rows", 300, "--seed", 8, "--defect-rate", 0.2, "--out", tmp_path / "in")
+    job(tmp_path, "rel", f"in/{KIND}.csv", sheet=None)
+    ran = subprocess.run(
+        [sys.executable, "-m", "credit_ledger", "run", "job-rel.toml", "--as-of", "2025-01-30"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode in (0, 1), ran.stderr
+    location = Ledger(tmp_path / "ledger").state().inputs().collect()["location"].item()
+    assert not Path(location).is_absolute()
+    out = cli("corrections", "--ledger", tmp_path / "ledger", "--out", tmp_path / "again")
+    books = [Path(p) for p in out.stdout.split()]
+    assert books
+    assert all("罚款金额（万元）" in sheet_rows(b)[0] for b in books)  # the source's header

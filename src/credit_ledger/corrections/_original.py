@@ -45,6 +45,23 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _places(state: LedgerState, location: str) -> list[Path]:
+    """Where the file the run read at ``location`` may be now. A relative location is relative
+    to the directory the run ran in: as is (the same directory), or found from the ledger's
+    path, which the manifest records as the run gave it (``ledger`` under that directory)."""
+    assert state.run is not None
+    path = Path(location)
+    if path.is_absolute():
+        return [path]
+    places = [path]
+    given = Path(str(state.run.manifest.get("ledger", "")))
+    actual = state.path.absolute().parts
+    n = len(given.parts)
+    if n and not given.is_absolute() and ".." not in given.parts and actual[-n:] == given.parts:
+        places.append(Path(*actual[:-n]) / path)
+    return places
+
+
 def _input(state: LedgerState, kind: str, name: str) -> tuple[Path, dict[str, Any]] | None:
     """The file the run read as ``name`` (a row's ``_source``), and its source's options;
     None for a database source, two inputs of one name, or a file changed or gone since."""
@@ -59,8 +76,8 @@ def _input(state: LedgerState, kind: str, name: str) -> tuple[Path, dict[str, An
     if len(found) != 1:
         return None
     source = sources.get(found[0]["source"])
-    path = Path(str(found[0]["location"]))
-    if source is None or source.get("path") is None or not path.is_file():
+    path = next((p for p in _places(state, str(found[0]["location"])) if p.is_file()), None)
+    if source is None or source.get("path") is None or path is None:
         return None
     if _sha256(path) != found[0]["sha256"]:
         log.warning(
