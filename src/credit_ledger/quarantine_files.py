@@ -281,7 +281,10 @@ def _write_people(tables: Sequence[tuple[str, pl.DataFrame]], path: Path) -> Non
         return
     import xlsxwriter  # noqa: PLC0415 - an optional extra, checked by require_xlsxwriter
 
-    with xlsxwriter.Workbook(path) as book:
+    # a source's text is text: "=…" is no formula, "http…" no link (it reaches a clerk)
+    with xlsxwriter.Workbook(
+        path, {"strings_to_formulas": False, "strings_to_urls": False}
+    ) as book:
         if not tables:
             book.add_worksheet("quarantine")
         used: set[str] = set()

@@ -221,3 +221,18 @@ def test_run_inputs_of_one_name_keep_the_ledgers_values(
     assert table.height == 2
     assert sorted(table["原因代码"].to_list()) == ["filed_on:date", "published_on:not_null"]
     assert "2024-13-01" in table["立案时间"].to_list()
+
+
+@pytest.mark.integration
+def test_xlsx_quarantine_writes_formula_like_text_as_text(
+    debtor_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    formula = '=HYPERLINK("http://example.invalid/","点此")'
+    path = debtor_csv([debtor(filed_on="2024-13-01", province=formula)])
+    out = tmp_path / "q.xlsx"
+    proc = _cli("validate", path, "--kind", "dishonest_debtor", "--quarantine", out)
+    assert proc.returncode == 1, proc.stderr
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    (cell,) = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cell.data_type == "s"
