@@ -227,6 +227,8 @@ def test_history_and_report_show_the_corrected_count(
     assert "corr." in history[1]
     column = history[1].split().index("corr.")
     assert [line.split()[column] for line in history[2:4]] == ["0", str(len(fixed))]
+    runs = json.loads(cli("history", "--ledger", ledger, "--json").stdout)["runs"]
+    assert [r["rows_corrected"] for r in runs] == [0, len(fixed)]
     cli("report", "--ledger", ledger, "--format", "json", "--out", tmp_path / "r.json")
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert report["header"]["rows_corrected"] == len(fixed)
