@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -392,3 +393,39 @@ def test_a_run_from_its_own_directory_is_found_again_from_elsewhere(tmp_path: Pa
     books = [Path(p) for p in out.stdout.split()]
     assert books
     assert all("罚款金额（万元）" in sheet_rows(b)[0] for b in books)  # the source's header
+
+
+def test_numbers_in_columns_the_kind_does_not_know_are_masked(
+    tmp_path: Path,
+) -> None:
+    """A department's own column (经办人电话, 经办人身份证号) reaches the shared workbook with its
+    mobile and ID numbers masked (the ledger keeps no such column: returned, nothing is lost)."""
+    cli("generate", "--rows", 600, "--seed", 9, "--defect-rate", 0.2, "--out", tmp_path / "in")
+    source = tmp_path / "in" / f"{KIND}.csv"
+    frame = pl.read_csv(source, infer_schema=False)
+    n = pl.int_range(0, pl.len())
+    phone = pl.format("1381234{}", (n % 10_000).cast(pl.String).str.zfill(4))
+    person = pl.format("13010519900101{}", (n % 1000).cast(pl.String).str.zfill(3) + "7")
+    frame = frame.with_columns(phone.alias("经办人电话"), person.alias("经办人身份证号"))
+    frame.write_csv(source)
+    cli("run", job(tmp_path, "first", f"in/{KIND}.csv", sheet=None), "--as-of", "2025-01-30")
+    books = sorted((tmp_path / "out-first" / "corrections").glob("*.xlsx"))
+    real = dict(zip(frame["记录编号"], frame["经办人电话"], strict=True))
+    shown = 0
+    for book in books:
+        header, rows = sheet_rows(book)
+        for row in rows:
+            cells = dict(zip(header, row, strict=True))
+            assert cells["经办人电话"] == f"138****{str(real[cells['记录编号']])[-4:]}"
+            assert re.fullmatch(r"130105\*{8}\d{3}7", str(cells["经办人身份证号"]))
+            shown += 1
+    assert shown
+    fixed: set[str] = set()
+    for book in books:
+        fixed = fix_credit_codes(book)
+        if fixed:
+            break
+    assert fixed
+    cli("run", job(tmp_path, "second", book), "--as-of", "2025-01-31")
+    held = Ledger(tmp_path / "ledger").state().records(KIND)
+    assert held.filter(pl.col("record_id").is_in(list(fixed))).collect().height == len(fixed)

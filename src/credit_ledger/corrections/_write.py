@@ -55,7 +55,30 @@ def _masked(kind: RecordKind, values: pl.DataFrame) -> pl.DataFrame:
             exprs.append(pl.when(entity).then(name).otherwise(mask_name_expr(name)).alias(column))
         else:  # a legal representative is always a natural person
             exprs.append(mask_name_expr(pl.col(column)).alias(column))
+    # a column the kind does not know may hold anything: its ID and mobile numbers are masked
+    extras = [c for c in values.columns if c not in kind.columns]
+    exprs += [mask_free_text(pl.col(c)).alias(c) for c in extras]
     return values.with_columns(exprs)
+
+
+_RIC_IN_TEXT = (
+    r"(^|[^0-9A-Za-z])([0-9]{6})(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"([0-9]{3}[0-9Xx])($|[^0-9A-Za-z])"
+)
+_MOBILE_IN_TEXT = r"(^|[^0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})($|[^0-9])"
+
+
+def mask_free_text(text: pl.Expr) -> pl.Expr:
+    """Resident ID numbers (region and the last 4 kept) and mobile numbers (first 3 and last 4)
+    inside free text masked, as in the rest of the library; other text stays.
+
+    Example:
+        >>> pl.select(mask_free_text(pl.lit("经办人 130105199001011237 电话13812341234"))).item()
+        '经办人 130105********1237 电话138****1234'
+    """
+    return text.str.replace_all(_RIC_IN_TEXT, "${1}${2}********${3}${4}").str.replace_all(
+        _MOBILE_IN_TEXT, "${1}${2}****${3}${4}"
+    )
 
 
 def _reason_zh(code: str, kind: RecordKind) -> str:
