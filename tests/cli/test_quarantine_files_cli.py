@@ -43,9 +43,11 @@ def test_xlsx_quarantine_has_original_headers_and_values(
     debtor_csv: Callable[..., Path], tmp_path: Path
 ) -> None:
     out = _quarantined(debtor_csv, tmp_path, "q.xlsx")
-    sheet = openpyxl.load_workbook(out, read_only=True).active
+    book = openpyxl.load_workbook(out, read_only=True)
+    sheet = book.active
     assert sheet is not None
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book.close()  # a read-only workbook keeps its file open
     assert rows[0] == ["行号", "原因代码", "原因说明", *HEADERS]
     assert [r[0] for r in rows[1:]] == ["2", "3"]
     second = dict(zip(rows[0], rows[1], strict=True))
@@ -179,6 +181,7 @@ def test_run_writes_the_quarantine_for_people_per_input(
     assert a[0] == ["行号", "原因代码", "原因说明", *HEADERS]
     assert (a[1][0], a[1][1], a[1][a[0].index("立案时间")]) == ("2", "filed_on:date", "2024-13-01")
     b = [list(r) for r in book["b.csv"].iter_rows(values_only=True)]
+    book.close()
     assert (b[1][0], b[1][1]) == ("1", "published_on:not_null")
     table = pl.read_csv((out / "quarantine.csv").read_bytes()[3:], infer_schema=False)
     assert table.columns[:4] == ["来源", "行号", "原因代码", "原因说明"]
