@@ -72,12 +72,13 @@ def render(history: History, *, all_periods: bool = False) -> str:
     lines = ["runs:"]
     lines.append(
         f"  {'ver':>4} {'run_id':<26} {'as_of':<10} {'status':<8} "
-        f"{'rows':>8} {'quar.':>6} {'new':>7} {'changed':>7} {'records':>8}"
+        f"{'rows':>8} {'quar.':>6} {'corr.':>6} {'new':>7} {'changed':>7} {'records':>8}"
     )
     for r in history.runs.iter_rows(named=True):
         lines.append(
             f"  {r['ledger_version']:>4} {r['run_id']:<26} {r['as_of']!s:<10} {r['status']:<8} "
-            f"{r['rows_in']:>8} {r['rows_quarantined']:>6} {r['records_inserted']:>7} "
+            f"{r['rows_in']:>8} {r['rows_quarantined']:>6} {r.get('rows_corrected') or 0:>6} "
+            f"{r['records_inserted']:>7} "
             f"{r['records_updated']:>7} {r['records']:>8}"
         )
     periods = history.periods if all_periods else _latest_periods(history.periods)

@@ -23,7 +23,7 @@ from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
 from credit_ledger.errors import ConfigError
 from credit_ledger.jobs import _pipeline, _signals, _stages
 from credit_ledger.jobs._config import Job, load_job
-from credit_ledger.jobs._manifest import build_manifest, run_key
+from credit_ledger.jobs._manifest import build_manifest, input_accounting, run_key
 from credit_ledger.jobs._outputs import (
     StagedOutputs,
     delivered,
@@ -116,6 +116,7 @@ def _result_from_record(
         manifest=manifest,
         message=message,
         recovered=tuple(recovered),
+        rows_corrected=int(manifest.get("rows_corrected", 0)),
     )
 
 
@@ -282,6 +283,8 @@ def _locked_run(
         clock=clock,
         report=report,
     )
+    accounting = input_accounting(done.summaries, workbooks)
+    corrected = sum(int(i["rows_corrected"]) for i in accounting)
     staged: StagedOutputs | None = None
     with clock.stage("outputs"):
         if job.outputs.dir is not None:
@@ -294,7 +297,8 @@ def _locked_run(
                 "ledger_version": base.ledger_version + 1,
                 "rules_status": done.rules_status,
                 "fail_on": job.fail_on.value,
-                "inputs": [s.to_dict() for s in done.summaries],
+                "inputs": accounting,
+                "rows_corrected": corrected,
                 "findings": {"by_severity": done.by_severity},
                 "errors": list(done.errors),
                 "summaries": {n: t.to_dicts() for n, t in persisted_tables(done.persisted).items()},
@@ -321,7 +325,7 @@ def _locked_run(
         as_of=day,
         started=started,
         forced=forced,
-        summaries=[s.to_dict() for s in done.summaries],
+        summaries=accounting,
         plugins=[p.to_dict() for p in pm.plugins()],
         outcomes=done.evaluation.outcomes.to_dicts(),
         by_severity=done.by_severity,
@@ -330,7 +334,7 @@ def _locked_run(
         notices=list(done.evaluation.notices),
         outputs=list(staged.files.values()) if staged else [],
     )
-    row = done.row(job, day, started, forced)
+    row = done.row(job, day, started, forced) | {"rows_corrected": corrected}
     outputs: list[Path] = []
     # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
     # holds it whole and its outputs are in place; before here, the run stops at once.
@@ -361,7 +365,6 @@ def _locked_run(
             f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
             f"{row['records_inserted']} records new, {row['records_updated']} changed"
         )
-        corrected = sum(s.rows_valid for s in done.summaries if s.location in workbooks)
         if workbooks:
             message += f", {corrected} corrected from returned workbooks"
         log.info(message)

@@ -89,10 +89,13 @@ RUNS_SCHEMA = pl.Schema(
         "rule_errors": pl.Int64(),
         "tables": pl.String(),
         "manifest": pl.String(),
+        "rows_corrected": pl.Int64(),
     }
 )
 """``status`` is the rules' status (``ok``/``findings``/``error``) at the job's ``fail_on``;
-``tables`` is JSON ``{table name: Delta version}``: the only versions readers trust."""
+``tables`` is JSON ``{table name: Delta version}``: the only versions readers trust.
+``rows_corrected`` counts the rows read from returned correction workbooks that passed (a
+column added later: a ledger written before it reads it as 0)."""
 
 INPUTS_SCHEMA = pl.Schema(
     {

@@ -84,6 +84,7 @@ class RunRecord:
             "records_updated",
             "findings",
             "rule_errors",
+            "rows_corrected",
         )
         return cls(
             run_id=str(row["run_id"]),
@@ -95,7 +96,7 @@ class RunRecord:
             committed_at=row["committed_at"],
             forced=bool(row["forced"]),
             status=str(row["status"]),
-            counts=MappingProxyType({c: int(row[c] or 0) for c in count_cols}),
+            counts=MappingProxyType({c: int(row.get(c) or 0) for c in count_cols}),
             worst_severity=row["worst_severity"],
             tables=MappingProxyType({str(k): int(v) for k, v in json.loads(row["tables"]).items()}),
             manifest_json=str(row["manifest"]),

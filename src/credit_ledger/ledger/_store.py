@@ -70,7 +70,9 @@ class Ledger:
             frame = _delta.scan(self.path, RUNS, at).collect()
         except Exception as exc:  # deltalake raises its own untyped errors
             raise LedgerError(f"ledger {self.path}: cannot read the runs table: {exc}") from exc
-        return frame.sort("ledger_version")
+        if "rows_corrected" not in frame.columns:  # a ledger written before the column
+            frame = frame.with_columns(pl.lit(None, pl.Int64).alias("rows_corrected"))
+        return frame.with_columns(pl.col("rows_corrected").fill_null(0)).sort("ledger_version")
 
     def last_run(self) -> RunRecord | None:
         """The last committed run, or None for an empty ledger."""

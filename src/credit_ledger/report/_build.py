@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from os import PathLike
+from typing import Any
 
 import polars as pl
 
@@ -111,8 +112,12 @@ def _header(state: LedgerState) -> Header:
     inputs = (
         state.inputs()
         .collect()
-        .select("source", "kind", "rows_in", "rows_valid", "rows_quarantined", "sha256")
-        .with_columns(pl.col("sha256").str.slice(0, 8))
+        .select("source", "kind", "location", "rows_in", "rows_valid", "rows_quarantined", "sha256")
+        .join(
+            _corrected(run.manifest), on=["source", "location"], how="left", maintain_order="left"
+        )
+        .with_columns(pl.col("sha256").str.slice(0, 8), pl.col("rows_corrected").fill_null(0))
+        .drop("location")
     )
     plugins = pl.DataFrame(
         [
@@ -134,7 +139,23 @@ def _header(state: LedgerState) -> Header:
         findings=run.counts["findings"],
         inputs=Table.of(inputs),
         plugins=Table.of(plugins),
+        rows_corrected=run.counts["rows_corrected"],
     )
+
+
+def _corrected(manifest: Mapping[str, Any]) -> pl.DataFrame:
+    """Rows corrected per input, as the manifest's input accounting gives them."""
+    return pl.DataFrame(
+        [
+            {
+                "source": i.get("source"),
+                "location": i.get("location"),
+                "rows_corrected": int(i.get("rows_corrected") or 0),
+            }
+            for i in manifest.get("inputs", [])
+        ],
+        schema={"source": pl.String, "location": pl.String, "rows_corrected": pl.Int64},
+    ).unique(["source", "location"], keep="last")
 
 
 def _records(state: LedgerState) -> Table:

@@ -62,7 +62,8 @@ class Table:
 
 @dataclass(frozen=True, kw_only=True)
 class Header:
-    """Which run the report is about and its row accounting (in = valid + quarantined)."""
+    """Which run the report is about and its row accounting (in = valid + quarantined);
+    ``rows_corrected``: valid rows read from returned correction workbooks (also per input)."""
 
     run_id: str
     job: str
@@ -76,6 +77,7 @@ class Header:
     findings: int
     inputs: Table
     plugins: Table
+    rows_corrected: int = 0
 
     @property
     def balanced(self) -> bool:

@@ -88,6 +88,7 @@ def _header(report: Report, w: dict[str, str]) -> str:
             _kpi(w["rows_in"], h.rows_in),
             _kpi(w["rows_valid"], h.rows_valid),
             _kpi(w["rows_quarantined"], h.rows_quarantined),
+            _kpi(w["rows_corrected"], h.rows_corrected),
             _kpi(w["findings"], h.findings),
         ]
     )
@@ -180,9 +181,12 @@ def _bars(title: str, table: Table, x: str, y: str, w: dict[str, str], *, n: int
 
 
 def _quality(report: Report, w: dict[str, str], rows: _Rows) -> str:
+    corrected = report.header.rows_corrected if report.header is not None else 0
+    line = f'<p class="corrected">{_e(w["corrected_line"].format(n=corrected))}</p>'
     if not report.quarantine.total:
-        return f'<p class="note">{_e(w["nothing_quarantined"])}</p>'
+        return f'{line}<p class="note">{_e(w["nothing_quarantined"])}</p>'
     return (
+        f"{line}"
         f'<div class="grid"><div class="panel">'
         f"{_bars(w['by_reason'], report.quality_by_reason, 'reason', 'rows', w)}"
         f"{_static(report.quality_by_reason, w)}</div>"
