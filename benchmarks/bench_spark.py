@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from benchmarks._cases import AS_OF
+from benchmarks._cases import AS_OF, Case, Context, Prepared
 from benchmarks._data import prepare
 
 DEFAULT_ROWS = 5_700_000
@@ -140,6 +140,70 @@ def _spark(inputs: list[Any], kinds: dict[str, Any], scratch: Path, master: str)
         "parallelism": parallelism,
         "division": split,
     }
+
+
+def _case_streamed(ctx: Context) -> Prepared:
+    from credit_ledger.kinds import get_kind  # noqa: PLC0415
+
+    files = ctx.data.files("parquet")
+    kinds = {k: get_kind(k) for k in files}
+    return Prepared(
+        run=lambda: _streamed(_inputs(files), kinds, Path(tempfile.mkdtemp(dir=ctx.scratch)))
+    )
+
+
+def _case_spark(ctx: Context) -> Prepared:
+    from credit_ledger.kinds import get_kind  # noqa: PLC0415
+    from credit_ledger.pipeline._spark import SparkMode  # noqa: PLC0415
+    from credit_ledger.pipeline._spark_protocol import EvaluationRequest  # noqa: PLC0415
+    from credit_ledger.plugins import active_manager  # noqa: PLC0415
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    files = ctx.data.files("parquet")
+    kinds = {k: get_kind(k) for k in files}
+    manager = active_manager()
+    manager.ensure_ready()
+    mode = SparkMode()
+    mode.session.sparkContext.setLogLevel("ERROR")  # started here, untimed
+
+    def run() -> dict[str, Any]:
+        validated = mode.validate(_inputs(files), kinds, Path(tempfile.mkdtemp(dir=ctx.scratch)))
+        request = EvaluationRequest(
+            as_of=ctx.as_of,
+            rules=manager.ruleset(),
+            kinds=tuple(kinds.values()),
+            quarantine=validated.quarantined,
+        )
+        frames = {k: b.records.lazy() for k, b in validated.batches.items()}
+        result = mode.evaluate(frames, request)
+        return {
+            "rows_valid": sum(s.rows_valid for s in validated.inputs),
+            "findings": result.findings.height,
+        }
+
+    return Prepared(run=run)
+
+
+def spark_cases() -> list[Case]:
+    """The Spark engine and the streamed Polars engine over the same stages (read, validate,
+    every pack's rules and summaries; no commit), so the report shows their ratio."""
+    return [
+        Case(
+            name="spark.streamed_polars",
+            title="streamed Polars (`batch_rows` 100,000): Parquet → validate → rules",
+            group="credit_ledger",
+            prepare=_case_streamed,
+            inputs="parquet",
+        ),
+        Case(
+            name="spark.local2",
+            title="Spark `local[2]` (`SparkMode`): Parquet → validate → rules",
+            group="credit_ledger",
+            prepare=_case_spark,
+            inputs="parquet",
+            requires="pyspark",
+        ),
+    ]
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

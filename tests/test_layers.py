@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "plugins": 6,
     "ledger": 7,
     "jobs": 8,
+    "pipeline": 8,
     "synth": 8,
     "report": 8,
     "corrections": 8,

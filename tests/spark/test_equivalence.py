@@ -5,7 +5,6 @@ built-in pack, on a real local Spark."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest

@@ -20,13 +20,13 @@ from credit_ledger.rules import Rule, RuleSet
 
 pytestmark = pytest.mark.spark
 
-PLUGIN = '''
+PLUGIN = """
 import polars as pl
 
 
 def fine_positive(ctx):
     return pl.col("fine") > 0
-'''
+"""
 
 TOY = RecordKind(
     name="toy_penalty",

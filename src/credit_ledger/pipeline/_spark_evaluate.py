@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -36,6 +37,7 @@ import pyarrow as pa
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.pipeline._spark_layout import TABLE, Layout
 from credit_ledger.pipeline._spark_protocol import EvaluationRequest
+from credit_ledger.pipeline._spark_validate import JOBS
 from credit_ledger.rules import (
     FINDINGS_SCHEMA,
     OUTCOMES_SCHEMA,
@@ -202,7 +204,9 @@ class _KindOnSpark:
         self.results.append((layout, out))
         return out
 
-    def _on_driver(self, frame: pl.LazyFrame, rows: int, rules: list[Rule], *, derived: bool):
+    def _on_driver(
+        self, frame: pl.LazyFrame, rows: int, rules: list[Rule], *, derived: bool
+    ) -> EvaluationResult | None:
         if rows > self.plan.driver_rows:
             for r in rules:
                 self.errors.append(
@@ -235,7 +239,7 @@ class _KindOnSpark:
         self.out.mkdir(parents=True, exist_ok=True)
         source = self.out / "records.parquet"
         records.sink_parquet(source)
-        schema = pl.read_parquet_schema(source)
+        schema = pl.Schema(pl.read_parquet_schema(source))
         rows = pl.scan_parquet(source).select(pl.len()).collect().item()
         derived = [
             d
@@ -422,11 +426,8 @@ def evaluate_on_spark(
         kinds=list(kinds.values()),
     )
     notices += skeleton.notices
-    derived: dict[str, pl.LazyFrame] = {}
-    rows: dict[str, int] = {}
-    runs: list[_KindOnSpark] = []
-    for name in sorted(frames):
-        run = _KindOnSpark(
+    runs = [
+        _KindOnSpark(
             spark=spark,
             kind=kinds[name],
             request=request,
@@ -434,9 +435,13 @@ def evaluate_on_spark(
             skeleton=skeleton,
             out=scratch / name,
         )
-        derived[name] = run.run(frames[name])
-        rows[name] = derived[name].select(pl.len()).collect().item()
-        runs.append(run)
+        for name in sorted(frames)
+    ]
+    # One kind's passes after another's would leave executors idle between small jobs.
+    with ThreadPoolExecutor(max_workers=JOBS, thread_name_prefix="spark-evaluate") as pool:
+        scans = list(pool.map(lambda run: run.run(frames[run.kind.name]), runs))
+    derived = {run.kind.name: scan for run, scan in zip(runs, scans, strict=True)}
+    rows = {name: scan.select(pl.len()).collect().item() for name, scan in derived.items()}
     found = [f for run in runs for f in run.tables("findings")]
     findings = (
         pl.concat(found, how="vertical_relaxed")

@@ -8,7 +8,7 @@ small task per executor slot, and names the plugin instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -48,9 +48,9 @@ def needed_modules(ruleset: RuleSet) -> dict[str, str]:
     return needed
 
 
-def _probe(modules: list[str]) -> Callable[[Iterator[int]], Iterator[dict[str, str]]]:
+def _probe(modules: list[str]) -> Callable[[Iterable[int]], Iterable[dict[str, str]]]:
     # Only the standard library inside: the probe must unpickle where the package is absent.
-    def probe(_: Iterator[int]) -> Iterator[dict[str, str]]:
+    def probe(_: Iterable[int]) -> Iterable[dict[str, str]]:
         import importlib as imp  # noqa: PLC0415 - runs on the executor
 
         failed: dict[str, str] = {}

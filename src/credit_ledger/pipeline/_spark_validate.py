@@ -12,6 +12,7 @@ joined into the batch by record id in Spark (the last delivery wins, as in memor
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["validate_on_spark"]
 
 _INPUT = "__input"
+JOBS = 4  # Spark jobs submitted at once (one per input or kind)
 
 
 def _ledger_columns(kind: RecordKind, names: Sequence[str]) -> list[str]:
@@ -115,7 +117,7 @@ def _validate_input(
     rows_file = out / "input.parquet"
     out.mkdir(parents=True, exist_ok=True)
     item.frame.lazy().sink_parquet(rows_file)
-    present = pl.read_parquet_schema(rows_file)
+    present = pl.Schema(pl.read_parquet_schema(rows_file))
     empty = validate(pl.DataFrame(schema=present), kind=kind)
     layout = Layout(
         {
@@ -173,43 +175,53 @@ def _last_deliveries(
     return records, total - records.select(pl.len()).collect().item()
 
 
+def _one(
+    spark: SparkSession, item: Input, kind: RecordKind, out: Path
+) -> tuple[InputSummary, Layout, pl.LazyFrame, pl.LazyFrame]:
+    try:
+        return _validate_input(spark, item, kind, out)
+    except CreditLedgerError:
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"source {item.source!r}: {item.location} failed while validating on Spark: "
+            f"{describe(exc)}"
+        ) from None
+
+
 def validate_on_spark(
     spark: SparkSession, inputs: Sequence[Input], kinds: Mapping[str, RecordKind], scratch: Path
 ) -> Validated:
-    """Validate every input on Spark (see the module's description).
+    """Validate every input on Spark (see the module's description). Inputs are submitted
+    as concurrent Spark jobs, so small inputs do not leave the executors idle.
 
     Raises:
         InputError: an input fails while being read; the message names the source.
     """
-    summaries: list[InputSummary] = []
-    valid: dict[str, list[tuple[pl.LazyFrame, DataFrame]]] = {}
+    outs = [scratch / "validate" / f"{i:05d}" for i in range(len(inputs))]
+    with ThreadPoolExecutor(max_workers=JOBS, thread_name_prefix="spark-validate") as pool:
+        futures = [
+            pool.submit(_one, spark, item, kinds[item.kind], out)
+            for item, out in zip(inputs, outs, strict=True)
+        ]
+        done = [f.result() for f in futures]
+    summaries = [summary for summary, *_ in done]
+    several: dict[str, list[tuple[pl.LazyFrame, DataFrame]]] = {}
+    batches: dict[str, Batch] = {}
     quarantined: dict[str, list[pl.LazyFrame]] = {}
-    for i, item in enumerate(inputs):
-        kind = kinds[item.kind]
-        out = scratch / "validate" / f"{i:05d}"
-        try:
-            summary, layout, rows, rejected = _validate_input(spark, item, kind, out)
-        except CreditLedgerError:
-            raise
-        except Exception as exc:
-            raise InputError(
-                f"source {item.source!r}: {item.location} failed while validating on Spark: "
-                f"{describe(exc)}"
-            ) from None
-        summaries.append(summary)
-        in_spark = layout.read(spark, out / "validated", "valid")
-        valid.setdefault(item.kind, []).append((rows, in_spark))
+    for item, out, (summary, layout, rows, rejected) in zip(inputs, outs, done, strict=True):
+        if sum(other.kind == item.kind for other in inputs) > 1:
+            in_spark = layout.read(spark, out / "validated", "valid")
+            several.setdefault(item.kind, []).append((rows, in_spark))
+        else:
+            batches[item.kind] = Batch(kind=kinds[item.kind], records=rows, duplicates=0)
         if summary.rows_quarantined:
             quarantined.setdefault(item.kind, []).append(rejected)
-    batches: dict[str, Batch] = {}
-    for name, parts in valid.items():
-        if len(parts) == 1:
-            batches[name] = Batch(kind=kinds[name], records=parts[0][0], duplicates=0)
-            continue
+    for name, parts in several.items():
         records, dropped = _last_deliveries(kinds[name], parts, scratch / "batches" / name)
         batches[name] = Batch(kind=kinds[name], records=records, duplicates=dropped)
     return Validated(
         inputs=tuple(summaries),
-        batches=batches,
+        batches={k: batches[k] for k in dict.fromkeys(item.kind for item in inputs)},
         quarantined={k: pl.concat(v, how="diagonal_relaxed") for k, v in quarantined.items()},
     )
