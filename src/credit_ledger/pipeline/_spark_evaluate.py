@@ -168,6 +168,7 @@ class _KindOnSpark:
             rules=tuple(rules),
             derived=base.derived_for(self.kind.name) if derived else (),
             summaries=(),
+            kinds=MappingProxyType({}),  # the pass is given its kind; the others stay home
             conflicts=(),
             failed_plugins=(),
             notifier=None,
