@@ -148,6 +148,7 @@ class _KindOnSpark:
         self.results: list[tuple[Layout, Path]] = []
         self.driver: list[EvaluationResult] = []
         self.errors: list[RunError] = []
+        self.refused: list[pl.DataFrame] = []  # outcomes of the rules over driver_rows
         failed = {
             (o["kind"], o["rule_id"])
             for o in skeleton.outcomes.iter_rows(named=True)
@@ -209,19 +210,23 @@ class _KindOnSpark:
         self, frame: pl.LazyFrame, rows: int, rules: list[Rule], *, derived: bool
     ) -> EvaluationResult | None:
         if rows > self.plan.driver_rows:
+            message = (
+                f"runs on the Spark driver, which reads at most {self.plan.driver_rows}"
+                f" rows (SparkMode driver_rows); kind {self.kind.name!r} has {rows}"
+            )
             for r in rules:
+                plugin = self.request.rules.providers.get(r.id)
                 self.errors.append(
                     RunError(
-                        what="rule",
-                        name=r.id,
-                        plugin=self.request.rules.providers.get(r.id),
-                        message=(
-                            f"runs on the Spark driver, which reads at most {self.plan.driver_rows}"
-                            f" rows (SparkMode driver_rows); kind {self.kind.name!r} has {rows}"
-                        ),
-                        kind=self.kind.name,
+                        what="rule", name=r.id, plugin=plugin, message=message, kind=self.kind.name
                     )
                 )
+            self.refused.append(
+                pl.DataFrame(
+                    {"rule_id": [r.id for r in rules], "kind": self.kind.name, "error": message},
+                    schema_overrides={"kind": pl.String},
+                )
+            )
             return None
         result = evaluate_many(
             {self.kind.name: frame},
@@ -305,6 +310,9 @@ class _KindOnSpark:
                 found.append(_errors_frame(result.errors).lazy())
         if table == "errors":
             found.append(_errors_frame(self.errors).lazy())
+        if table == "outcomes":
+            empty = pl.LazyFrame(schema=OUTCOMES_SCHEMA)
+            found += [pl.concat([empty, r.lazy()], how="diagonal_relaxed") for r in self.refused]
         return found
 
 
