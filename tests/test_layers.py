@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     "plugins": 7,
     "ledger": 8,
     "jobs": 9,
+    "pipeline": 9,
     "synth": 9,
     "report": 9,
     "corrections": 9,

@@ -1,0 +1,490 @@
+"""Rules, derived columns and summaries on Spark.
+
+Per kind, the records go to Spark once (Parquet in the run's scratch) and then:
+
+1. **row rules, derived columns and the entity rules of one key** run in one ``mapInArrow``
+   pass after ``repartition(n, key)``: every entity's rows are in one partition, and each
+   Python call evaluates a whole partition (many entities) with the same engine
+   (:func:`credit_ledger.rules.evaluate_many`) the other modes use;
+2. **entity rules of other keys** (a case number, the source file) run the same way over the
+   derived records repartitioned by their key;
+3. **dataset rules and summaries** are arbitrary Polars aggregates and callables, which cannot
+   be split into partial aggregates in general: they run on the driver over lazy scans of the
+   derived records (Polars' streaming engine), and only when the rows they need are at most
+   ``driver_rows``; above it the rule or summary is an error saying so, never a wrong figure.
+   So does a whole kind whose derived columns cannot be computed partition by partition
+   (a dataset-scope derived column, or entity-scope ones over several keys).
+
+Rules with pre-flight errors (schema-level, no data needed) are found once on the driver
+against empty frames, exactly as the in-memory engine reports them; the passes add counts.
+Derived records, findings and outcomes are written as Parquet by Spark into the scratch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import polars as pl
+import pyarrow as pa
+
+from credit_ledger.kinds import RecordKind, get_kind
+from credit_ledger.pipeline._spark_layout import TABLE, Layout
+from credit_ledger.pipeline._spark_protocol import EvaluationRequest
+from credit_ledger.pipeline._spark_validate import JOBS
+from credit_ledger.rules import (
+    FINDINGS_SCHEMA,
+    OUTCOMES_SCHEMA,
+    EvaluationResult,
+    Rule,
+    RulePolicy,
+    RuleSet,
+    RunError,
+    RunInfo,
+    Scope,
+    evaluate_many,
+)
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["SparkPlan", "evaluate_on_spark"]
+
+ERRORS_SCHEMA = pl.Schema(
+    {
+        "what": pl.String(),
+        "name": pl.String(),
+        "plugin": pl.String(),
+        "message": pl.String(),
+        "kind": pl.String(),
+    }
+)
+_RESULTS = {"findings": FINDINGS_SCHEMA, "outcomes": OUTCOMES_SCHEMA, "errors": ERRORS_SCHEMA}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SparkPlan:
+    """How a Spark evaluation divides its work.
+
+    Attributes:
+        partition_rows: rows per partition a rule pass aims at (each partition is one Python
+            call holding its rows in memory); the partition count is at least the session's
+            default parallelism.
+        driver_rows: the most rows a dataset rule or summary may read on the driver.
+    """
+
+    partition_rows: int
+    driver_rows: int
+
+
+def _errors_frame(errors: Iterable[RunError]) -> pl.DataFrame:
+    rows = [dataclasses.asdict(e) for e in errors]
+    return pl.DataFrame(rows, schema=ERRORS_SCHEMA)
+
+
+def _evaluator(
+    kind: RecordKind,
+    ruleset: RuleSet,
+    request: EvaluationRequest,
+    schema: pl.Schema,
+    layout: Layout,
+) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """The ``mapInArrow`` function of one rule pass: a whole partition per call."""
+    as_of, policy, fail_on = request.as_of, request.policy, request.fail_on
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        held = list(batches)
+        if not held:
+            return
+        frame = pl.from_arrow(pa.Table.from_batches(held))
+        assert isinstance(frame, pl.DataFrame)
+        frame = frame.select(pl.col(n).cast(d) for n, d in schema.items())
+        result = evaluate_many(
+            {kind.name: frame},
+            as_of=as_of,
+            rules=ruleset,
+            policy=policy,
+            fail_on=fail_on,
+            kinds=[kind],
+        )
+        out = {
+            "findings": result.findings,
+            "outcomes": result.outcomes,
+            "errors": _errors_frame(result.errors),
+        }
+        if "derived" in layout.tables:
+            derived = result.derived[kind.name]
+            assert isinstance(derived, pl.DataFrame)
+            out["derived"] = derived
+        yield from layout.pack(out)
+
+    return run
+
+
+class _KindOnSpark:
+    """The Spark passes of one kind; gathers where their outputs are."""
+
+    def __init__(
+        self,
+        *,
+        spark: SparkSession,
+        kind: RecordKind,
+        request: EvaluationRequest,
+        plan: SparkPlan,
+        skeleton: EvaluationResult,
+        out: Path,
+    ) -> None:
+        self.spark = spark
+        self.kind = kind
+        self.request = request
+        self.plan = plan
+        self.out = out
+        self.results: list[tuple[Layout, Path]] = []
+        self.driver: list[EvaluationResult] = []
+        self.errors: list[RunError] = []
+        self.refused: list[pl.DataFrame] = []  # outcomes of the rules over driver_rows
+        failed = {
+            (o["kind"], o["rule_id"])
+            for o in skeleton.outcomes.iter_rows(named=True)
+            if o["status"] == "error"
+        }
+        self.rules = [
+            r for r in request.rules.for_kind(kind.name) if (kind.name, r.id) not in failed
+        ]
+        self.failed_derived = {
+            e.name for e in skeleton.errors if e.what == "derived_column" and e.kind == kind.name
+        }
+        self.derived_schema = skeleton.derived[kind.name].collect_schema()
+
+    def _ruleset(self, rules: Iterable[Rule], *, derived: bool) -> RuleSet:
+        base = self.request.rules
+        return dataclasses.replace(
+            base,
+            rules=tuple(rules),
+            derived=base.derived_for(self.kind.name) if derived else (),
+            summaries=(),
+            kinds=MappingProxyType({}),  # the pass is given its kind; the others stay home
+            conflicts=(),
+            failed_plugins=(),
+            notifier=None,
+        )
+
+    def _partitions(self, rows: int) -> int:
+        slots = max(self.spark.sparkContext.defaultParallelism, 1)
+        return max(slots, math.ceil(rows / self.plan.partition_rows))
+
+    def _pass(
+        self,
+        data: DataFrame,
+        schema: pl.Schema,
+        key: str | None,
+        rules: list[Rule],
+        *,
+        derived: bool,
+        rows: int,
+        name: str,
+    ) -> Path:
+        tables = dict(_RESULTS)
+        if derived:
+            tables = {"derived": self.derived_schema, **tables}
+        layout = Layout(tables)
+        n = self._partitions(rows)
+        spread = data.repartition(n, key) if key is not None else data.repartition(n)
+        fn = _evaluator(
+            self.kind, self._ruleset(rules, derived=derived), self.request, schema, layout
+        )
+        out = self.out / name
+        spread.mapInArrow(fn, layout.spark_schema()).write.mode("overwrite").partitionBy(
+            TABLE
+        ).parquet(str(out))
+        self.results.append((layout, out))
+        return out
+
+    def _on_driver(
+        self, frame: pl.LazyFrame, rows: int, rules: list[Rule], *, derived: bool
+    ) -> EvaluationResult | None:
+        if rows > self.plan.driver_rows:
+            message = (
+                f"runs on the Spark driver, which reads at most {self.plan.driver_rows}"
+                f" rows (SparkMode driver_rows); kind {self.kind.name!r} has {rows}"
+            )
+            for r in rules:
+                plugin = self.request.rules.providers.get(r.id)
+                self.errors.append(
+                    RunError(
+                        what="rule", name=r.id, plugin=plugin, message=message, kind=self.kind.name
+                    )
+                )
+            self.refused.append(
+                pl.DataFrame(
+                    {"rule_id": [r.id for r in rules], "kind": self.kind.name, "error": message},
+                    schema_overrides={"kind": pl.String},
+                )
+            )
+            return None
+        result = evaluate_many(
+            {self.kind.name: frame},
+            as_of=self.request.as_of,
+            rules=self._ruleset(rules, derived=derived),
+            policy=self.request.policy,
+            fail_on=self.request.fail_on,
+            kinds=[self.kind],
+            streaming=True,
+        )
+        self.driver.append(result)
+        return result
+
+    def run(self, records: pl.LazyFrame) -> pl.LazyFrame:
+        """Evaluate the kind over ``records``; returns the derived records (a lazy scan)."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        source = self.out / "records.parquet"
+        records.sink_parquet(source)
+        schema = pl.Schema(pl.read_parquet_schema(source))
+        rows = pl.scan_parquet(source).select(pl.len()).collect().item()
+        derived = [
+            d
+            for d in self.request.rules.derived_for(self.kind.name)
+            if d.name not in self.failed_derived
+        ]
+        keys = {d.entity_key or self.kind.subject_code for d in derived if d.scope is Scope.ENTITY}
+        if len(keys) > 1 or any(d.scope is Scope.DATASET for d in derived):
+            result = self._on_driver(pl.scan_parquet(source), rows, self.rules, derived=True)
+            if result is None:
+                return pl.scan_parquet(source)
+            frame = result.derived[self.kind.name].lazy()
+            frame.sink_parquet(self.out / "derived.parquet")
+            return pl.scan_parquet(self.out / "derived.parquet")
+        by_key: dict[str, list[Rule]] = {}
+        for r in self.rules:
+            key = r.key_for(self.kind)
+            if key is not None:
+                by_key.setdefault(key, []).append(r)
+        first = next(iter(keys), None)
+        if first is None and by_key:
+            subject = self.kind.subject_code
+            first = subject if subject in by_key else sorted(by_key)[0]
+        row_rules = [r for r in self.rules if r.scope is Scope.ROW]
+        data = self.spark.read.parquet(str(source))
+        out = self._pass(
+            data,
+            schema,
+            first,
+            row_rules + by_key.pop(first, []) if first else row_rules,
+            derived=True,
+            rows=rows,
+            name="pass-0",
+        )
+        layout = self.results[-1][0]
+        derived_scan = layout.scan(out, "derived")
+        derived_rows = layout.read(self.spark, out, "derived")
+        for i, (key, rules) in enumerate(sorted(by_key.items()), start=1):
+            self._pass(
+                derived_rows,
+                self.derived_schema,
+                key,
+                rules,
+                derived=False,
+                rows=rows,
+                name=f"pass-{i}",
+            )
+        dataset = [r for r in self.rules if r.scope is Scope.DATASET]
+        if dataset:
+            self._on_driver(derived_scan, rows, dataset, derived=False)
+        return derived_scan
+
+    def tables(self, table: str) -> list[pl.LazyFrame]:
+        """``table`` of every pass (findings, outcomes or errors), lazy."""
+        found = [layout.scan(out, table) for layout, out in self.results]
+        for result in self.driver:
+            if table == "findings":
+                found.append(result.findings.lazy())
+            elif table == "outcomes":
+                found.append(result.outcomes.lazy())
+            else:
+                found.append(_errors_frame(result.errors).lazy())
+        if table == "errors":
+            found.append(_errors_frame(self.errors).lazy())
+        if table == "outcomes":
+            empty = pl.LazyFrame(schema=OUTCOMES_SCHEMA)
+            found += [pl.concat([empty, r.lazy()], how="diagonal_relaxed") for r in self.refused]
+        return found
+
+
+def _merged_outcomes(skeleton: pl.DataFrame, parts: list[pl.LazyFrame]) -> pl.DataFrame:
+    """The skeleton's outcomes (every rule, pre-flight errors set) with the passes' counts."""
+    if not parts:
+        return skeleton
+    summed = (
+        pl.concat(parts)
+        .group_by("kind", "rule_id")
+        .agg(
+            pl.col("evaluated", "failed", "waived", "duration_ms").sum().name.suffix("_p"),
+            pl.col("error").drop_nulls().first().alias("error_p"),
+        )
+        .collect()
+    )
+    joined = skeleton.join(summed, on=["kind", "rule_id"], how="left")
+    preflight_error = pl.col("status") == "error"
+    return joined.select(
+        *[
+            c
+            for c in OUTCOMES_SCHEMA
+            if c not in ("status", "evaluated", "failed", "waived", "duration_ms", "error")
+        ],
+        pl.when(preflight_error | pl.col("error_p").is_not_null())
+        .then(pl.lit("error"))
+        .when(pl.col("failed_p").fill_null(0) > pl.col("waived_p").fill_null(0))
+        .then(pl.lit("fail"))
+        .otherwise(pl.lit("pass"))
+        .alias("status"),
+        *[
+            pl.when(preflight_error)
+            .then(pl.col(c))
+            .otherwise(pl.col(f"{c}_p").fill_null(0))
+            .alias(c)
+            for c in ("evaluated", "failed", "waived")
+        ],
+        (pl.col("duration_ms") + pl.col("duration_ms_p").fill_null(0.0)).round(3),
+        pl.coalesce("error", "error_p").alias("error"),
+    ).select(OUTCOMES_SCHEMA.names())
+
+
+def _summaries(
+    derived: Mapping[str, pl.LazyFrame],
+    rows: Mapping[str, int],
+    request: EvaluationRequest,
+    plan: SparkPlan,
+) -> tuple[dict[str, pl.DataFrame], list[RunError]]:
+    """The summaries, on the driver, those whose kinds hold at most ``driver_rows`` rows."""
+    base = request.rules
+    fits, errors = [], []
+    for s in base.summaries:
+        need = sum(rows.get(k, 0) for k in s.kinds)
+        if set(s.kinds) <= set(derived) and need > plan.driver_rows:
+            errors.append(
+                RunError(
+                    what="summary",
+                    name=s.name,
+                    plugin=base.providers.get(s.name),
+                    message=(
+                        f"runs on the Spark driver, which reads at most {plan.driver_rows} rows"
+                        f" (SparkMode driver_rows); its kinds hold {need}"
+                    ),
+                )
+            )
+        else:
+            fits.append(s)
+    if not fits:
+        return {}, errors
+    only = dataclasses.replace(
+        base,
+        rules=(),
+        derived=(),
+        summaries=tuple(fits),
+        conflicts=(),
+        failed_plugins=(),
+        notifier=None,
+    )
+    result = evaluate_many(
+        derived,
+        as_of=request.as_of,
+        rules=only,
+        policy=RulePolicy(),
+        kinds=request.kinds,
+        streaming=True,
+        quarantine=request.quarantine,
+        history=request.history,
+    )
+    return dict(result.summaries), [*errors, *result.errors]
+
+
+def evaluate_on_spark(
+    spark: SparkSession,
+    frames: Mapping[str, pl.LazyFrame],
+    request: EvaluationRequest,
+    *,
+    scratch: Path,
+    plan: SparkPlan,
+) -> EvaluationResult:
+    """:func:`credit_ledger.rules.evaluate_many` of ``request`` over ``frames`` on Spark (see
+    the module's description): the same findings, outcomes, summaries and errors."""
+    ruleset = request.rules
+    given = {k.name: k for k in request.kinds}
+    kinds = {name: given.get(name) or get_kind(name) for name in frames}
+    info = RunInfo(
+        as_of=request.as_of,
+        kinds=tuple(sorted(frames)),
+        rules=tuple(sorted(r.id for r in ruleset.rules if r.kind in frames)),
+        plugins=ruleset.plugins,
+    )
+    notifier = ruleset.notifier
+    notices = notifier.run_started(info) if notifier is not None else []
+    # Pre-flight on empty frames: the errors that need no data, and every rule's outcome row.
+    skeleton = evaluate_many(
+        {name: lf.head(0) for name, lf in frames.items()},
+        as_of=request.as_of,
+        rules=dataclasses.replace(ruleset, summaries=(), notifier=None),
+        policy=request.policy,
+        fail_on=request.fail_on,
+        kinds=list(kinds.values()),
+    )
+    notices += skeleton.notices
+    runs = [
+        _KindOnSpark(
+            spark=spark,
+            kind=kinds[name],
+            request=request,
+            plan=plan,
+            skeleton=skeleton,
+            out=scratch / name,
+        )
+        for name in sorted(frames)
+    ]
+    # One kind's passes after another's would leave executors idle between small jobs.
+    with ThreadPoolExecutor(max_workers=JOBS, thread_name_prefix="spark-evaluate") as pool:
+        scans = list(pool.map(lambda run: run.run(frames[run.kind.name]), runs))
+    derived = {run.kind.name: scan for run, scan in zip(runs, scans, strict=True)}
+    rows = {name: scan.select(pl.len()).collect().item() for name, scan in derived.items()}
+    found = [f for run in runs for f in run.tables("findings")]
+    findings = (
+        pl.concat(found, how="vertical_relaxed")
+        .select(pl.col(n).cast(d) for n, d in FINDINGS_SCHEMA.items())
+        .sort("kind", "rule_id", "record_id", "entity_key", "_source", "_row", nulls_last=True)
+        .collect()
+    )
+    outcomes = _merged_outcomes(skeleton.outcomes, [o for r in runs for o in r.tables("outcomes")])
+    errors = list(skeleton.errors)
+    seen = {(e.what, e.name, e.kind, e.message) for e in errors}
+    for table in (t for r in runs for t in r.tables("errors")):
+        for row in table.collect().iter_rows(named=True):
+            error = RunError(**row)
+            if (error.what, error.name, error.kind, error.message) not in seen:
+                seen.add((error.what, error.name, error.kind, error.message))
+                errors.append(error)
+    summaries, summary_errors = _summaries(derived, rows, request, plan)
+    errors += summary_errors
+    if notifier is not None:
+        for e in errors:
+            if e.what == "rule":
+                notices += notifier.rule_error(info, e.name, e.plugin, e.message)
+    result = EvaluationResult(
+        as_of=request.as_of,
+        findings=findings,
+        outcomes=outcomes,
+        derived=MappingProxyType(derived),
+        summaries=MappingProxyType(summaries),
+        errors=tuple(errors),
+        notices=tuple(notices),
+        fail_on=request.fail_on,
+    )
+    if notifier is not None:
+        late = notifier.run_finished(info, result.report)
+        if late:
+            result = dataclasses.replace(result, notices=(*result.notices, *late))
+    return result
