@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-quick clean
+.PHONY: demo test test-spark lint bench bench-quick clean
 
 $(STAMP): pyproject.toml setup.py src/credit_ledger/_kernels/_native.c plugins/credit-ledger-example/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,13 @@ demo: $(STAMP)
 	$(BIN)/credit-ledger demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not spark"
 	cd plugins/credit-ledger-example && ../../$(BIN)/python -m pytest -q
+
+# The Spark engine's tests (tests/spark): the [spark] extra and Java 17/21; .ci/run runs them.
+test-spark: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[spark]"
+	SPARK_LOCAL_IP=127.0.0.1 $(BIN)/python -m pytest -q -m spark
 
 lint: $(STAMP)
 	$(BIN)/ruff check src plugins tests benchmarks
