@@ -51,6 +51,7 @@ __all__ = [
     "WIDE",
     "arrow_array",
     "cleaned",
+    "duplicated",
     "flag_column",
     "iso_dates",
     "ric_valid",
@@ -125,3 +126,16 @@ def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.ui
     """
     result: tuple[pl.Series, npt.NDArray[np.uint8]] = _impl.cleaned(series, mode)
     return result
+
+
+def duplicated(series: pl.Series) -> pl.Series:
+    """True for non-null values that occur more than once (for ``Expr.map_batches``).
+
+    Hashes are compared first (fast, fixed width); only values whose hash repeats are compared
+    exactly, so a hash collision never flags a row.
+    """
+    candidates = series.hash(seed=0).is_duplicated() & series.is_not_null()
+    rows = candidates.arg_true()
+    if len(rows) == 0:
+        return candidates
+    return candidates.scatter(rows, series.gather(rows).is_duplicated())

@@ -16,7 +16,6 @@ from os import PathLike
 from pathlib import Path
 from typing import Final
 
-import pandera.polars as pa
 import polars as pl
 
 from credit_ledger.errors import UsageError
@@ -73,7 +72,6 @@ def validate_to_parquet(
     batch_rows: int = DEFAULT_BATCH_ROWS,
     encoding: str | None = None,
     sheet: str | None = None,
-    schema: pa.DataFrameSchema | None = None,
     columns: Mapping[str, str] | None = None,
     header_row: int | None = None,
     records_path: str | None = None,
@@ -115,7 +113,6 @@ def validate_to_parquet(
         sheet: sheet of ``.xlsx`` workbooks.
         columns, header_row, records_path: as :func:`credit_ledger.read` takes them, for
             every file.
-        schema: a pandera schema to use instead of the kind's own.
 
     Returns:
         The :class:`ValidationSummary` of the whole input
@@ -155,7 +152,6 @@ def validate_to_parquet(
         kind=record_kind,
         out_dir=out_dir,
         batch_rows=batch_rows,
-        schema=schema,
         described={"files": [str(path) for path in paths]},
     )
 
@@ -166,7 +162,6 @@ def validate_frames_to_parquet(
     kind: RecordKind,
     out_dir: str | PathLike[str],
     batch_rows: int = DEFAULT_BATCH_ROWS,
-    schema: pa.DataFrameSchema | None = None,
     described: Mapping[str, object] | None = None,
 ) -> ValidationSummary:
     """:func:`validate_to_parquet` of frames already read (e.g. by :func:`credit_ledger.read`
@@ -174,18 +169,17 @@ def validate_frames_to_parquet(
     if batch_rows < 1:
         raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
     record_kind = kind
-    schema = schema if schema is not None else record_kind.cached_schema()
     # On no rows first: bad input (a missing column, validation disabled) fails before any
     # work, and the columns of an output that gets no rows are known. Once per set of columns.
     columns = [list(lf.collect_schema().items()) for lf in frames]
     checked = [
-        validate(lf.head(0), kind=record_kind, schema=schema)
+        validate(lf.head(0), kind=record_kind)
         for i, lf in enumerate(frames)
         if i == 0 or columns[i] != columns[i - 1]
     ]
     empty = checked[-1]
     started = time.perf_counter()
-    duplicates = duplicated_values(frames, kind=record_kind, schema=schema, batch_rows=batch_rows)
+    duplicates = duplicated_values(frames, kind=record_kind, batch_rows=batch_rows)
     log.info(
         "%s: %d file(s); uniqueness pass done in %.1f s",
         record_kind.name,
@@ -200,7 +194,7 @@ def validate_frames_to_parquet(
     with PartWriter(Path(out_dir)) as writer:
         number = 0
         for batch in batches(frames, batch_rows):
-            result = validate(batch, kind=record_kind, schema=schema, duplicates=duplicates)
+            result = validate(batch, kind=record_kind, duplicates=duplicates)
             writer.write(number, {"valid": result.valid, "quarantine": result.quarantine})
             rows.update(
                 rows_in=result.summary.rows_in,
