@@ -512,20 +512,10 @@ def validate(
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
     )
     kept = [*canonical, *(d.meta.output_name() for d in derived), *extras, SOURCE, ROW]
-    # One query for both outputs: the checks run once (common subplan), the two filters after.
-    valid, failing = pl.collect_all(
-        [
-            checked.filter(~pl.col(_FAIL)).select(*kept, *warn_cols),
-            checked.filter(pl.col(_FAIL)).select(
-                *(pl.col(_RAW + c).alias(c) for c in canonical),
-                *extras,
-                SOURCE,
-                ROW,
-                *tail,
-                *fail_cols,
-            ),
-        ],
-        engine=_ENGINE,
+    valid, failing = _split(
+        checked,
+        [*kept, *warn_cols],
+        [*(pl.col(_RAW + c).alias(c) for c in canonical), *extras, SOURCE, ROW, *tail, *fail_cols],
     )
     reasons, by_reason = _reasons(failing.select(fail_cols), plans)
     quarantine = failing.drop(fail_cols).with_columns(reasons)
@@ -541,6 +531,19 @@ def validate(
         missing_standard=_missing_standard(record_kind, absent, data, names),
     )
     return ValidationResult(valid=valid, quarantine=quarantine, summary=summary)
+
+
+def _split(
+    checked: pl.LazyFrame, valid: list[str], failing: list[pl.Expr | str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The columns ``valid`` of the rows that pass and ``failing`` of those that fail.
+
+    The checks run once; both outputs are filtered from their result (two lazy filters of
+    one query re-ran much of it, and cost more than the checks of a clean frame).
+    """
+    flagged = checked.collect(engine=_ENGINE)
+    failed = flagged.get_column(_FAIL)
+    return flagged.select(valid).filter(~failed), flagged.select(failing).filter(failed)
 
 
 def _without_skipped(data: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
