@@ -104,10 +104,7 @@ def duplicated_values(
     lazy = list(frames)
     typed = (lf.select(typed_value(kind, n, lf.collect_schema()) for n in names) for lf in lazy)
     suspects = repeated_hashes(typed, columns=names, batch_rows=batch_rows)
-    return {
-        name: _confirmed(lazy, kind=kind, name=name, suspects=suspects[name])
-        for name in names
-    }
+    return {name: _confirmed(lazy, kind=kind, name=name, suspects=suspects[name]) for name in names}
 
 
 def _confirmed(
