@@ -48,6 +48,7 @@ _CHECK = "__check__"
 # The result is materialised anyway, and the in-memory engine evaluates the many
 # per-column expressions (and the numpy kernels, once per column) faster than streaming.
 _ENGINE: Final = "in-memory"
+_CHUNKS_KEPT: Final = 8
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -439,11 +440,14 @@ def validate(
     _require_pandera_enabled()
     record_kind = get_kind(kind)
     canonical = list(record_kind.columns)
-    # Materialise the input once, in one chunk per column: the checks below read every column
-    # several times, and Polars string kernels run much slower over many small chunks.
+    # Materialise the input once, in few chunks per column: the checks below read every column
+    # several times, and Polars string kernels run much slower over many small chunks (a
+    # few large ones, as a Parquet file's row groups give, cost less than copying them).
     data = frame.collect(engine=_ENGINE) if isinstance(frame, pl.LazyFrame) else frame
     data, skipped = _without_skipped(data)
-    lf = data.rechunk().lazy()
+    if data.width and max(data.n_chunks("all")) > _CHUNKS_KEPT:
+        data = data.rechunk()
+    lf = data.lazy()
     names = lf.collect_schema().names()
     missing = [c for c in canonical if c not in names]
     required_missing = [c for c in missing if record_kind.field(c).required]
