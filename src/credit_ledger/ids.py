@@ -5,8 +5,9 @@ Each check is a vectorised Polars expression over a String expression already pa
 resident-ID (GB 11643) checks run in one fast implementation, the C byte kernel
 (:mod:`credit_ledger._kernels`); the plain-Python reference they are tested against lives in the
 tests, cross-checked with python-stdnum. The scalar helpers (``uscc_is_valid`` ...) normalise
-their input and evaluate the same expressions on a one-element Series; the ``*_check_char``
-helpers compute check characters (to generate codes).
+their input and call the same kernel on a one-element Series (the shapes of masked and
+15-digit numbers are the patterns the expressions use); the ``*_check_char`` helpers compute
+check characters, to generate codes.
 
 GB 11714 (organisation code, mod 11) runs as a Polars expression: its weights 3,7,9,10,5,8,4,2
 are ``2**(8-i)`` and 35 ≡ 2, and base 35 reads A..Y as their Latin values 10-34, which are the
@@ -16,6 +17,7 @@ check 'X' (33 ≡ 0) needs +10.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from functools import partial
@@ -409,13 +411,40 @@ def _normalize(value: str) -> str:
     return _NOISE_RE.sub("", unicodedata.normalize("NFKC", value).upper())
 
 
-def _scalar(check: pl.Expr, value: str) -> bool:
-    """``check`` (an expression over ``pl.col("v")``) on one normalised value."""
-    return bool(pl.select(check).to_series().item()) if value else False
+def _fits(pattern: str, value: str) -> bool:
+    return re.fullmatch(pattern, value) is not None  # `re` caches the compiled patterns
 
 
-def _one(value: str) -> pl.Expr:
-    return pl.lit(value, dtype=pl.String)
+def _uscc_kernel(c: str, level: _Level) -> bool:
+    """The kernel's USCC check of one normalised value (the pattern first: most values that
+    reach a scalar check are no code at all)."""
+    return _fits(_USCC_FORMAT, c) and _kernels.uscc_is_valid(c, level)
+
+
+def _ric_kernel(n: str) -> bool:
+    """The kernel's unmasked ID-number check of one normalised value."""
+    return _fits(_RIC_FORMAT, n) and _kernels.ric_is_valid(n)
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_ric_shaped(n: str) -> bool:
+    """ID-number format and a real birth date; the check character is not tested."""
+    return _fits(_RIC_FORMAT, n) and _real_date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
+
+
+def _is_ric_masked(n: str) -> bool:
+    return _fits(_RIC_MASKED, n) and len(re.findall(r"\*+", n)) == 1
+
+
+def _is_ric_15(n: str) -> bool:
+    return _fits(_RIC_15, n) and _real_date(1900 + int(n[6:8]), int(n[8:10]), int(n[10:12]))
 
 
 def uscc_check_char(first17: str) -> str:
@@ -483,8 +512,7 @@ def uscc_is_valid(code: str, level: _Level = "strict") -> bool:
     """
     if level not in _LEVELS:
         raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
-    c = _normalize(code)
-    return _scalar(uscc_expr(_one(c), level), c)
+    return _uscc_kernel(_normalize(code), level)
 
 
 def org_code_is_valid(code: str) -> bool:
@@ -495,7 +523,7 @@ def org_code_is_valid(code: str) -> bool:
         (True, False)
     """
     c = _normalize(code)
-    return _scalar(org_code_expr(_one(c)), c)
+    return bool(_fits(_ORG_FORMAT, c) and pl.select(org_code_expr(pl.lit(c))).item())
 
 
 def ric_is_valid(number: str) -> bool:
@@ -506,7 +534,7 @@ def ric_is_valid(number: str) -> bool:
         (True, True)
     """
     n = _normalize(number)
-    return _scalar(ric_expr(_one(n)), n)
+    return _is_ric_masked(n) or _is_ric_15(n) or _ric_kernel(n)
 
 
 def case_no_is_valid(s: str) -> bool:
@@ -517,7 +545,7 @@ def case_no_is_valid(s: str) -> bool:
         (True, False)
     """
     n = _normalize(s)
-    return _scalar(case_no_expr(_one(n)), n)
+    return _fits(_CASE_NO, n) or _fits(_LEGACY_CASE_NO, n)
 
 
 def subject_kind(code: str) -> str:
@@ -528,6 +556,17 @@ def subject_kind(code: str) -> str:
         ('public_institution', 'natural_person')
     """
     c = _normalize(code)
-    if not c:
-        return "other"
-    return str(pl.select(subject_kind_expr(_one(c))).to_series().item())
+    by_prefix = _KIND_BY_PREFIX.get(c[:2], "other")
+    if _ric_kernel(c):
+        return "natural_person"
+    if _uscc_kernel(c, "strict"):
+        return by_prefix
+    if _is_ric_shaped(c) or _is_ric_masked(c) or _is_ric_15(c):
+        return "natural_person"
+    if (
+        _fits(_USCC_FORMAT, c)
+        or (_fits(_USCC_MASKED, c) and len(c) == 18)
+        or _fits(_USCC_MASKED_19, c)
+    ):
+        return by_prefix
+    return "other"

@@ -53,8 +53,10 @@ __all__ = [
     "duplicated",
     "flag_column",
     "iso_dates",
+    "ric_is_valid",
     "ric_valid",
     "text_flags",
+    "uscc_is_valid",
     "uscc_valid",
 ]
 
@@ -103,6 +105,18 @@ def uscc_valid(series: pl.Series, level: Literal["format", "checksum", "strict"]
 def ric_valid(series: pl.Series) -> pl.Series:
     """Validity of each unmasked resident ID number (format, birth date, check character)."""
     valid: pl.Series = _identifiers().ric_valid(series)
+    return valid
+
+
+def uscc_is_valid(value: str, level: Literal["format", "checksum", "strict"]) -> bool:
+    """:func:`uscc_valid` of one (normalised) value."""
+    valid: bool = _identifiers().uscc_is_valid(value, level)
+    return valid
+
+
+def ric_is_valid(value: str) -> bool:
+    """:func:`ric_valid` of one value."""
+    valid: bool = _identifiers().ric_is_valid(value)
     return valid
 
 
