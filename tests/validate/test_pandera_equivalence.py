@@ -58,7 +58,7 @@ def _pandera_failures(kind: RecordKind, typed: pl.DataFrame) -> dict[int, set[st
             warnings.catch_warnings(),
         ):
             warnings.simplefilter("ignore", pa.errors.SchemaWarning)
-            kind.schema().validate(typed.lazy(), lazy=True).collect()
+            credit_ledger.schema(kind).validate(typed.lazy(), lazy=True).collect()
     except pa.errors.SchemaErrors as exc:
         for case in exc.failure_cases.iter_rows(named=True):
             assert case["index"] is not None, case  # a schema-level failure: types differ

@@ -20,6 +20,7 @@ from credit_ledger.kinds._model import (
     RowCheck,
     warning_checks,
 )
+from credit_ledger.kinds._pandera import build_schema
 
 __all__ = [
     "ColumnCheck",
@@ -78,4 +79,4 @@ def schema(kind: str | RecordKind) -> pa.DataFrameSchema:
         >>> schema("arrears_case").columns["amount_due"].dtype
         DataType(Decimal(precision=38, scale=2))
     """
-    return get_kind(kind).schema()
+    return build_schema(get_kind(kind))

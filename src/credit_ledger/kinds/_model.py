@@ -3,22 +3,20 @@
 A :class:`RecordKind` is plain data, and the single source of truth for what is checked: each
 :class:`Field` yields its checks as named Polars expressions (:meth:`Field.validation_rules`,
 the dataframely pattern), the kind its row checks (:meth:`RecordKind.row_rules`).
-:mod:`credit_ledger.validate` evaluates them in one Polars pass; :meth:`RecordKind.schema`
-wraps the same expressions in a real ``pandera.polars.DataFrameSchema``.
+:mod:`credit_ledger.validate` evaluates them in one Polars pass;
+:func:`credit_ledger.kinds.schema` wraps the same expressions in a real
+``pandera.polars.DataFrameSchema`` (the declaration itself knows nothing of pandera).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import polars as pl
 
 from credit_ledger import _kernels
-
-if TYPE_CHECKING:
-    import pandera.polars as pa
 
 Dtype = Literal["str", "date", "int", "decimal", "rate", "bool"]
 Normalize = Literal["text", "code", "case_no", "none"]
@@ -297,17 +295,6 @@ class RecordKind:
             ignore_nulls=True,
         )
         return pl.lit("h").add(content.hash(seed=0).cast(pl.String)).alias(self.key)
-
-    def schema(self) -> pa.DataFrameSchema:
-        """The kind as a ``pandera.polars.DataFrameSchema`` over the typed canonical frame,
-        whose checks evaluate the same rules as :func:`credit_ledger.validate`.
-
-        Calling ``.validate(frame, lazy=True)`` on it gives the same verdicts as
-        :func:`credit_ledger.validate` for frames whose values already parse.
-        """
-        from credit_ledger.kinds._pandera import build_schema  # noqa: PLC0415 - pandera on demand
-
-        return build_schema(self)
 
 
 def warning_checks(kind: RecordKind) -> tuple[tuple[str, pl.Expr], ...]:
