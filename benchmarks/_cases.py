@@ -168,7 +168,7 @@ def _rules_info(ev: Any) -> dict[str, Any]:
 
 
 def _rules(ctx: Context) -> Prepared:
-    from credit_ledger.rules import evaluate_many  # noqa: PLC0415
+    from credit_ledger import evaluate_many  # noqa: PLC0415
 
     valid = {k: pl.read_parquet(p) for k, p in ctx.data.files("valid").items()}
     pm = _manager()
@@ -178,7 +178,7 @@ def _rules(ctx: Context) -> Prepared:
 def _check(ctx: Context) -> Prepared:
     """Read → validate → every plugin's rules, from Parquet: the ``check`` path on all kinds."""
     import credit_ledger  # noqa: PLC0415
-    from credit_ledger.rules import evaluate_many  # noqa: PLC0415
+    from credit_ledger import evaluate_many  # noqa: PLC0415
 
     files = ctx.data.files("parquet")
     pm = _manager()

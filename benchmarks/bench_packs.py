@@ -8,7 +8,7 @@ Usage::
 1. ``credit_ledger.synth.generate_frames`` makes ``--rows`` records of the five built-in kinds
    (not timed).
 2. ``credit_ledger.validate`` validates every kind (timed: the reference).
-3. ``credit_ledger.rules.evaluate_many`` runs every rule, derived column and summary of the
+3. ``credit_ledger.evaluate_many`` runs every rule, derived column and summary of the
    packs (``packs``, ``zeroing``, ``arrears``, ``classes``, ``publicity``) over the valid
    records, through an isolated plugin manager (timed: the figure). The per-pack lines time
    each pack's plain functions on the same frames, for orientation.
@@ -33,8 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "plugins")]
 
 import credit_ledger_packs as packs  # noqa: E402
-from credit_ledger import validate  # noqa: E402
-from credit_ledger.rules import evaluate_many  # noqa: E402
+from credit_ledger import evaluate_many, validate  # noqa: E402
 from credit_ledger.synth import generate_frames  # noqa: E402
 from credit_ledger.testing import isolated_manager  # noqa: E402
 from credit_ledger_packs import arrears, classes, publicity, zeroing  # noqa: E402

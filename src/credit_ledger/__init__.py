@@ -4,7 +4,9 @@ Read records with :func:`read`, validate them against their kind's pandera schem
 :func:`validate` (every row ends valid or quarantined, with reasons; inputs larger than memory
 batch by batch to Parquet with :func:`validate_to_parquet`), run the rules of every installed
 plugin with :func:`check` / :func:`evaluate`, and keep history across scheduled runs with
-:func:`run` and :class:`Ledger`. Plugins are loaded on first use, never at import.
+:func:`run` and :class:`Ledger`. Plugins are loaded on first use, never at import. Kinds given
+by name and the default rules come from the installed plugins: these functions are the only
+ones that ask the plugin manager; the layers below take the kinds and rules they are given.
 
 Example:
     >>> import credit_ledger
@@ -19,30 +21,40 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from credit_ledger import errors, ids
-from credit_ledger.ingest import read, read_frame
-from credit_ledger.jobs import Job, RunResult, load_job, run
-from credit_ledger.kinds import RecordKind, get_kind, record_kinds, schema
-from credit_ledger.ledger import Ledger, LedgerState
-from credit_ledger.plugins import PluginManager, PluginSelection, Setting, hookimpl
-from credit_ledger.rules import (
-    CheckResult,
-    DerivedColumn,
-    EvaluationResult,
-    Rule,
-    RuleContext,
-    RulePolicy,
-    RuleSet,
-    RunContext,
-    Scope,
-    Severity,
-    Summary,
-    Waiver,
+from credit_ledger._api import (
     check,
     evaluate,
     evaluate_many,
+    read,
+    read_frame,
+    schema,
+    validate,
+    validate_to_parquet,
 )
-from credit_ledger.streaming import validate_to_parquet
-from credit_ledger.validate import ValidationResult, ValidationSummary, validate
+from credit_ledger.contracts import (
+    DerivedColumn,
+    EvaluationResult,
+    RecordKind,
+    Rule,
+    RuleContext,
+    RuleSet,
+    RunContext,
+    Scope,
+    Setting,
+    Severity,
+    Summary,
+)
+from credit_ledger.jobs import Job, RunResult, load_job, run
+from credit_ledger.ledger import Ledger, LedgerState
+from credit_ledger.plugins import (
+    PluginManager,
+    PluginSelection,
+    get_kind,
+    hookimpl,
+    record_kinds,
+)
+from credit_ledger.rules import CheckResult, RulePolicy, Waiver
+from credit_ledger.validate import ValidationResult, ValidationSummary
 
 try:
     __version__ = version("credit-ledger")

@@ -9,9 +9,9 @@ from typing import Any
 import polars as pl
 import pytest
 
+from credit_ledger import evaluate_many
 from credit_ledger.kinds import Field, RecordKind
 from credit_ledger.plugins import PluginManager
-from credit_ledger.rules import evaluate_many
 from credit_ledger.testing import assert_rule, make_frame
 from credit_ledger_packs import classes
 from tests.packs._data import ENTERPRISE, INSTITUTION, ORGAN, rule

@@ -9,10 +9,10 @@ from typing import Any
 
 import polars as pl
 
+from credit_ledger import evaluate_many
 from credit_ledger.ingest import read
 from credit_ledger.jobs import run
 from credit_ledger.ledger import Ledger
-from credit_ledger.rules import evaluate_many
 from credit_ledger.validate import validate
 from tests.jobs.conftest import job_text, manager
 from tests.packs.test_arrears import case

@@ -9,8 +9,8 @@ import datetime as dt
 
 import polars as pl
 
+from credit_ledger import evaluate_many
 from credit_ledger.ingest import read_frame
-from credit_ledger.rules import evaluate_many
 from credit_ledger.synth import generate_frames
 from credit_ledger.validate import validate
 from tests.jobs.conftest import manager

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from credit_ledger import evaluate_many
 from credit_ledger.errors import ConfigError
 from credit_ledger.ingest import read
 from credit_ledger.plugins import PluginManager
-from credit_ledger.rules import evaluate_many
 from credit_ledger.validate import validate
 from credit_ledger_packs import zeroing
 from tests.packs._data import ENTERPRISE

@@ -10,8 +10,8 @@ from typing import Any
 import polars as pl
 import pytest
 
+from credit_ledger import evaluate_many
 from credit_ledger.plugins import PluginManager
-from credit_ledger.rules import evaluate_many
 from credit_ledger.testing import assert_rule, make_frame
 from credit_ledger_packs import zeroing
 from credit_ledger_packs._ledger import ZeroingInvariantError, check_invariant

@@ -8,15 +8,13 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from credit_ledger import validate
+from credit_ledger import evaluate, evaluate_many, validate
 from credit_ledger.rules import (
     DerivedColumn,
     EvaluationResult,
     Rule,
     RuleSet,
     Scope,
-    evaluate,
-    evaluate_many,
 )
 from credit_ledger.synth import generate_frames
 from tests.packs._data import pack_manager

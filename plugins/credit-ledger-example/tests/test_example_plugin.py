@@ -16,8 +16,8 @@ import pytest
 from credit_ledger_example import plugin
 from hypothesis import given, settings
 
+from credit_ledger import evaluate
 from credit_ledger.plugins import PluginManager, PluginSelection
-from credit_ledger.rules import evaluate
 from credit_ledger.testing import assert_rule, isolated_manager, make_frame
 from credit_ledger.testing.strategies import valid_records
 

@@ -17,12 +17,13 @@ from typing import Any
 
 import polars as pl
 
+from credit_ledger._api import check
 from credit_ledger.cli._args import add_read_options, iso_date, read_options
 from credit_ledger.cli._exit import FINDINGS, OK, RUNTIME
 from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._output import write_parquet
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
-from credit_ledger.rules import Severity, check
+from credit_ledger.rules import Severity
 from credit_ledger.rules._check import CheckResult
 
 __all__ = ["register"]

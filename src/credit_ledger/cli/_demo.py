@@ -22,12 +22,13 @@ from typing import Any
 
 import polars as pl
 
+from credit_ledger._api import evaluate_many
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK, RUNTIME
 from credit_ledger.cli._report import demo_report
 from credit_ledger.ingest import read
 from credit_ledger.plugins import PluginManager, PluginSelection
-from credit_ledger.rules import EvaluationResult, Severity, evaluate_many
+from credit_ledger.rules import EvaluationResult, Severity
 from credit_ledger.synth import generate, generator_fingerprint
 from credit_ledger.synth._values import END as WORLD_END
 from credit_ledger.synth._write import TRUTH_FILE

@@ -21,7 +21,7 @@ import polars as pl
 from credit_ledger.cli._args import add_read_options, read_options
 from credit_ledger.cli._exit import OK
 from credit_ledger.ingest import SKIP, read_sheet
-from credit_ledger.kinds import get_kind
+from credit_ledger.plugins import get_kind
 
 
 def register(sub: Any) -> None:

@@ -26,14 +26,13 @@ from typing import Any
 
 import polars as pl
 
+from credit_ledger._api import read, validate
 from credit_ledger.cli._args import add_read_options, iso_date, read_options
 from credit_ledger.cli._exit import OK
 from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
 from credit_ledger.errors import UsageError
-from credit_ledger.ingest import read
-from credit_ledger.kinds import record_kinds
-from credit_ledger.validate import validate
+from credit_ledger.plugins import record_kinds
 from credit_ledger_packs.zeroing import bodies_table, zeroing_table  # the built-in pack
 
 __all__ = ["register"]

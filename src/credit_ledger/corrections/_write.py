@@ -10,8 +10,9 @@ import polars as pl
 
 from credit_ledger._redact import mask_code_expr, mask_name_expr, unmasked
 from credit_ledger.errors import UsageError
-from credit_ledger.kinds import RecordKind, get_kind
+from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import Ledger, quarantine_department
+from credit_ledger.plugins import get_kind
 from credit_ledger.quarantine_files import _atomic, require_xlsxwriter
 from credit_ledger.reasons import explain, label_zh
 

@@ -1,18 +1,20 @@
-"""Record kinds: declarations (:class:`RecordKind`) and their pandera schemas.
+"""Record kinds: declarations (:class:`RecordKind`), registries of them, and their pandera
+schemas.
 
 Built-in kinds are declared in :mod:`credit_ledger.kinds.builtin`; plugins contribute more
-through the ``credit_ledger_record_kinds`` hook.
+through the ``credit_ledger_record_kinds`` hook. This layer knows only the kinds it is given: a
+name is resolved against the registry passed in (default: the built-in kinds). The public
+:func:`credit_ledger.get_kind` resolves names through the plugin manager.
 """
 
 from __future__ import annotations
 
-import difflib
+import functools
 from collections.abc import Mapping
 
 import pandera.polars as pa
 
-from credit_ledger.errors import UnknownKindError
-from credit_ledger.kinds._model import (
+from credit_ledger.contracts._kind import (
     ColumnCheck,
     Derived,
     Field,
@@ -21,13 +23,16 @@ from credit_ledger.kinds._model import (
     warning_checks,
 )
 from credit_ledger.kinds._pandera import build_schema
+from credit_ledger.kinds._registry import KindRegistry
 
 __all__ = [
     "ColumnCheck",
     "Derived",
     "Field",
+    "KindRegistry",
     "RecordKind",
     "RowCheck",
+    "builtin_kinds",
     "get_kind",
     "record_kinds",
     "schema",
@@ -35,45 +40,40 @@ __all__ = [
 ]
 
 
-def _registry() -> Mapping[str, RecordKind]:
-    # Kinds come from the plugins (the built-in ones through the built-in plugin
-    # ``builtin.kinds``, via the same hook a third party uses). The plugin manager is only
-    # created and loaded here, on first use, never at ``import credit_ledger``.
-    from credit_ledger.plugins import active_manager  # noqa: PLC0415 - plugins sit above kinds
+@functools.cache
+def builtin_kinds() -> KindRegistry:
+    """The kinds that ship with credit_ledger (built on first use, not at import)."""
+    from credit_ledger.kinds.builtin import BUILTIN_KINDS  # noqa: PLC0415 - built on first use
 
-    return active_manager().record_kinds()
+    return KindRegistry(BUILTIN_KINDS)
 
 
-def record_kinds() -> tuple[str, ...]:
-    """Names of every record kind known to this installation, sorted.
+def record_kinds(kinds: Mapping[str, RecordKind] | None = None) -> tuple[str, ...]:
+    """Names of the kinds in ``kinds`` (default: the built-in kinds), sorted.
 
     Example:
         >>> "dishonest_debtor" in record_kinds()
         True
     """
-    return tuple(sorted(_registry()))
+    return tuple(sorted(kinds if kinds is not None else builtin_kinds()))
 
 
-def get_kind(kind: str | RecordKind) -> RecordKind:
-    """The declaration of ``kind`` (a name or a :class:`RecordKind`, returned as is).
+def get_kind(kind: str | RecordKind, kinds: Mapping[str, RecordKind] | None = None) -> RecordKind:
+    """The declaration of ``kind``: a :class:`RecordKind` is returned as is, a name is looked
+    up in ``kinds`` (default: the built-in kinds).
 
     Raises:
         UnknownKindError: no such kind; the message lists the closest known names.
     """
-    if isinstance(kind, RecordKind):
-        return kind
-    registry = _registry()
-    try:
-        return registry[kind]
-    except KeyError:
-        close = difflib.get_close_matches(kind, registry, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        known = ", ".join(sorted(registry))
-        raise UnknownKindError(f"unknown record kind {kind!r}{hint} (known: {known})") from None
+    registry = kinds if isinstance(kinds, KindRegistry) else KindRegistry(kinds or builtin_kinds())
+    return registry.kind(kind)
 
 
 def schema(kind: str | RecordKind) -> pa.DataFrameSchema:
     """The ``pandera.polars.DataFrameSchema`` of ``kind`` over its typed canonical columns.
+
+    Calling ``.validate(frame, lazy=True)`` on it gives the same verdicts as
+    :func:`credit_ledger.validate` for frames whose values already parse.
 
     Example:
         >>> schema("arrears_case").columns["amount_due"].dtype

@@ -14,7 +14,7 @@ import pandera.polars as pa
 import polars as pl
 
 if TYPE_CHECKING:
-    from credit_ledger.kinds._model import Field, RecordKind
+    from credit_ledger.contracts._kind import Field, RecordKind
 
 
 def _check(reason: str, passes: pl.Expr, *, warn: bool, about: str = "") -> pa.Check:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import polars as pl
 
 from credit_ledger import ids
-from credit_ledger.kinds._model import ColumnCheck, Derived, Field, RecordKind, RowCheck
+from credit_ledger.contracts._kind import ColumnCheck, Derived, Field, RecordKind, RowCheck
 from credit_ledger.kinds._text import (
     DISHONEST_CONDUCT,
     PERFORMANCE,

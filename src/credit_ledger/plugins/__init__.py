@@ -25,12 +25,23 @@ Example:
 
 from __future__ import annotations
 
+from credit_ledger.contracts import (
+    CommittedRun,
+    Conflict,
+    PluginInfo,
+    PluginStatus,
+    Reporter,
+    Setting,
+    SourceFormat,
+)
 from credit_ledger.plugins._builtin import BUILTIN_PLUGINS
 from credit_ledger.plugins._manager import (
     ENTRY_POINT_GROUP,
     PluginManager,
     activate,
     active_manager,
+    get_kind,
+    record_kinds,
     reset_default,
 )
 from credit_ledger.plugins._selection import (
@@ -40,15 +51,6 @@ from credit_ledger.plugins._selection import (
     ENV_STRICT,
     PluginConfig,
     PluginSelection,
-)
-from credit_ledger.plugins._types import (
-    CommittedRun,
-    Conflict,
-    PluginInfo,
-    PluginStatus,
-    Reporter,
-    Setting,
-    SourceFormat,
 )
 from credit_ledger.plugins.hookspecs import hookimpl, hookspec
 
@@ -71,7 +73,9 @@ __all__ = [
     "SourceFormat",
     "activate",
     "active_manager",
+    "get_kind",
     "hookimpl",
     "hookspec",
+    "record_kinds",
     "reset_default",
 ]

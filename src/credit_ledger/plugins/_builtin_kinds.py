@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from credit_ledger.kinds._model import RecordKind
+from credit_ledger.contracts._kind import RecordKind
 from credit_ledger.kinds.builtin import BUILTIN_KINDS
 from credit_ledger.plugins.hookspecs import hookimpl
 

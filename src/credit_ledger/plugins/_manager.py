@@ -22,12 +22,8 @@ from types import MappingProxyType, ModuleType
 
 import pluggy
 
-from credit_ledger.errors import ConfigError, PluginError, UnknownKindError, describe
-from credit_ledger.kinds._model import RecordKind
-from credit_ledger.plugins import hookspecs
-from credit_ledger.plugins._builtin import BUILTIN_PLUGINS
-from credit_ledger.plugins._selection import PluginSelection
-from credit_ledger.plugins._types import (
+from credit_ledger.contracts import RecordKind
+from credit_ledger.contracts._plugin import (
     Conflict,
     PluginInfo,
     PluginOrigin,
@@ -36,11 +32,24 @@ from credit_ledger.plugins._types import (
     Setting,
     SourceFormat,
 )
-from credit_ledger.rules._model import DerivedColumn, Rule, SettingValue, Summary
-from credit_ledger.rules._result import RunInfo, RunReport
-from credit_ledger.rules._ruleset import RuleSet
+from credit_ledger.contracts._result import RunInfo, RunReport
+from credit_ledger.contracts._rule import DerivedColumn, Rule, SettingValue, Summary
+from credit_ledger.contracts._ruleset import RuleSet
+from credit_ledger.errors import ConfigError, PluginError, describe
+from credit_ledger.kinds import KindRegistry
+from credit_ledger.plugins import hookspecs
+from credit_ledger.plugins._builtin import BUILTIN_PLUGINS
+from credit_ledger.plugins._selection import PluginSelection
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginManager", "activate", "active_manager", "reset_default"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PluginManager",
+    "activate",
+    "active_manager",
+    "get_kind",
+    "record_kinds",
+    "reset_default",
+]
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT
 
@@ -440,28 +449,21 @@ class PluginManager:
         """Plugins that failed to load or to contribute."""
         return tuple(p for p in self.plugins() if p.status == "failed")
 
-    def record_kinds(self) -> Mapping[str, RecordKind]:
+    def record_kinds(self) -> KindRegistry:
         """Record kinds by name (the highest version of each name)."""
         self.load()
-        return MappingProxyType(self._kinds)
+        unavailable = {
+            c.name.split(" ")[0]: c.message for c in self._conflicts if c.what == "record_kind"
+        }
+        return KindRegistry(self._kinds, unavailable=unavailable)
 
-    def kind(self, name: str) -> RecordKind:
-        """The record kind ``name``.
+    def kind(self, name: str | RecordKind) -> RecordKind:
+        """The record kind ``name`` (a :class:`RecordKind` is returned as is).
 
         Raises:
             UnknownKindError: nobody declares it (or two plugins declare it at one version).
         """
-        self.load()
-        try:
-            return self._kinds[name]
-        except KeyError:
-            for c in self._conflicts:
-                if c.what == "record_kind" and c.name.split(" ")[0] == name:
-                    raise UnknownKindError(c.message) from None
-            close = difflib.get_close_matches(name, list(self._kinds), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            known = ", ".join(sorted(self._kinds))
-            raise UnknownKindError(f"unknown record kind {name!r}{hint} (known: {known})") from None
+        return self.record_kinds().kind(name)
 
     def rules(self, *, kind: str | None = None, plugin: str | None = None) -> tuple[Rule, ...]:
         """Rules sorted by id, optionally of one kind or from one plugin."""
@@ -561,14 +563,20 @@ class PluginManager:
             if failures:
                 raise PluginError("strict plugin mode: " + "; ".join(failures))
 
-    def ruleset(self) -> RuleSet:
-        """Everything the engine evaluates, with the failures it must report."""
+    def ruleset(self, settings: Mapping[str, SettingValue] | None = None) -> RuleSet:
+        """Everything the engine evaluates, with the failures it must report; ``settings``
+        are laid over the resolved ones, each coerced to its declared type.
+
+        Raises:
+            ConfigError: a setting is not declared (naming the closest declared one) or its
+                value does not fit the declared type.
+        """
         self.load()
         return RuleSet(
             rules=self.rules(),
             derived=self.derived_columns(),
             summaries=self.summaries(),
-            settings=self.settings(),
+            settings=MappingProxyType(self._settings | self._coerce(settings or {})),
             providers=MappingProxyType(dict(self._providers)),
             kinds=self.record_kinds(),
             conflicts=tuple(self._conflicts),
@@ -576,6 +584,24 @@ class PluginManager:
             plugins=tuple(sorted(n for n, s in self._slots.items() if s.status == "active")),
             notifier=_Notifier(self),
         )
+
+    def _coerce(self, settings: Mapping[str, SettingValue]) -> dict[str, SettingValue]:
+        declared = self._settings_decl
+        out: dict[str, SettingValue] = {}
+        for name, value in settings.items():
+            decl = declared.get(name)
+            if decl is None:
+                if not declared:  # nothing declared: rules given settings take them as they are
+                    out[name] = value
+                    continue
+                close = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.0)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ConfigError(f"unknown setting {name!r}{hint}")
+            try:
+                out[name] = decl.coerce(value)
+            except (ValueError, ArithmeticError) as exc:
+                raise ConfigError(f"setting {name!r}: {exc}") from None
+        return out
 
     @property
     def pluggy(self) -> pluggy.PluginManager:
@@ -689,3 +715,23 @@ def reset_default() -> None:
     """Forget the default manager (it is rebuilt on next use, e.g. after installing a plugin)."""
     with _DEFAULT_LOCK:
         _DEFAULT.clear()
+
+
+def get_kind(kind: str | RecordKind) -> RecordKind:
+    """The declaration of ``kind`` (a name, or a :class:`RecordKind` returned as is), from the
+    active plugin manager: the built-in kinds and every installed plugin's.
+
+    Raises:
+        UnknownKindError: no such kind; the message lists the closest known names.
+    """
+    return active_manager().kind(kind)
+
+
+def record_kinds() -> tuple[str, ...]:
+    """Names of every record kind known to this installation (the active plugin manager), sorted.
+
+    Example:
+        >>> "dishonest_debtor" in record_kinds()
+        True
+    """
+    return tuple(sorted(active_manager().record_kinds()))

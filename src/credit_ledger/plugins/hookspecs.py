@@ -24,10 +24,18 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from credit_ledger.kinds import RecordKind
-    from credit_ledger.plugins._types import Reporter, Setting, SourceFormat
-    from credit_ledger.rules._model import DerivedColumn, Rule, SettingValue, Summary
-    from credit_ledger.rules._result import RunInfo, RunReport
+    from credit_ledger.contracts import (
+        DerivedColumn,
+        RecordKind,
+        Reporter,
+        Rule,
+        RunInfo,
+        RunReport,
+        Setting,
+        SettingValue,
+        SourceFormat,
+        Summary,
+    )
 
 __all__ = [
     "CONTRIBUTION_HOOKS",

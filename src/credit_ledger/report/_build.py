@@ -9,8 +9,8 @@ from os import PathLike
 import polars as pl
 
 from credit_ledger.errors import LedgerError
-from credit_ledger.kinds import get_kind
 from credit_ledger.ledger import Ledger, LedgerState, quarantine_department
+from credit_ledger.plugins import get_kind
 from credit_ledger.report._mask import mask_row, mask_text
 from credit_ledger.report._model import SCHEMA_VERSION, Header, Report, Table, ZeroingPanel
 

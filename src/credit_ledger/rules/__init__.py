@@ -14,9 +14,16 @@ Example:
 
 from __future__ import annotations
 
-from credit_ledger.rules._check import CheckResult, check
-from credit_ledger.rules._engine import evaluate, evaluate_many
-from credit_ledger.rules._model import (
+from credit_ledger.contracts._result import (
+    FINDINGS_SCHEMA,
+    OUTCOMES_SCHEMA,
+    EvaluationResult,
+    RunError,
+    RunInfo,
+    RunReport,
+    RunStatus,
+)
+from credit_ledger.contracts._rule import (
     HISTORY_AS_OF,
     DerivedColumn,
     Rule,
@@ -29,17 +36,10 @@ from credit_ledger.rules._model import (
     history_key,
     quarantine_key,
 )
+from credit_ledger.contracts._ruleset import RuleSet
+from credit_ledger.rules._check import CheckResult, check
+from credit_ledger.rules._engine import evaluate, evaluate_many
 from credit_ledger.rules._policy import RulePolicy, Waiver
-from credit_ledger.rules._result import (
-    FINDINGS_SCHEMA,
-    OUTCOMES_SCHEMA,
-    EvaluationResult,
-    RunError,
-    RunInfo,
-    RunReport,
-    RunStatus,
-)
-from credit_ledger.rules._ruleset import RuleSet
 
 __all__ = [
     "FINDINGS_SCHEMA",

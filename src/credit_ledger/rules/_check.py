@@ -10,19 +10,19 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from credit_ledger.contracts._result import EvaluationResult, RunStatus
+from credit_ledger.contracts._rule import Rule, SettingValue, Severity
+from credit_ledger.contracts._ruleset import RuleSet
 from credit_ledger.ingest import read
+from credit_ledger.kinds import get_kind
 from credit_ledger.rules._engine import evaluate
-from credit_ledger.rules._model import Rule, SettingValue, Severity
 from credit_ledger.rules._policy import RulePolicy
-from credit_ledger.rules._result import EvaluationResult, RunStatus
-from credit_ledger.rules._ruleset import RuleSet
 from credit_ledger.validate import ValidationResult, validate
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from credit_ledger.kinds import RecordKind
-    from credit_ledger.plugins import PluginManager
 
 __all__ = ["CheckResult", "check"]
 
@@ -57,21 +57,22 @@ def check(
     as_of: dt.date,
     encoding: str | None = None,
     sheet: str | None = None,
-    rules: RuleSet | Iterable[Rule] | None = None,
+    rules: RuleSet | Iterable[Rule],
     policy: RulePolicy | None = None,
     fail_on: Severity = Severity.ERROR,
-    plugins: PluginManager | None = None,
     settings: Mapping[str, SettingValue] | None = None,
     read_options: Mapping[str, Any] | None = None,
 ) -> CheckResult:
     """Read ``source`` as records of ``kind``, validate them, and evaluate the rules on the
     valid rows (summaries that ask for it also see the quarantined rows). ``encoding`` and
     ``sheet`` are passed to :func:`credit_ledger.read`, and so are ``read_options`` (``columns``,
-    ``header_row``, ``records_path``); ``settings`` are laid over the plugins' settings, as in
-    :func:`~credit_ledger.rules.evaluate`.
+    ``header_row``, ``records_path``); ``settings`` are laid over the rule set's, as in
+    :func:`~credit_ledger.rules.evaluate`. A kind given by name is looked up in the rule set's
+    kinds (else the built-in ones); :func:`credit_ledger.check` takes rules and kinds from the
+    plugins.
 
     Raises:
-        ConfigError: a required plugin is missing or failed, or the allowlist is wrong.
+        ConfigError: a setting is not declared or does not fit its type.
         InputError: the source cannot be read.
 
     Example:
@@ -80,29 +81,19 @@ def check(
         >>> res.status()  # doctest: +SKIP
         'findings'
     """
-    # Imported here: the plugin layer sits above the engine (and imports it).
-    from credit_ledger.plugins import activate, active_manager  # noqa: PLC0415
-
-    manager = plugins if plugins is not None else active_manager()
-    if rules is None:
-        manager.ensure_ready()
-    with activate(manager):
-        record_kind = manager.kind(kind) if isinstance(kind, str) else kind
-        frame = read(
-            source, kind=record_kind, encoding=encoding, sheet=sheet, **(read_options or {})
-        )
-        validation = validate(frame, kind=record_kind)
-        evaluation = evaluate(
-            validation.valid,
-            kind=record_kind,
-            as_of=as_of,
-            rules=rules,
-            policy=policy,
-            fail_on=fail_on,
-            plugins=manager,
-            settings=settings,
-            quarantine=validation.quarantine,
-        )
+    record_kind = get_kind(kind, rules.kinds if isinstance(rules, RuleSet) else None)
+    frame = read(source, kind=record_kind, encoding=encoding, sheet=sheet, **(read_options or {}))
+    validation = validate(frame, kind=record_kind)
+    evaluation = evaluate(
+        validation.valid,
+        kind=record_kind,
+        as_of=as_of,
+        rules=rules,
+        policy=policy,
+        fail_on=fail_on,
+        settings=settings,
+        quarantine=validation.quarantine,
+    )
     return CheckResult(
         source=Path(source).name,
         kind=record_kind.name,

@@ -34,9 +34,14 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 from credit_ledger._redact import mask_code_expr
-from credit_ledger.errors import ConfigError, describe
-from credit_ledger.kinds import RecordKind, get_kind
-from credit_ledger.rules._model import (
+from credit_ledger.contracts._result import (
+    FINDINGS_SCHEMA,
+    OUTCOMES_SCHEMA,
+    EvaluationResult,
+    RunError,
+    RunInfo,
+)
+from credit_ledger.contracts._rule import (
     QUARANTINE_SCHEMA,
     DerivedColumn,
     Rule,
@@ -48,19 +53,13 @@ from credit_ledger.rules._model import (
     history_key,
     quarantine_key,
 )
+from credit_ledger.contracts._ruleset import RuleSet
+from credit_ledger.errors import ConfigError, describe
+from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.rules._policy import RulePolicy
-from credit_ledger.rules._result import (
-    FINDINGS_SCHEMA,
-    OUTCOMES_SCHEMA,
-    EvaluationResult,
-    RunError,
-    RunInfo,
-)
-from credit_ledger.rules._ruleset import RuleSet
 
 if TYPE_CHECKING:
-    from credit_ledger.plugins import PluginManager
-    from credit_ledger.plugins._types import Conflict
+    from credit_ledger.contracts._plugin import Conflict
 
 __all__ = ["evaluate", "evaluate_many"]
 
@@ -587,50 +586,31 @@ def _resolve_kind(kind: str | RecordKind, ruleset: RuleSet) -> RecordKind:
 
 
 def _ruleset(
-    rules: RuleSet | Iterable[Rule] | None,
-    plugins: PluginManager | None,
-    settings: Mapping[str, SettingValue] | None,
+    rules: RuleSet | Iterable[Rule], settings: Mapping[str, SettingValue] | None
 ) -> RuleSet:
     if isinstance(rules, RuleSet):
-        return _with_settings(rules, settings, None)
-    if rules is not None:
-        return RuleSet.of(rules, settings=settings)
-    # Imported here: the plugin layer sits above the engine (and imports it).
-    from credit_ledger.plugins import active_manager  # noqa: PLC0415
-
-    manager = plugins if plugins is not None else active_manager()
-    manager.ensure_ready()
-    declared = {s.name: s.coerce for s in manager.setting_declarations()}
-    return _with_settings(manager.ruleset(), settings, declared)
+        return _with_settings(rules, settings)
+    return RuleSet.of(rules, settings=settings)
 
 
-def _with_settings(
-    ruleset: RuleSet,
-    settings: Mapping[str, SettingValue] | None,
-    declared: Mapping[str, Callable[[object], SettingValue]] | None,
-) -> RuleSet:
+def _with_settings(ruleset: RuleSet, settings: Mapping[str, SettingValue] | None) -> RuleSet:
     """``ruleset`` with ``settings`` laid over its own: the caller's settings reach every rule
-    and summary the same way the job's and the CLI's do.
+    and summary the same way the job's and the CLI's do (``PluginManager.ruleset(settings)``
+    also coerces them to their declared types).
 
     Raises:
-        ConfigError: a setting is not declared (naming the closest declared one) or its
-            value does not fit the declared type.
+        ConfigError: the rule set has settings and ``settings`` names another one (naming the
+            closest).
     """
     if not settings:
         return ruleset
-    known = declared if declared is not None else dict.fromkeys(ruleset.settings)
-    merged = dict(ruleset.settings)
-    for name, value in settings.items():
+    known = list(ruleset.settings)
+    for name in settings:
         if known and name not in known:
-            close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.0)
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.0)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigError(f"unknown setting {name!r}{hint}")
-        coerce = known.get(name) if known else None
-        try:
-            merged[name] = coerce(value) if coerce is not None else value
-        except (ValueError, ArithmeticError) as exc:
-            raise ConfigError(f"setting {name!r}: {exc}") from None
-    return dataclasses.replace(ruleset, settings=MappingProxyType(merged))
+    return dataclasses.replace(ruleset, settings=MappingProxyType({**ruleset.settings, **settings}))
 
 
 def evaluate(
@@ -638,11 +618,10 @@ def evaluate(
     *,
     kind: str | RecordKind,
     as_of: dt.date,
-    rules: RuleSet | Iterable[Rule] | None = None,
+    rules: RuleSet | Iterable[Rule],
     policy: RulePolicy | None = None,
     settings: Mapping[str, SettingValue] | None = None,
     fail_on: Severity = Severity.ERROR,
-    plugins: PluginManager | None = None,
     streaming: bool = False,
     quarantine: Frame | None = None,
 ) -> EvaluationResult:
@@ -654,12 +633,11 @@ def evaluate(
             ``streaming=True`` for data larger than memory.
         kind: the record kind (name or declaration).
         as_of: the run date every rule sees; rules never read the clock.
-        rules: a :class:`RuleSet`, rules you hold, or None for the plugins' rules (of
-            ``plugins`` or the active plugin manager).
+        rules: a :class:`RuleSet` (e.g. ``PluginManager.ruleset()``) or rules you hold; the
+            public :func:`credit_ledger.evaluate` takes them from the plugins by default.
         policy: severity overrides and waivers from configuration.
-        settings: settings for rules given directly (plugin rule sets carry their own).
+        settings: settings laid over the rule set's own.
         fail_on: default threshold of ``result.status()``.
-        plugins: the plugin manager to take rules from (default: the active one).
         streaming: never materialise the kind: every pass and summary runs on the lazy plan
             with Polars' streaming engine, keeping only failing rows (and entity results) in
             memory. ``result.derived`` then holds ``LazyFrame`` plans, not DataFrames.
@@ -671,8 +649,7 @@ def evaluate(
         errors).
 
     Raises:
-        ConfigError: a required plugin is missing or failed, or the allowlist names an unknown
-            plugin (only when rules come from plugins).
+        ConfigError: a setting is not declared or does not fit its type.
 
     Example:
         >>> import datetime as dt, polars as pl
@@ -685,7 +662,7 @@ def evaluate(
         >>> res.outcomes.select("rule_id", "status", "failed").row(0)
         ('toy.positive', 'fail', 1)
     """
-    ruleset = _ruleset(rules, plugins, settings)
+    ruleset = _ruleset(rules, settings)
     k = _resolve_kind(kind, ruleset)
     return evaluate_many(
         {k.name: frame},
@@ -776,11 +753,10 @@ def evaluate_many(
     frames: Mapping[str, Frame],
     *,
     as_of: dt.date,
-    rules: RuleSet | Iterable[Rule] | None = None,
+    rules: RuleSet | Iterable[Rule],
     policy: RulePolicy | None = None,
     settings: Mapping[str, SettingValue] | None = None,
     fail_on: Severity = Severity.ERROR,
-    plugins: PluginManager | None = None,
     kinds: Iterable[RecordKind] = (),
     streaming: bool = False,
     quarantine: Mapping[str, Frame] | None = None,
@@ -792,9 +768,9 @@ def evaluate_many(
     :func:`evaluate`). ``quarantine`` holds the rejected rows by kind name, for the summaries
     that ask for them; ``history`` the records as earlier runs left them, by kind name, each
     with :data:`HISTORY_AS_OF` (for the summaries that ask, :attr:`Summary.history`);
-    ``settings`` are laid over the plugins' (an unknown name is a
+    ``settings`` are laid over the rule set's (an unknown name is a
     :class:`~credit_ledger.errors.ConfigError`)."""
-    ruleset = _ruleset(rules, plugins, settings)
+    ruleset = _ruleset(rules, settings)
     policy = policy or RulePolicy()
     given = {k.name: k for k in kinds}
     resolved = {name: given.get(name) or _resolve_kind(name, ruleset) for name in frames}

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from credit_ledger.contracts._rule import Severity
 from credit_ledger.errors import ConfigError
-from credit_ledger.rules._model import Severity
 
 __all__ = ["RulePolicy", "Waiver"]
 

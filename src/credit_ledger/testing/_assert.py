@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from credit_ledger.kinds import RecordKind, get_kind
-from credit_ledger.plugins import PluginManager
+from credit_ledger.kinds import RecordKind
+from credit_ledger.plugins import PluginManager, get_kind
 from credit_ledger.rules import (
     DerivedColumn,
     EvaluationResult,

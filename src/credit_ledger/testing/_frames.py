@@ -9,7 +9,8 @@ from decimal import Decimal
 import polars as pl
 
 from credit_ledger.ids import subject_kind_expr
-from credit_ledger.kinds import Field, RecordKind, get_kind
+from credit_ledger.kinds import Field, RecordKind
+from credit_ledger.plugins import get_kind
 
 __all__ = ["make_frame", "make_text_frame", "to_text_frame"]
 

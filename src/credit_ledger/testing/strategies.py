@@ -39,8 +39,9 @@ except ImportError:  # an optional dependency: say which extra brings it
     ) from None
 
 from credit_ledger.ids import org_code_check_char, ric_check_char, uscc_check_char
-from credit_ledger.kinds import Field, RecordKind, get_kind, record_kinds
+from credit_ledger.kinds import Field, RecordKind
 from credit_ledger.kinds.builtin import BUILTIN_KINDS
+from credit_ledger.plugins import get_kind, record_kinds
 from credit_ledger.synth import generate_frames
 from credit_ledger.testing._frames import make_frame
 from credit_ledger.validate import validate

@@ -10,7 +10,7 @@ from typing import Literal
 
 import polars as pl
 
-from credit_ledger.rules._model import Severity
+from credit_ledger.contracts._rule import Severity
 
 __all__ = [
     "FINDINGS_SCHEMA",

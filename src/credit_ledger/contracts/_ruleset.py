@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
 
-from credit_ledger.rules._model import DerivedColumn, Rule, SettingValue, Summary
+from credit_ledger.contracts._rule import DerivedColumn, Rule, SettingValue, Summary
 
 if TYPE_CHECKING:
-    from credit_ledger.kinds import RecordKind
-    from credit_ledger.plugins._types import Conflict, PluginInfo
-    from credit_ledger.rules._result import RunInfo, RunReport
+    from credit_ledger.contracts._kind import RecordKind
+    from credit_ledger.contracts._plugin import Conflict, PluginInfo
+    from credit_ledger.contracts._result import RunInfo, RunReport
 
 __all__ = ["Notifier", "RuleSet"]
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 import polars as pl
 
 if TYPE_CHECKING:
-    from credit_ledger.kinds import RecordKind
+    from credit_ledger.contracts._kind import RecordKind
 
 __all__ = [
     "HISTORY_AS_OF",

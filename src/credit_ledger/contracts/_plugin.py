@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
-from credit_ledger.rules._model import NAMESPACED_ID, SettingValue
+from credit_ledger.contracts._rule import NAMESPACED_ID, SettingValue
 
 if TYPE_CHECKING:
-    from credit_ledger.rules._result import EvaluationResult
+    from credit_ledger.contracts._result import EvaluationResult
 
 __all__ = [
     "CommittedRun",
