@@ -7,10 +7,11 @@ setting declaration. Nothing else of ``credit_ledger`` internals is imported by 
 from __future__ import annotations
 
 from credit_ledger.errors import RuleError
-from credit_ledger.plugins import Setting, hookimpl
+from credit_ledger.plugins import Command, Setting, hookimpl
 from credit_ledger.rules import (
     HISTORY_AS_OF,
     DerivedColumn,
+    Persist,
     Rule,
     RuleContext,
     RunContext,
@@ -24,7 +25,9 @@ from credit_ledger.rules import (
 
 __all__ = [
     "HISTORY_AS_OF",
+    "Command",
     "DerivedColumn",
+    "Persist",
     "Rule",
     "RuleContext",
     "RuleError",

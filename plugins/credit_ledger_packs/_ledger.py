@@ -28,10 +28,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from credit_ledger_packs._api import HISTORY_AS_OF, RuleError
+from credit_ledger_packs._api import HISTORY_AS_OF, Persist, RuleError
 from credit_ledger_packs._periods import Period, periods
 
-__all__ = ["LEDGER_SCHEMA", "LedgerSpec", "ZeroingInvariantError", "ledger_table"]
+__all__ = ["LEDGER_PERSIST", "LEDGER_SCHEMA", "LedgerSpec", "ZeroingInvariantError", "ledger_table"]
 
 MONEY = pl.Decimal(38, 2)
 
@@ -69,6 +69,10 @@ LEDGER_SCHEMA = pl.Schema(
 The amounts (``*_amount``, ``closing_unpaid`` (undisputed), ``closing_disputed``) of a past
 period are each case's as the last earlier run at or before the period's end held them when a
 history is given (``unpaid_basis`` ``history``), else the run's own data (``snapshot``)."""
+
+LEDGER_PERSIST = Persist(schema=LEDGER_SCHEMA, title=("动态清零", "Dynamic zeroing"), periods=True)
+"""How a job keeps a zeroing table of each run in its ledger (read back by summary name) and
+shows it: a per-period ledger under the heading 动态清零 / Dynamic zeroing."""
 
 _COUNTS = (
     "opening",

@@ -64,7 +64,7 @@ from credit_ledger_packs._arrears import (
     with_arrears_columns,
 )
 from credit_ledger_packs._exprs import as_of_lit, normalized_name, yes
-from credit_ledger_packs._ledger import ledger_table
+from credit_ledger_packs._ledger import LEDGER_PERSIST, ledger_table
 from credit_ledger_packs.common import is_gov_body_expr
 from credit_ledger_packs.zeroing import unplaced_rows
 
@@ -336,6 +336,7 @@ def credit_ledger_summaries() -> Sequence[Summary]:
             " of the ledger's run at or before their end (unpaid_basis 'history')",
             quarantine=True,
             history=True,
+            persist=LEDGER_PERSIST,
         ),
         Summary(
             name="arrears.aging",

@@ -26,6 +26,7 @@ import polars as pl
 
 from credit_ledger_packs import _arrears, _settings
 from credit_ledger_packs._api import (
+    Command,
     Rule,
     RuleContext,
     RunContext,
@@ -45,7 +46,7 @@ from credit_ledger_packs._exprs import (
     optional_text,
     yuan,
 )
-from credit_ledger_packs._ledger import LEDGER_SCHEMA, LedgerSpec, ledger_table
+from credit_ledger_packs._ledger import LEDGER_PERSIST, LEDGER_SCHEMA, LedgerSpec, ledger_table
 from credit_ledger_packs._periods import Period
 from credit_ledger_packs.common import SUBJECT_CODE, is_gov_body_expr, raw_gov_body_expr
 
@@ -735,6 +736,7 @@ def _summary(kind: str, by: str | None) -> Summary:
         + (f", by {by}" if by else "")
         + "; quarantined government-body rows count as unplaced",
         quarantine=True,
+        persist=LEDGER_PERSIST,
     )
 
 
@@ -761,3 +763,11 @@ def credit_ledger_summaries() -> Sequence[Summary]:
         ),
         *(_bodies_summary(kind) for kind in (DISHONEST, CASES)),
     ]
+
+
+@hookimpl
+def credit_ledger_commands() -> Sequence[Command]:
+    """``credit-ledger zeroing``: the zeroing table of files, without a job or a ledger."""
+    from credit_ledger_packs._zeroing_command import COMMAND  # noqa: PLC0415 - it imports this module
+
+    return [COMMAND]

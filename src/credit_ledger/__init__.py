@@ -34,6 +34,7 @@ from credit_ledger._api import (
 from credit_ledger.contracts import (
     DerivedColumn,
     EvaluationResult,
+    Persist,
     RecordKind,
     Rule,
     RuleContext,
@@ -68,6 +69,7 @@ __all__ = [
     "Job",
     "Ledger",
     "LedgerState",
+    "Persist",
     "PluginManager",
     "PluginSelection",
     "RecordKind",

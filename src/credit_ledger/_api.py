@@ -60,10 +60,21 @@ def _plugin_kinds(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     return resolved
 
 
-read = _plugin_kinds(ingest.read)
+def _plugin_formats(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``fn`` reading with the active plugins' source formats unless ``formats`` is given."""
+
+    @functools.wraps(fn)
+    def with_formats(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        kwargs.setdefault("formats", active_manager().source_formats())
+        return fn(*args, **kwargs)
+
+    return with_formats
+
+
+read = _plugin_kinds(_plugin_formats(ingest.read))
 read_frame = _plugin_kinds(ingest.read_frame)
 validate = _plugin_kinds(_validate)
-validate_to_parquet = _plugin_kinds(_validate_to_parquet)
+validate_to_parquet = _plugin_kinds(_plugin_formats(_validate_to_parquet))
 
 
 def schema(kind: str | RecordKind) -> pa.DataFrameSchema:
@@ -210,5 +221,5 @@ def check(
         policy=policy,
         fail_on=fail_on,
         settings=settings,
-        read_options=read_options,
+        read_options={"formats": manager.source_formats(), **(read_options or {})},
     )

@@ -20,11 +20,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from credit_ledger.errors import OutputError, UsageError
-from credit_ledger.ingest import FAULT, OVERFLOW, ROW, SKIP, SOURCE, read_sheet
+from credit_ledger.ingest import FAULT, OVERFLOW, ROW, SKIP, SOURCE, HeaderMap, read_sheet
 from credit_ledger.ingest._readers import READERS
 from credit_ledger.kinds import RecordKind
 from credit_ledger.reasons import explain, label_zh
@@ -39,6 +40,7 @@ __all__ = [
     "for_people",
     "require_xlsxwriter",
     "run_for_people",
+    "source_rows",
     "write_quarantine",
     "write_run_quarantine",
 ]
@@ -126,20 +128,41 @@ def for_people(
         )
         table = pl.concat([reasons, _without_empty_overflow(body)], how="horizontal")
     else:
-        # the same reader and header detection as the validated read: the source's own headers
-        raw = read_sheet(source, kind=kind, encoding=encoding, sheet=sheet)[0].frame
-        shape = [c for c in raw.collect_schema().names() if c == SKIP or c.startswith(FAULT)]
-        wanted = quarantine.select(pl.col(ROW).cast(pl.Int64)).lazy()
-        body = (
-            raw.drop(shape)
-            .with_columns(pl.col(ROW).cast(pl.Int64))
-            .join(wanted, on=ROW, how="semi")
-            .select(pl.exclude(ROW).cast(pl.String), pl.col(ROW))
-            .rename({OVERFLOW: OVERFLOW_ZH}, strict=False)
-            .collect()
-        )
+        body = source_rows(quarantine, kind, source, encoding=encoding, sheet=sheet)[0]
         table = reasons.join(_without_empty_overflow(body), on=ROW, how="left").sort(ROW)
     return table.rename({ROW: ROW_ZH}).with_columns(pl.col(ROW_ZH).cast(pl.String))
+
+
+def source_rows(
+    rows: pl.DataFrame,
+    kind: RecordKind,
+    source: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    **options: Any,
+) -> tuple[pl.DataFrame, HeaderMap]:
+    """The rows of ``source`` numbered ``rows[_row]``, under the source's own headers with
+    their values as read (all text; a ragged row's surplus under ``多出的字段``), ``_row``
+    last; and how those headers map onto ``kind``.
+
+    The same reader and header detection as the validated read (header mapping is
+    deterministic: the same file gives the same columns). ``options`` are the other keyword
+    arguments of :func:`credit_ledger.read` the source was read with.
+    """
+    got, mapping = read_sheet(source, kind=kind, encoding=encoding, sheet=sheet, **options)
+    raw = got.frame
+    shape = [c for c in raw.collect_schema().names() if c == SKIP or c.startswith(FAULT)]
+    wanted = rows.select(pl.col(ROW).cast(pl.Int64)).lazy()
+    body = (
+        raw.drop(shape)
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+        .join(wanted, on=ROW, how="semi")
+        .select(pl.exclude(ROW).cast(pl.String), pl.col(ROW))
+        .rename({OVERFLOW: OVERFLOW_ZH}, strict=False)
+        .collect()
+    )
+    return body, mapping
 
 
 def _without_empty_overflow(body: pl.DataFrame) -> pl.DataFrame:
@@ -258,7 +281,10 @@ def _write_people(tables: Sequence[tuple[str, pl.DataFrame]], path: Path) -> Non
         return
     import xlsxwriter  # noqa: PLC0415 - an optional extra, checked by require_xlsxwriter
 
-    with xlsxwriter.Workbook(path) as book:
+    # a source's text is text: "=…" is no formula, "http…" no link (it reaches a clerk)
+    with xlsxwriter.Workbook(
+        path, {"strings_to_formulas": False, "strings_to_urls": False}
+    ) as book:
         if not tables:
             book.add_worksheet("quarantine")
         used: set[str] = set()

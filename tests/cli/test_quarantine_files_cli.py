@@ -43,9 +43,11 @@ def test_xlsx_quarantine_has_original_headers_and_values(
     debtor_csv: Callable[..., Path], tmp_path: Path
 ) -> None:
     out = _quarantined(debtor_csv, tmp_path, "q.xlsx")
-    sheet = openpyxl.load_workbook(out, read_only=True).active
+    book = openpyxl.load_workbook(out, read_only=True)
+    sheet = book.active
     assert sheet is not None
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book.close()  # a read-only workbook keeps its file open
     assert rows[0] == ["行号", "原因代码", "原因说明", *HEADERS]
     assert [r[0] for r in rows[1:]] == ["2", "3"]
     second = dict(zip(rows[0], rows[1], strict=True))
@@ -179,6 +181,7 @@ def test_run_writes_the_quarantine_for_people_per_input(
     assert a[0] == ["行号", "原因代码", "原因说明", *HEADERS]
     assert (a[1][0], a[1][1], a[1][a[0].index("立案时间")]) == ("2", "filed_on:date", "2024-13-01")
     b = [list(r) for r in book["b.csv"].iter_rows(values_only=True)]
+    book.close()
     assert (b[1][0], b[1][1]) == ("1", "published_on:not_null")
     table = pl.read_csv((out / "quarantine.csv").read_bytes()[3:], infer_schema=False)
     assert table.columns[:4] == ["来源", "行号", "原因代码", "原因说明"]
@@ -221,3 +224,18 @@ def test_run_inputs_of_one_name_keep_the_ledgers_values(
     assert table.height == 2
     assert sorted(table["原因代码"].to_list()) == ["filed_on:date", "published_on:not_null"]
     assert "2024-13-01" in table["立案时间"].to_list()
+
+
+@pytest.mark.integration
+def test_xlsx_quarantine_writes_formula_like_text_as_text(
+    debtor_csv: Callable[..., Path], tmp_path: Path
+) -> None:
+    formula = '=HYPERLINK("http://example.invalid/","点此")'
+    path = debtor_csv([debtor(filed_on="2024-13-01", province=formula)])
+    out = tmp_path / "q.xlsx"
+    proc = _cli("validate", path, "--kind", "dishonest_debtor", "--quarantine", out)
+    assert proc.returncode == 1, proc.stderr
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    (cell,) = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cell.data_type == "s"

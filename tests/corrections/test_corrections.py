@@ -52,12 +52,20 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def cells(book: Path) -> str:
     wb = openpyxl.load_workbook(book, read_only=True)
-    return "\n".join(
+    text = "\n".join(
         "" if v is None else str(v)
         for ws in wb.worksheets
         for row in ws.iter_rows(values_only=True)
         for v in row
     )
+    wb.close()  # a read-only workbook keeps its file open
+    return text
+
+
+def sheet_names(book: Path) -> list[str]:
+    wb = openpyxl.load_workbook(book, read_only=True)
+    wb.close()
+    return list(wb.sheetnames)
 
 
 def test_one_workbook_per_department_with_reasons_and_highlights(
@@ -135,7 +143,7 @@ def test_round_trip_corrected_rows_are_valid(office: Path, tmp_path: Path) -> No
         if fixed:
             break
     assert fixed, "no workbook had a row with only a bad credit code"
-    kind = openpyxl.load_workbook(book, read_only=True).sheetnames[0]
+    kind = sheet_names(book)[0]
     lines = ["version = 1", "[job]", 'name = "corrections"', 'ledger = "ledger"']
     lines += [f'kinds = ["{kind}"]', "[[sources]]", 'name = "returned"', f'kind = "{kind}"']
     lines += [f'path = "{book}"', f'sheet = "{kind}"', "[outputs]", 'dir = "out2"', "write = []"]
@@ -158,7 +166,7 @@ def test_masked_cells_returned_as_is_keep_the_real_value(office: Path, tmp_path:
     kind = "admin_penalty"
     fixed: set[str] = set()
     for path in map(Path, out.stdout.split()):
-        if kind in openpyxl.load_workbook(path, read_only=True).sheetnames:
+        if kind in sheet_names(path):
             fixed = _fix_uscc(path, kind)
         if fixed and kind == "admin_penalty":
             book = path
@@ -201,8 +209,8 @@ def test_reordered_columns_and_deleted_rows_merge_cleanly_a_renamed_sheet_is_an_
     book = next(
         b
         for b in books
-        if kind in (wb := openpyxl.load_workbook(b, read_only=True)).sheetnames
-        and wb[kind].max_row > 2  # a header and at least two rows
+        if kind in sheet_names(b)
+        and openpyxl.load_workbook(b)[kind].max_row > 2  # a header and at least two rows
     )
     wb = openpyxl.load_workbook(book)
     rows = [list(r) for r in wb[kind].iter_rows(values_only=True)]

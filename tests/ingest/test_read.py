@@ -10,6 +10,7 @@ import pytest
 import xlsxwriter
 
 import credit_ledger
+from credit_ledger.cli import main
 from credit_ledger.errors import (
     FormatError,
     MissingColumnError,
@@ -190,6 +191,17 @@ def test_columnar_and_json_formats(tmp_path: Path, suffix: str) -> None:
     result = credit_ledger.validate(credit_ledger.read(path, kind=KIND), kind=KIND)
     assert result.summary.rows_valid == 2
     assert result.valid["_row"].to_list() == [1, 2]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".arrow"])
+def test_inspect_a_columnar_file(
+    tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = pl.DataFrame([debtor(), debtor()]).rename(DEBTOR_HEADERS_ZH)
+    path = tmp_path / f"d{suffix}"
+    (frame.write_parquet if suffix == ".parquet" else frame.write_ipc)(path)
+    assert main(["inspect", str(path), "--kind", KIND]) == 0
+    assert capsys.readouterr().out.startswith(f"d{suffix}: kind {KIND}, 2 data rows")
 
 
 def test_wan_amounts_become_yuan(tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ or they fail to start). As root the server runs as the ``postgres`` user (``runu
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import glob
+import hashlib
 import importlib
 import os
 import shutil
@@ -19,11 +21,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from credit_ledger.cli._exit import exit_code_for
 from credit_ledger.errors import InputError
-from credit_ledger.jobs import run
+from credit_ledger.ingest import ROW, SOURCE
+from credit_ledger.jobs import _sources, load_job, run
+from credit_ledger.jobs._config import SourceConfig
+from credit_ledger.kinds import get_kind
 from credit_ledger.ledger import Ledger
 from tests.jobs.conftest import AS_OF, listing, manager, organ_listing, write_rows
 
@@ -192,3 +198,48 @@ def test_query_failing_halfway(tmp_path: Path, postgres: str, db_job: Callable[.
     assert Ledger(tmp_path / "ledger").runs().height == 0
     with contextlib.suppress(FileNotFoundError):
         assert not any((tmp_path / "ledger").glob("records/*"))
+
+
+def test_rows_go_through_read_frame_without_a_file(
+    postgres: str, db_job: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(postgres, [listing(i) for i in range(1, 6)], table="mapped")
+    with _pg().connect(postgres) as conn, conn.cursor() as cur:
+        cur.execute("ALTER TABLE mapped RENAME COLUMN court TO handling_court")
+        conn.commit()
+    monkeypatch.setattr(_sources, "_DIGEST_ROWS", 2)  # the digest runs over three slices
+    source = SourceConfig(
+        name="court_db",
+        kind="dishonest_debtor",
+        uri=postgres,
+        table="mapped",
+        columns={"handling_court": "court"},
+    )
+    job = load_job(db_job(postgres, table="mapped"))
+    (item,) = _sources.read_source(
+        source, job=job, kind=get_kind("dishonest_debtor"), as_of=dt.date(2025, 3, 31)
+    )
+    assert isinstance(item.frame, pl.LazyFrame)
+    assert "SCAN" not in item.frame.explain()  # the query result itself, no file read back
+    frame = item.frame.collect()
+    assert frame[ROW].to_list() == [1, 2, 3, 4, 5]
+    assert frame[SOURCE].unique().to_list() == ["court_db"]
+    assert frame["court"].null_count() == 0  # the source's column mapping applies
+    # The run key's digest: the result as CSV text, as it was when it went through a file.
+    text = pl.read_database_uri("SELECT * FROM mapped", postgres, engine="adbc")
+    csv = text.select(pl.all().cast(pl.String)).write_csv().encode("utf-8")
+    assert (item.sha256, item.bytes) == (hashlib.sha256(csv).hexdigest(), len(csv))
+
+
+def test_streamed_run_of_a_table(
+    tmp_path: Path, postgres: str, make_job: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(postgres, [listing(i) for i in range(1, 6)], table="streamed")
+    monkeypatch.setenv("TEST_CREDIT_DB", postgres)
+    spec = {"name": "court_db", "kind": "dishonest_debtor", "uri_env": "TEST_CREDIT_DB"}
+    job = make_job(sources=[{**spec, "table": "streamed"}], job={"as_of": AS_OF, "batch_rows": 2})
+    result = run(job, plugins=manager())
+    assert [(i.rows_in, i.rows_valid) for i in result.inputs] == [(5, 5)]
+    records = Ledger(tmp_path / "ledger").state().records("dishonest_debtor").collect()
+    assert sorted(records["record_id"]) == [f"D{i:04d}" for i in range(1, 6)]
+    assert run(job, plugins=manager()).status == "unchanged"

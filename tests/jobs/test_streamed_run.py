@@ -79,8 +79,14 @@ def _ledger(path: Path) -> dict[str, pl.DataFrame]:
     ledger = Ledger(path)
     state = ledger.state()
     tables = {f"records/{k}": state.records(k).collect() for k in state.kinds()}
-    for name in ("findings", "quarantine", "zeroing", "inputs"):
+    for name in ("findings", "quarantine", "inputs"):
         tables[name] = state.table(name, all_runs=True).collect()
+    # The persisted summaries, stored and read back.
+    tables["summaries"] = state.table("summaries", all_runs=True).collect()
+    for name in state.summaries(all_runs=True)["summary"]:
+        decoded = state.summary(name, all_runs=True).collect()
+        if decoded.height:  # a breakdown by a column the data lacks has none
+            tables[f"summary/{name}"] = decoded
     tables["rule_outcomes"] = state.rule_outcomes(all_runs=True).collect().drop("duration_ms")
     tables["runs"] = ledger.runs().drop("started_at", "committed_at", "manifest")
     return {name: _sorted(frame) for name, frame in tables.items()}

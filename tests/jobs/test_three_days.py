@@ -41,7 +41,7 @@ def _close(frame: pl.DataFrame, ids: list[str], day: str) -> pl.DataFrame:
 
 
 def _zeroing(ledger: Ledger) -> list[tuple[int, int, int, int]]:
-    table = ledger.history(kind="dishonest_debtor").zeroing
+    table = ledger.history(kind="dishonest_debtor").periods
     main = table.filter(
         (pl.col("summary") == "zeroing.dishonest_debtor") & (pl.col("period") == "2026-01")
     ).sort("ledger_version")
@@ -134,9 +134,8 @@ def test_three_daily_batches_move_the_zeroing_figures(
         pl.col("record_id").is_in(closing_day2 + closing_day3)
     )
     assert closed_then.select(pl.col("removed_on").is_null().all()).collect().item()
-    assert then.zeroing().collect().filter(
-        (pl.col("summary") == "zeroing.dishonest_debtor") & (pl.col("period") == "2026-01")
-    )["closing"].to_list() == [z1]
+    then_figures = then.summary("zeroing.dishonest_debtor").collect()
+    assert then_figures.filter(pl.col("period") == "2026-01")["closing"].to_list() == [z1]
     now = (
         ledger.state()
         .records("dishonest_debtor")

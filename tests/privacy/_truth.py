@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 
 from credit_ledger.synth import generate_frames
@@ -47,8 +48,16 @@ def persons(rows: int, seed: int) -> tuple[set[str], set[str]]:
 
 
 def text_of(path: Path) -> str:
-    """A written file as text: Parquet as CSV of all its columns, anything else decoded, with
+    """A written file as text: Parquet as CSV of all its columns, a workbook's cells, anything
+    else decoded, with
     JSON's \\uXXXX escapes resolved (Delta logs may escape non-ASCII characters)."""
+    if path.suffix == ".xlsx":  # a zip: its cells, not its compressed bytes
+        book = openpyxl.load_workbook(path, read_only=True)
+        cells = [
+            str(v) for ws in book.worksheets for r in ws.iter_rows(values_only=True) for v in r
+        ]
+        book.close()
+        return "\n".join(cells)
     if path.suffix == ".parquet":
         frame = pl.read_parquet(path)
         nested = [c for c, t in frame.schema.items() if t.is_nested()]

@@ -35,7 +35,7 @@ kinds = {kinds}
 modules = ["tests.privacy.leaky_plugin"]
 [outputs]
 dir = "reports/{{as_of}}"
-write = ["summary", "findings", "quarantine", "zeroing", "manifest"]
+write = ["summary", "findings", "quarantine", "summaries", "manifest", "corrections"]
 reporters = ["report"]
 {sources}"""
 
@@ -116,6 +116,7 @@ def test_no_name_or_id_number_in_any_file_or_stream(
     assert {"records", "findings", "runs", "rule_outcomes", "quarantine"} <= kinds
     assert any(p.name == "summary.json" for p in scanned)
     assert any(p.name == "report.html" for p in scanned)
+    assert any(p.suffix == ".xlsx" and p.parent.name == "corrections" for p in scanned)
     assert any(p.parent.name == "manifests" for p in scanned)
     # the scan can fail: the records the run stored hold the names and numbers
     stored = [p for p in files if _internal(p, root) and "records" in p.parts]

@@ -50,6 +50,7 @@ def test_job_columns_reach_the_reader(tmp_path: Path) -> None:
         "columns": {"行政处罚 内容_2": "remarks"},
         "header_row": 2,
         "records_path": None,
+        "format": None,
     }
     result = credit_ledger.run(job, as_of=dt.date(2025, 1, 31))
     by_source = {i.source: i for i in result.inputs}

@@ -39,8 +39,8 @@ def test_report_renders_offline_without_errors(office: Office, tmp_path: Path) -
     assert [u for u in seen.requests if not u.startswith(("file:", "data:", "blob:"))] == []
     assert shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert 'id="zeroing"' in seen.dom
-    assert seen.dom.count('class="panel zeroing-panel"') >= 3
+    assert 'id="dynamic-zeroing"' in seen.dom
+    assert seen.dom.count('class="panel ledger-panel"') >= 3
     assert seen.dom.count('<figure class="chart"><svg') >= 4
     # the script ran: every paged table drew its first page
     assert seen.dom.count('class="pageno">1 / ') == seen.dom.count('class="pager"') > 3

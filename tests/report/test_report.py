@@ -32,7 +32,7 @@ def report_json(ledger: Path, tmp_path: Path, *extra: str) -> dict[str, object]:
 def test_job_writes_the_report_beside_its_outputs(office: Office) -> None:
     for day in DAYS:
         html = office.report(day).read_text(encoding="utf-8")
-        assert 'class="panel zeroing-panel"' in html
+        assert 'class="panel ledger-panel"' in html
         assert day in html
     assert "动态清零" in html  # Chinese by default
     # the job hands its evaluation's summaries over: aging and classes are charted
@@ -92,7 +92,7 @@ def _run_ids(office: Office) -> list[str]:
 
 def test_zeroing_panels_with_trend_over_runs_and_every_kind(office: Office, tmp_path: Path) -> None:
     data = report_json(office.ledger, tmp_path)
-    panels = data["zeroing"]
+    panels = data["ledgers"]
     assert isinstance(panels, list)
     kinds = {p["kind"] for p in panels}
     assert {"dishonest_debtor", "judgment_debtor_case", "arrears_case"} <= kinds
@@ -123,7 +123,7 @@ def test_empty_ledger_says_there_is_nothing_yet(tmp_path: Path) -> None:
     assert "暂无内容" in out.read_text(encoding="utf-8")
     data = report_json(tmp_path / "nothing", tmp_path)
     assert data["header"] is None
-    assert data["zeroing"] == []
+    assert data["ledgers"] == []
 
 
 def test_unknown_run_is_a_one_line_error(office: Office, tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_a_kind_without_records_says_so(tmp_path: Path) -> None:
 
     office = make_office(tmp_path, 800, edit=empty_arrears, days=DAYS[:1])
     data = report_json(office.ledger, tmp_path)
-    arrears = [p for p in data["zeroing"] if p["kind"] == "arrears_case"]  # type: ignore[union-attr]
+    arrears = [p for p in data["ledgers"] if p["kind"] == "arrears_case"]  # type: ignore[union-attr]
     assert arrears
     assert all(p["records"] == 0 for p in arrears)
     html = office.report(DAYS[0]).read_text(encoding="utf-8")
@@ -161,7 +161,7 @@ def test_a_kind_without_records_says_so(tmp_path: Path) -> None:
 def test_unplaced_rows_keep_a_ledger_from_zero(tmp_path: Path) -> None:
     office = make_office(tmp_path, 800, days=DAYS[:1], modules=("tests.report.unplaced_plugin",))
     data = report_json(office.ledger, tmp_path)
-    (panel,) = [p for p in data["zeroing"] if p["summary"] == "testpack.unplaced_ledger"]  # type: ignore[union-attr]
+    (panel,) = [p for p in data["ledgers"] if p["summary"] == "testpack.unplaced_ledger"]  # type: ignore[union-attr]
     assert panel["closing"] == 0
     assert panel["unplaced"] == 2
     assert panel["distinct_bodies"] == 0

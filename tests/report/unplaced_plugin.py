@@ -9,7 +9,25 @@ from collections.abc import Mapping
 import polars as pl
 
 from credit_ledger.plugins import hookimpl
-from credit_ledger.rules import RunContext, Summary
+from credit_ledger.rules import Persist, RunContext, Summary
+
+_SCHEMA = pl.Schema(
+    {
+        "ledger": pl.String(),
+        "group": pl.String(),
+        "period": pl.String(),
+        "period_start": pl.Date(),
+        "period_end": pl.Date(),
+        "opening": pl.Int64(),
+        "new": pl.Int64(),
+        "closed": pl.Int64(),
+        "closing": pl.Int64(),
+        "zeroed": pl.Boolean(),
+        "exit_rate": pl.Float64(),
+        "unplaced": pl.Int64(),
+        "distinct_bodies": pl.Int64(),
+    }
+)
 
 
 def _ledger(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame:
@@ -38,7 +56,14 @@ def _ledger(ctx: RunContext, frames: Mapping[str, pl.LazyFrame]) -> pl.DataFrame
 @hookimpl
 def credit_ledger_summaries() -> list[Summary]:
     """``testpack.unplaced_ledger``."""
-    return [Summary(name="testpack.unplaced_ledger", kinds=("dishonest_debtor",), compute=_ledger)]
+    return [
+        Summary(
+            name="testpack.unplaced_ledger",
+            kinds=("dishonest_debtor",),
+            compute=_ledger,
+            persist=Persist(schema=_SCHEMA, title=("动态清零", "Dynamic zeroing"), periods=True),
+        )
+    ]
 
 
 __all__ = ["credit_ledger_summaries"]

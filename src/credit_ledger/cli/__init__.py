@@ -1,6 +1,10 @@
 """The credit-ledger command line: a thin layer that parses arguments, calls the Python API,
 prints results (stdout is data, stderr is logs) and maps the outcome to an exit code.
 
+Active plugins add sub-commands (``credit_ledger_commands``); they are looked up only when the
+first argument is not a core command, with the plugin options found anywhere on the command
+line (``--deny NAME`` removes that plugin's commands).
+
 Exit codes (see :func:`credit_ledger.cli._exit.exit_code_for`): 0 ok, 1 findings at or above
 ``--fail-on``, 2 usage or configuration error, 3 runtime or rule error, 4 outputs not written,
 130 interrupted.
@@ -16,11 +20,13 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from credit_ledger.cli import _commands
+from credit_ledger.cli._args import add_read_options, iso_date, read_options
 from credit_ledger.cli._exit import exit_code_for
+from credit_ledger.cli._plugin_commands import add_plugin_commands
 from credit_ledger.errors import CreditLedgerError, describe
 from credit_ledger.ingest import quiet_libraries
 
-__all__ = ["main"]
+__all__ = ["add_read_options", "build_parser", "iso_date", "main", "read_options"]
 
 
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
@@ -49,8 +55,9 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every core sub-command registered, and the sub-commands of
+    the active plugins unless ``argv`` (default: the process's arguments) names a core one."""
     parser = _Parser(prog="credit-ledger", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--version",
@@ -61,12 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for register in _commands.REGISTRY:
         register(sub)
+    add_plugin_commands(sub, list(sys.argv[1:] if argv is None else argv))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script exits with it)."""
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         with quiet_libraries():  # libraries' warnings become debug logs of ours

@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from credit_ledger.plugins import PluginManager, active_manager
+
 
 def iso_date(text: str) -> dt.date:
     """A ``YYYY-MM-DD`` argument (``--as-of``); a usage error (exit 2) otherwise."""
@@ -30,7 +32,8 @@ def _positive_row(text: str) -> int:
 
 
 def add_read_options(p: argparse.ArgumentParser) -> None:
-    """``--map``, ``--header-row`` and ``--records-path``, for the commands that read files."""
+    """``--map``, ``--header-row``, ``--records-path`` and ``--format``, for the commands that
+    read files."""
     p.add_argument(
         "--map",
         type=column_mapping,
@@ -52,12 +55,21 @@ def add_read_options(p: argparse.ArgumentParser) -> None:
         help="where a .json document keeps its records, e.g. data.0.result "
         "(default: the first list of objects)",
     )
+    p.add_argument(
+        "--format",
+        metavar="NAME",
+        help="read the file as this source format whatever its suffix: csv, parquet, arrow, "
+        "ndjson, json, excel, or one a plugin adds (`credit-ledger plugins list`)",
+    )
 
 
-def read_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The keyword arguments of :func:`credit_ledger.read` given by :func:`add_read_options`."""
+def read_options(args: argparse.Namespace, manager: PluginManager | None = None) -> dict[str, Any]:
+    """The keyword arguments of :func:`credit_ledger.ingest.read` given by
+    :func:`add_read_options`, and the source formats of ``manager`` (default: the active one)."""
     return {
         "columns": dict(args.map) or None,
         "header_row": args.header_row,
         "records_path": args.records_path,
+        "format": args.format,
+        "formats": (manager or active_manager()).source_formats(),
     }

@@ -81,7 +81,7 @@ def _run(args: argparse.Namespace) -> int:
         policy=policy,
         fail_on=args.fail_on,
         plugins=manager,
-        read_options=read_options(args),
+        read_options=read_options(args, manager),
     )
     ev = result.evaluation
     if args.derived is not None:

@@ -21,7 +21,6 @@ from credit_ledger.cli import (
     _rules,
     _run,
     _validate,
-    _zeroing,
 )
 
 REGISTRY: tuple[Callable[[Any], None], ...] = (
@@ -36,7 +35,6 @@ REGISTRY: tuple[Callable[[Any], None], ...] = (
     _run.register,
     _history.register,
     _compact.register,
-    _zeroing.register,
     _report.register,
     _corrections.register,
     _inspect.register,

@@ -1,11 +1,10 @@
 """``credit-ledger demo``: the main job on built-in demo data (570,000 synthetic records).
 
 Generates the demo set once (cached), reads and validates every kind, runs the rules of the
-built-in packs (zeroing, arrears, credit classes, publicity; other installed plugins only with
-``--plugins``), and prints rows per kind, quarantined rows per reason checked against the
-generator's ground truth, the packs' headline figures, the time per stage, and a closing
-summary: the zeroing state, the departments with the most quarantined rows, the rules with the
-most findings.
+built-in packs (other installed plugins only with ``--plugins``), and prints rows per kind,
+quarantined rows per reason checked against the generator's ground truth, the packs' headline
+figures, the time per stage, and a closing summary: the state of each per-period ledger, the
+departments with the most quarantined rows, the rules with the most findings.
 
 The run date is the last day of the generator's world, so no generated record is dated after it.
 """
@@ -25,6 +24,7 @@ import polars as pl
 from credit_ledger._api import evaluate_many
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK, RUNTIME
+from credit_ledger.cli._ledgers import closing_ledgers, print_closing_ledgers, print_period_ledgers
 from credit_ledger.cli._report import demo_report
 from credit_ledger.ingest import read
 from credit_ledger.plugins import PluginManager, PluginSelection
@@ -213,21 +213,7 @@ def _print_packs(ev: EvaluationResult) -> None:
     )
     for err in ev.errors:
         print(f"  ERROR {err.what} {err.name}: {err.message}")
-    for name in (
-        "zeroing.dishonest_debtor",
-        "zeroing.judgment_debtor_case",
-        "arrears.gov_body_ledger",
-    ):
-        table = ev.summaries.get(name)
-        if table is None or table.is_empty():
-            continue
-        print(f"\n{name} (government bodies): opening + new - closed = closing")
-        for row in table.sort("period_start").iter_rows(named=True):
-            mark = "zeroed" if row["zeroed"] else ""
-            print(
-                f"  {row['period']:<8}{row['opening']:>5} +{row['new']:>4} -{row['closed']:>4}"
-                f" ={row['closing']:>5}   exit rate {row['exit_rate']:>6.1%}  {mark}"
-            )
+    print_period_ledgers(ev)
     aging = ev.summaries.get("arrears.aging")
     if aging is not None and not aging.is_empty():
         print("\narrears owed to firms, by aging bucket: cases, outstanding (yuan), late interest")
@@ -245,17 +231,7 @@ def _print_packs(ev: EvaluationResult) -> None:
 
 
 def _closing(results: dict[str, ValidationResult], ev: EvaluationResult) -> dict[str, Any]:
-    """The handful of things that matter: zeroing state, worst departments, top rules."""
-    zeroing: dict[str, Any] = {}
-    for name in ("zeroing.dishonest_debtor", "zeroing.judgment_debtor_case"):
-        table = ev.summaries.get(name)
-        if table is not None and not table.is_empty():
-            last = table.sort("period_start").row(-1, named=True)
-            zeroing[name] = {
-                "period": last["period"],
-                "closing": last["closing"],
-                "zeroed": bool(last["zeroed"]),
-            }
+    """The handful of things that matter: ledger states, worst departments, top rules."""
     per_org = [
         pl.concat(
             [
@@ -283,7 +259,7 @@ def _closing(results: dict[str, ValidationResult], ev: EvaluationResult) -> dict
         .head(TOP)
     )
     return {
-        "zeroing": zeroing,
+        "ledgers": closing_ledgers(ev),
         "departments_by_quarantine": departments.to_dicts(),
         "rules_by_findings": rules.with_columns(pl.col("severity").cast(pl.String)).to_dicts(),
     }
@@ -291,9 +267,7 @@ def _closing(results: dict[str, ValidationResult], ev: EvaluationResult) -> dict
 
 def _print_closing(closing: dict[str, Any], as_of: dt.date) -> None:
     print(f"\nin short, as of {as_of}:")
-    for name, z in closing["zeroing"].items():
-        state = "zeroed" if z["zeroed"] else f"{z['closing']} government bodies still listed"
-        print(f"  {name}: {state} ({z['period']})")
+    print_closing_ledgers(closing["ledgers"])
     print("  departments with the most quarantined rows:")
     for d in closing["departments_by_quarantine"]:
         print(f"    {d['quarantined']:>6,} of {d['rows']:>7,} ({d['rate']:.1%})  {d['source_org']}")

@@ -1,4 +1,5 @@
-"""``credit-ledger history``: per-run zeroing figures and record counts, with drift flags.
+"""``credit-ledger history``: per-run record counts and the balance of every per-period ledger
+a plugin persists (``Summary(persist=Persist(periods=True))``), with drift flags.
 
 A source drifts in a run when its row count moves more than ``--rows-threshold`` (relative)
 from the median of its previous ``--window`` runs, or its quarantine rate more than
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
     """Add the ``history`` sub-command."""
     p = sub.add_parser(
         "history",
-        help="zeroing figures and record counts per run, with drift flags",
+        help="record counts and per-period ledger balances per run, with drift flags",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -50,16 +51,16 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_run)
 
 
-def _latest_periods(zeroing: pl.DataFrame) -> pl.DataFrame:
+def _latest_periods(periods: pl.DataFrame) -> pl.DataFrame:
     """The default view: the period holding each run's as_of, summaries without breakdown."""
-    if zeroing.is_empty():
-        return zeroing
+    if periods.is_empty():
+        return periods
     broken_down = (
-        zeroing.group_by("summary")
+        periods.group_by("summary")
         .agg(pl.col("group").is_not_null().any().alias("by"))
         .filter(pl.col("by"))["summary"]
     )
-    return zeroing.filter(
+    return periods.filter(
         ~pl.col("summary").is_in(broken_down.implode())
         & (pl.col("period_start") <= pl.col("as_of"))
         & (pl.col("period_end") >= pl.col("as_of"))
@@ -67,23 +68,24 @@ def _latest_periods(zeroing: pl.DataFrame) -> pl.DataFrame:
 
 
 def render(history: History, *, all_periods: bool = False) -> str:
-    """The history as text: runs, zeroing figures per run, drift flags."""
+    """The history as text: runs, per-period ledger balances per run, drift flags."""
     lines = ["runs:"]
     lines.append(
         f"  {'ver':>4} {'run_id':<26} {'as_of':<10} {'status':<8} "
-        f"{'rows':>8} {'quar.':>6} {'new':>7} {'changed':>7} {'records':>8}"
+        f"{'rows':>8} {'quar.':>6} {'corr.':>6} {'new':>7} {'changed':>7} {'records':>8}"
     )
     for r in history.runs.iter_rows(named=True):
         lines.append(
             f"  {r['ledger_version']:>4} {r['run_id']:<26} {r['as_of']!s:<10} {r['status']:<8} "
-            f"{r['rows_in']:>8} {r['rows_quarantined']:>6} {r['records_inserted']:>7} "
+            f"{r['rows_in']:>8} {r['rows_quarantined']:>6} {r.get('rows_corrected') or 0:>6} "
+            f"{r['records_inserted']:>7} "
             f"{r['records_updated']:>7} {r['records']:>8}"
         )
-    zeroing = history.zeroing if all_periods else _latest_periods(history.zeroing)
-    lines.append("zeroing (opening + new - closed = closing):")
-    if zeroing.is_empty():
-        lines.append("  no zeroing figures (is the zeroing rule pack active?)")
-    for z in zeroing.iter_rows(named=True):
+    periods = history.periods if all_periods else _latest_periods(history.periods)
+    lines.append("per-period ledgers (opening + new - closed = closing):")
+    if periods.is_empty():
+        lines.append("  none (no active plugin persists a per-period ledger summary)")
+    for z in periods.iter_rows(named=True):
         group = f" [{z['group']}]" if z.get("group") else ""
         rate = z.get("exit_rate")
         lines.append(
@@ -132,12 +134,12 @@ def _run(args: argparse.Namespace) -> int:
         quarantine_threshold=args.quarantine_threshold or config.quarantine_threshold,
     )
     if args.json:
-        zeroing = history.zeroing if args.all_periods else _latest_periods(history.zeroing)
+        periods = history.periods if args.all_periods else _latest_periods(history.periods)
         print(
             json.dumps(
                 {
                     "runs": history.runs.to_dicts(),
-                    "zeroing": zeroing.to_dicts(),
+                    "periods": periods.to_dicts(),
                     "sources": history.sources.to_dicts(),
                 },
                 default=str,

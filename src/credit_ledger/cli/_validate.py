@@ -117,7 +117,7 @@ def _summary(args: argparse.Namespace) -> ValidationSummary:
             result.quarantine,
             args.quarantine,
             get_kind(args.kind),
-            source=args.file,
+            source=None if args.format else args.file,  # a named format: rows as read
             encoding=args.encoding,
             sheet=args.sheet,
         )

@@ -9,6 +9,7 @@ The usual import paths (``credit_ledger.kinds``, ``credit_ledger.rules``,
 
 from __future__ import annotations
 
+from credit_ledger.contracts._command import Command
 from credit_ledger.contracts._kind import (
     POLARS_DTYPES,
     ColumnCheck,
@@ -45,9 +46,11 @@ from credit_ledger.contracts._result import (
 from credit_ledger.contracts._rule import (
     HISTORY_AS_OF,
     NAMESPACED_ID,
+    PERIOD_LEDGER_COLUMNS,
     QUARANTINE_SCHEMA,
     Check,
     DerivedColumn,
+    Persist,
     Rule,
     RuleContext,
     RunContext,
@@ -66,10 +69,12 @@ __all__ = [
     "HISTORY_AS_OF",
     "NAMESPACED_ID",
     "OUTCOMES_SCHEMA",
+    "PERIOD_LEDGER_COLUMNS",
     "POLARS_DTYPES",
     "QUARANTINE_SCHEMA",
     "Check",
     "ColumnCheck",
+    "Command",
     "CommittedRun",
     "CommittedWriter",
     "Conflict",
@@ -80,6 +85,7 @@ __all__ = [
     "Field",
     "Normalize",
     "Notifier",
+    "Persist",
     "PluginInfo",
     "PluginOrigin",
     "PluginStatus",

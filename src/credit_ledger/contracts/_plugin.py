@@ -201,28 +201,40 @@ def _coerce(default: SettingValue, value: object) -> SettingValue:  # noqa: PLR0
     raise ValueError(f"{value!r} is not a valid {type(default).__name__}")
 
 
-SourceReader = Callable[[Path, str | None], pl.LazyFrame]
+SourceReader = Callable[[Path, str | None], pl.LazyFrame | pl.DataFrame]
 
 
 @dataclass(frozen=True, kw_only=True)
 class SourceFormat:
     """A file format plugins can teach the reader: its extensions and a reader.
 
-    ``read(path, encoding)`` returns the file's records as a ``LazyFrame`` of String columns
-    named by the file's own headers; header mapping, normalisation and provenance are done by
-    the host (:func:`credit_ledger.read`).
+    ``read(path, encoding)`` returns the file's records as a ``LazyFrame`` or ``DataFrame``
+    of columns named by the file's own headers (text, preferably: the validator parses);
+    header mapping, 万元 conversion and ``_source``/``_row`` provenance are done by the host,
+    as for a built-in format. :func:`credit_ledger.read`, ``credit-ledger validate`` and a
+    job's file sources pick the format by a file's suffix (a built-in suffix first), or by
+    name with ``format=`` (CLI ``--format``, job ``format = "..."``). What ``read`` raises is
+    reported as one :class:`~credit_ledger.errors.PluginError` naming the plugin.
+
+    Attributes:
+        name: the format's name (``format=`` takes it); namespaced by the plugin.
+        extensions: file suffixes it reads, with the dot.
+        read: ``read(path, encoding) -> LazyFrame | DataFrame``.
+        description: one line for people.
+        plugin: the contributing plugin, set by the plugin manager.
 
     Example:
-        >>> SourceFormat(name="example.tsv", extensions=(".tsv",),
-        ...              read=lambda path, enc: pl.scan_csv(path, separator="\\t",
+        >>> SourceFormat(name="example.psv", extensions=(".psv",),
+        ...              read=lambda path, enc: pl.scan_csv(path, separator="|",
         ...                                                 infer_schema=False))
-        SourceFormat(name='example.tsv', extensions=('.tsv',), ...)
+        SourceFormat(name='example.psv', extensions=('.psv',), ...)
     """
 
     name: str
     extensions: tuple[str, ...]
     read: SourceReader
     description: str = ""
+    plugin: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "extensions", tuple(e.lower() for e in self.extensions))

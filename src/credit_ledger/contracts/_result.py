@@ -10,7 +10,7 @@ from typing import Literal
 
 import polars as pl
 
-from credit_ledger.contracts._rule import Severity
+from credit_ledger.contracts._rule import Persist, Severity
 
 __all__ = [
     "FINDINGS_SCHEMA",
@@ -132,6 +132,8 @@ class EvaluationResult:
             ``LazyFrame`` plan computing them when evaluated with ``streaming=True`` (collect
             or sink it to use it).
         summaries: per summary name, its table.
+        persist: per name of a computed summary that asks to be persisted, how
+            (``Summary.persist``): a job keeps these tables in its ledger.
         errors: everything that could not be evaluated or loaded (any makes the status error).
         notices: warnings that do not change the status (expired waivers, policy entries
             naming unknown rules, failing notification hooks).
@@ -145,6 +147,7 @@ class EvaluationResult:
         default_factory=lambda: MappingProxyType({})
     )
     summaries: Mapping[str, pl.DataFrame] = field(default_factory=lambda: MappingProxyType({}))
+    persist: Mapping[str, Persist] = field(default_factory=lambda: MappingProxyType({}))
     errors: tuple[RunError, ...] = ()
     notices: tuple[str, ...] = ()
     fail_on: Severity = Severity.ERROR

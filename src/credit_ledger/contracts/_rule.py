@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HISTORY_AS_OF",
+    "PERIOD_LEDGER_COLUMNS",
     "DerivedColumn",
+    "Persist",
     "Rule",
     "RuleContext",
     "RunContext",
@@ -361,6 +363,53 @@ def history_key(kind: str) -> str:
 
 SummaryCompute = Callable[[RunContext, Mapping[str, pl.LazyFrame]], pl.DataFrame | pl.LazyFrame]
 
+PERIOD_LEDGER_COLUMNS = (
+    "ledger",
+    "group",
+    "period",
+    "period_start",
+    "period_end",
+    "opening",
+    "new",
+    "closed",
+    "closing",
+)
+"""Columns of a per-period ledger (``opening + new - closed = closing`` per ``period`` of one
+``ledger``, the record kind, and ``group``, a breakdown value or null): a persisted summary
+with ``Persist(periods=True)`` has them, and history and the run report show its balance.
+Optional columns they show too: ``zeroed``, ``unplaced``, ``exit_rate``, ``distinct_bodies``,
+``closing_amount``."""
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Persist:
+    """How the ledger keeps a summary's table of each run, and how it is shown.
+
+    Attributes:
+        schema: the columns the summary promises; each run's table is stored with exactly
+            these (cast to them; a missing column is an error of the summary).
+        title: the heading in the run report and history, in Chinese and English.
+        periods: the rows are a per-period ledger (:data:`PERIOD_LEDGER_COLUMNS`): history
+            prints each run's balance, the run report draws a panel with its trend.
+
+    Example:
+        >>> Persist(schema=pl.Schema({"authority": pl.String(), "fines": pl.Int64()}),
+        ...         title=("罚款", "Fines")).title[1]
+        'Fines'
+    """
+
+    schema: pl.Schema
+    title: tuple[str, str] = ("", "")
+    periods: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schema", pl.Schema(self.schema))
+        missing = [c for c in PERIOD_LEDGER_COLUMNS if c not in self.schema] if self.periods else []
+        if missing:
+            raise ValueError(f"a per-period ledger needs the columns {', '.join(missing)}")
+        if len(self.title) != 2:
+            raise ValueError("title is (Chinese, English)")
+
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class Summary:
@@ -372,12 +421,16 @@ class Summary:
     With ``quarantine=True`` it also receives, under :func:`quarantine_key` of each kind, the
     rows validation rejected: their values as given (text), ``_source``, ``_row`` and
     ``_reasons``; an empty frame when the caller passed none. A summary that must not look
-    better for the rows it cannot read (a zeroing ledger) counts them from there.
+    better for the rows it cannot read (a ledger that must reach zero) counts them from there.
 
     With ``history=True`` it also receives, under :func:`history_key` of each kind, the kind's
     records as every earlier committed run left them (one row per record and run, with
     :data:`HISTORY_AS_OF`, the run's date), when the caller has them (a job with a ledger);
     the key is absent otherwise. A summary of past periods reads amounts as of then from it.
+
+    With ``persist`` (a :class:`Persist`) a job keeps its table of every run in the ledger,
+    read back by name with ``Ledger(...).summary(name)``; the job's ``summaries`` output writes
+    it as ``<name>.csv``.
 
     Example:
         >>> per_month = Summary(
@@ -396,9 +449,12 @@ class Summary:
     description: str = ""
     quarantine: bool = False
     history: bool = False
+    persist: Persist | None = None
 
     def __post_init__(self) -> None:
         _check_id("summary name", self.name)
+        if self.persist is not None and not isinstance(self.persist, Persist):
+            raise TypeError(f"summary {self.name!r}: persist must be a Persist or None")
         if isinstance(self.kinds, str):
             object.__setattr__(self, "kinds", (self.kinds,))
         object.__setattr__(self, "kinds", tuple(self.kinds))

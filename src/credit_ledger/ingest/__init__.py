@@ -16,13 +16,15 @@ be read is an error.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from credit_ledger.errors import FormatError, SourceNotFoundError
+from credit_ledger.errors import SourceNotFoundError
+from credit_ledger.ingest._formats import reader_for, suffixes
 from credit_ledger.ingest._headers import (
     ColumnMatch,
     HeaderMap,
@@ -32,9 +34,12 @@ from credit_ledger.ingest._headers import (
     map_headers,
 )
 from credit_ledger.ingest._noise import quiet_libraries
-from credit_ledger.ingest._readers import OVERFLOW, READERS, ROW, ReadOptions, Sheet
+from credit_ledger.ingest._readers import OVERFLOW, ROW, ReadOptions, Sheet
 from credit_ledger.ingest._shape import FAULT, SKIP
 from credit_ledger.kinds import RecordKind, get_kind
+
+if TYPE_CHECKING:
+    from credit_ledger.contracts import SourceFormat
 
 __all__ = [
     "FAULT",
@@ -50,6 +55,8 @@ __all__ = [
     "read",
     "read_frame",
     "read_sheet",
+    "reader_for",
+    "suffixes",
 ]
 
 SOURCE = "_source"
@@ -74,6 +81,8 @@ def read_sheet(
     header_row: int | None = None,
     records_path: str | None = None,
     columns: Mapping[str, str] | None = None,
+    format: str | None = None,
+    formats: Sequence[SourceFormat] = (),
 ) -> tuple[Sheet, HeaderMap]:
     """The source's rows under its own headers, and how those headers map onto ``kind``
     (what ``credit-ledger inspect`` shows). Arguments and errors as :func:`read`."""
@@ -82,10 +91,7 @@ def read_sheet(
     mapping = check_columns(columns, record_kind)
     if not path.is_file():
         raise SourceNotFoundError(f"{path}: no such file")
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        known = ", ".join(sorted(READERS))
-        raise FormatError(f"{path.name}: unknown file type {path.suffix!r} (known: {known})")
+    reader = reader_for(path, format, formats)
     options = ReadOptions(
         encoding=encoding,
         sheet=sheet,
@@ -108,12 +114,17 @@ def read(
     header_row: int | None = None,
     records_path: str | None = None,
     columns: Mapping[str, str] | None = None,
+    format: str | None = None,
+    formats: Sequence[SourceFormat] = (),
 ) -> pl.LazyFrame:
     """Read one source file as records of ``kind``.
 
     Formats by suffix: ``.csv``/``.tsv``/``.txt`` (UTF-8, UTF-8 with BOM or GBK/GB18030,
     detected unless ``encoding`` is given), ``.xlsx`` and ``.xls`` (BIFF8), ``.json`` (a
-    document), ``.ndjson``/``.jsonl``, ``.parquet``, ``.arrow``/``.feather``.
+    document), ``.ndjson``/``.jsonl``, ``.parquet``, ``.arrow``/``.feather``; then the
+    suffixes of ``formats`` (source formats contributed by plugins), or the format named by
+    ``format``. A contributed format's frame is mapped, converted and numbered like a
+    built-in one.
 
     Headers are matched to the kind's columns by their names and aliases, by the header
     profiles of published feeds, and by ``columns``. What is decided about the file's shape
@@ -131,6 +142,10 @@ def read(
             by dots (``data.0.result``); by default the first list of objects found.
         columns: source header → canonical column, over every other match
             (``{"企业名称": "subject_name"}``).
+        format: read the file as this format, whatever its suffix: a built-in one (``csv``,
+            ``parquet``, ``arrow``, ``ndjson``, ``json``, ``excel``) or one of ``formats``.
+        formats: source formats contributed by plugins (:func:`credit_ledger.read` passes the
+            installed ones).
 
     Returns:
         A LazyFrame with the kind's canonical columns in declaration order (absent optional
@@ -141,7 +156,9 @@ def read(
     Raises:
         SourceNotFoundError, FormatError, EncodingError: one clear message naming the file.
         MissingColumnError: no header names any column of ``kind``.
-        ConfigError: ``columns`` names a column ``kind`` does not have (names the closest).
+        ConfigError: ``columns`` names a column ``kind`` does not have (names the closest),
+            or ``format`` names no known format (lists the known ones).
+        PluginError: a contributed format's reader raised (names the plugin).
 
     Example:
         >>> lf = read("dishonest_debtor.csv", kind="dishonest_debtor")  # doctest: +SKIP
@@ -158,6 +175,8 @@ def read(
         header_row=header_row,
         records_path=records_path,
         columns=columns,
+        format=format,
+        formats=formats,
     )
     for warning in (*got.warnings, *mapping.warnings):
         log.warning("%s", warning)

@@ -167,17 +167,21 @@ def _checked(lf: pl.LazyFrame, path: Path, what: str) -> pl.LazyFrame:
     return lf
 
 
+def unshaped(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Every row a record: a binary format has no title, blank or repeated header rows."""
+    return lf.with_row_index(ROW, offset=1).with_columns(pl.lit(None, dtype=pl.String).alias(SKIP))
+
+
 def read_parquet(path: Path, options: ReadOptions) -> Sheet:
     """Scan a Parquet file (columns keep their types; text is parsed by the validator)."""
     del options
-    lf = _checked(pl.scan_parquet(path), path, "Parquet")
-    return Sheet(frame=lf.with_row_index(ROW, offset=1))
+    return Sheet(frame=unshaped(_checked(pl.scan_parquet(path), path, "Parquet")))
 
 
 def read_ipc(path: Path, options: ReadOptions) -> Sheet:
     """Scan an Arrow IPC (Feather v2) file."""
     del options
-    return Sheet(frame=_checked(pl.scan_ipc(path), path, "Arrow IPC").with_row_index(ROW, offset=1))
+    return Sheet(frame=unshaped(_checked(pl.scan_ipc(path), path, "Arrow IPC")))
 
 
 def _text(value: object) -> str | None:

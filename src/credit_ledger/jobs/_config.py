@@ -44,9 +44,9 @@ ENV_LOG_FORMAT = "CREDIT_LEDGER_LOG_FORMAT"
 ENV_OUTPUT_DIR = "CREDIT_LEDGER_OUTPUT_DIR"
 ENV_BATCH_ROWS = "CREDIT_LEDGER_BATCH_ROWS"
 
-OUTPUT_NAMES = ("summary", "findings", "quarantine", "zeroing", "manifest")
+OUTPUT_NAMES = ("summary", "findings", "quarantine", "summaries", "manifest")
 """Outputs the host writes: ``summary.json``, ``findings.parquet``, ``quarantine.parquet``,
-``zeroing.csv``, ``manifest.json``."""
+``<name>.csv`` per persisted summary (``Summary(persist=...)``), ``manifest.json``."""
 
 _KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"version", "job", "sources", "plugins", "rules", "outputs", "history"}),
@@ -56,7 +56,7 @@ _KEYS: dict[str, frozenset[str]] = {
     ),
     "[[sources]]": frozenset(
         {"name", "kind", "path", "uri", "uri_env", "table", "query", "encoding", "sheet"}
-        | {"optional", "columns", "header_row", "records_path"}
+        | {"optional", "columns", "header_row", "records_path", "format"}
     ),
     "[plugins]": frozenset({"allow", "deny", "required", "strict", "settings", "modules"}),
     "[rules]": frozenset({"severity", "waivers"}),
@@ -114,6 +114,8 @@ class SourceConfig:
             (``columns = { "企业名称" = "subject_name" }``; see ``credit-ledger inspect``).
         header_row: 1-based row of the header in CSV files and sheets (default: found).
         records_path: where JSON documents keep their records (``data.0.result``).
+        format: read the files as this source format (built-in or a plugin's) whatever
+            their suffix.
     """
 
     name: str
@@ -129,6 +131,7 @@ class SourceConfig:
     columns: Mapping[str, str] | None = None
     header_row: int | None = None
     records_path: str | None = None
+    format: str | None = None
 
     @property
     def is_database(self) -> bool:
@@ -158,6 +161,7 @@ class SourceConfig:
             "columns": dict(self.columns) if self.columns else None,
             "header_row": self.header_row,
             "records_path": self.records_path,
+            "format": self.format,
         }
 
 
@@ -329,6 +333,7 @@ def _source(raw: object, index: int, origin: str) -> SourceConfig:
         "sheet",
         "name",
         "records_path",
+        "format",
     ):
         if raw.get(key) is not None and not isinstance(raw.get(key), str):
             raise ConfigError(f"{where}: {key!r} must be a string")
@@ -360,6 +365,7 @@ def _source(raw: object, index: int, origin: str) -> SourceConfig:
         columns=dict(columns) if columns else None,
         header_row=header_row,
         records_path=raw.get("records_path"),
+        format=raw.get("format"),
     )
 
 

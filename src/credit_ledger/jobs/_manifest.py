@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +21,13 @@ from credit_ledger._redact import is_unmasked
 
 if TYPE_CHECKING:
     from credit_ledger.jobs._config import Job
+    from credit_ledger.jobs._result import InputSummary
 
 __all__ = [
     "MANIFEST_SCHEMA",
     "MANIFEST_VERSION",
     "build_manifest",
+    "input_accounting",
     "library_versions",
     "run_key",
     "tool_version",
@@ -110,6 +112,26 @@ def run_key(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def input_accounting(
+    summaries: Sequence[InputSummary], returned: Collection[str]
+) -> list[dict[str, Any]]:
+    """Each input's row accounting as the manifest and the summary output give it: besides
+    its counts, whether it was a returned correction workbook (its ``location`` is in
+    ``returned``) and how many rows it corrected (a workbook's valid rows replace the
+    quarantined rows they correct, matched by record id; 0 for any other input)."""
+    out = []
+    for s in summaries:
+        workbook = s.location in returned
+        out.append(
+            {
+                **s.to_dict(),
+                "returned_workbook": workbook,
+                "rows_corrected": s.rows_valid if workbook else 0,
+            }
+        )
+    return out
+
+
 def build_manifest(
     job: Job,
     *,
@@ -128,7 +150,8 @@ def build_manifest(
     outputs: list[dict[str, object]],
 ) -> dict[str, Any]:
     """The manifest of a run before its commit (``records``, ``timings``, ``ledger_version``
-    and ``tables`` are filled in by the commit)."""
+    and ``tables`` are filled in by the commit). ``summaries`` as :func:`input_accounting`
+    gives them: ``rows_corrected`` is their sum."""
     return {
         "$schema": MANIFEST_SCHEMA,
         "manifest_version": MANIFEST_VERSION,
@@ -148,6 +171,7 @@ def build_manifest(
         "validation": validation_settings(),
         "privacy": {"masked": not is_unmasked()},
         "inputs": summaries,
+        "rows_corrected": sum(int(s.get("rows_corrected", 0)) for s in summaries),
         "records": {},
         "plugins": plugins,
         "rules": outcomes,

@@ -160,12 +160,22 @@ def delivered(
             Delivered(
                 name=item.source if path is None else path.name,
                 kind=kinds[item.kind],
-                path=path,
+                path=None if source.format else path,  # a named format: rows as read
                 encoding=source.encoding,
                 sheet=source.sheet,
             )
         )
     return out
+
+
+def _flat(table: pl.DataFrame) -> pl.DataFrame:
+    """``table`` with its nested columns as JSON text, which a CSV file can hold."""
+    nested = [n for n, t in table.schema.items() if t.is_nested()]
+    # Polars JSON-encodes structs only: wrap the column in one and strip '{"name":' and '}'.
+    return table.with_columns(
+        pl.struct(pl.col(n)).struct.json_encode().str.slice(len(n) + 4).str.head(-1).alias(n)
+        for n in nested
+    )
 
 
 def writers(
@@ -174,7 +184,7 @@ def writers(
     summary: Mapping[str, Any],
     findings: pl.DataFrame,
     quarantine: pl.DataFrame | pl.LazyFrame,
-    zeroing: pl.DataFrame | None,
+    persisted: Mapping[str, pl.DataFrame],
     evaluation: EvaluationResult,
     reporters: Sequence[Reporter],
     delivered: Sequence[Delivered] = (),
@@ -198,8 +208,9 @@ def writers(
     for name in RUN_OUTPUTS:
         if name in want:
             out[name] = partial(write_run_quarantine, quarantine, delivered=delivered)
-    if "zeroing" in want and zeroing is not None:
-        out["zeroing.csv"] = zeroing.write_csv
+    if "summaries" in want:
+        for name, table in persisted.items():
+            out[f"{name}.csv"] = _flat(table).write_csv
     for r in reporters:
         if r.write is None:
             continue  # an after_commit reporter: see stage_committed

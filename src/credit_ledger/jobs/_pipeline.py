@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from credit_ledger.contracts import SourceFormat
 from credit_ledger.errors import CreditLedgerError, InputError, OutputError, describe
 from credit_ledger.jobs import _stages
 from credit_ledger.jobs._config import Job
@@ -29,10 +30,11 @@ from credit_ledger.ledger import (
     INPUTS,
     QUARANTINE,
     RULE_OUTCOMES,
-    ZEROING,
+    SUMMARIES,
     Ledger,
     LedgerState,
     RunRecord,
+    persisted_rows,
 )
 from credit_ledger.ledger._schema import INPUTS_SCHEMA
 from credit_ledger.rules import EvaluationResult, RuleSet, Severity, evaluate_many
@@ -72,13 +74,17 @@ class Clock:
 
 
 def read_inputs(
-    job: Job, kinds: Mapping[str, RecordKind], day: dt.date, scratch: Path, progress: Progress
+    job: Job,
+    kinds: Mapping[str, RecordKind],
+    day: dt.date,
+    formats: Sequence[SourceFormat],
+    progress: Progress,
 ) -> list[Input]:
     inputs: list[Input] = []
     total = len(job.sources)
     for i, source in enumerate(job.sources):
         for item in read_source(
-            source, job=job, kind=kinds[source.kind], as_of=day, scratch=scratch
+            source, job=job, kind=kinds[source.kind], as_of=day, formats=formats
         ):
             if job.batch_rows is not None:  # streamed: read batch by batch while validating
                 inputs.append(item)
@@ -119,7 +125,7 @@ class Evaluated:
     evaluation: EvaluationResult
     findings: pl.DataFrame
     quarantine: pl.DataFrame | pl.LazyFrame
-    zeroing: pl.DataFrame | None
+    persisted: pl.DataFrame | None
     by_severity: dict[str, int]
     errors: tuple[str, ...]
     rules_status: Literal["ok", "findings", "error"]
@@ -186,7 +192,7 @@ def evaluate(
             [evaluation.findings, _stages.expired_waiver_findings(job.policy, ruleset, day)],
             how="vertical_relaxed",
         )
-        zeroing = _stages.zeroing_rows(evaluation, day)
+        persisted = persisted_rows(evaluation, day)
         quarantine = _stages.quarantine_rows(quarantined)
         report("rules", 1, 1)
     by_sev = counts(findings)
@@ -204,7 +210,7 @@ def evaluate(
         evaluation=evaluation,
         findings=findings,
         quarantine=quarantine,
-        zeroing=zeroing,
+        persisted=persisted,
         by_severity=by_sev,
         errors=errors,
         rules_status="error" if errors else ("findings" if failing else "ok"),
@@ -231,7 +237,7 @@ def commit_run(
                 (QUARANTINE, done.quarantine),
                 (FINDINGS, done.findings),
                 (RULE_OUTCOMES, done.evaluation.outcomes),
-                *([(ZEROING, done.zeroing)] if done.zeroing is not None else []),
+                *([(SUMMARIES, done.persisted)] if done.persisted is not None else []),
             ]
             # The per-run tables are written in the background while the records are
             # upserted (about 15 % faster: Polars' Parquet writer leaves a core idle at times).

@@ -23,7 +23,7 @@ from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
 from credit_ledger.errors import ConfigError
 from credit_ledger.jobs import _pipeline, _signals, _stages
 from credit_ledger.jobs._config import Job, load_job
-from credit_ledger.jobs._manifest import build_manifest, run_key
+from credit_ledger.jobs._manifest import build_manifest, input_accounting, run_key
 from credit_ledger.jobs._outputs import (
     StagedOutputs,
     delivered,
@@ -37,7 +37,7 @@ from credit_ledger.jobs._pipeline import Progress
 from credit_ledger.jobs._result import InputSummary, RunResult
 from credit_ledger.jobs._sources import check_sources
 from credit_ledger.kinds import RecordKind
-from credit_ledger.ledger import HeldLock, Ledger, RunRecord
+from credit_ledger.ledger import HeldLock, Ledger, RunRecord, persisted_tables
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
 from credit_ledger.rules import Severity, evaluate_many
 
@@ -116,6 +116,7 @@ def _result_from_record(
         manifest=manifest,
         message=message,
         recovered=tuple(recovered),
+        rows_corrected=int(manifest.get("rows_corrected", 0)),
     )
 
 
@@ -126,7 +127,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 def _dry_run(
     job: Job, day: dt.date, kinds: Mapping[str, RecordKind], pm: PluginManager
 ) -> RunResult:
-    lines = check_sources(job, day)
+    lines = check_sources(job, day, formats=pm.source_formats())
     frames = {k.name: _stages.empty_frame(k) for k in kinds.values()}
     evaluation = evaluate_many(
         frames,
@@ -239,7 +240,7 @@ def _locked_run(
     base = ledger.state()
     ruleset = pm.ruleset()
     with clock.stage("read"):
-        inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
+        inputs = _pipeline.read_inputs(job, kinds, day, pm.source_formats(), report)
         # a returned correction workbook: its own columns dropped, masked cells restored
         workbooks = {
             i.location for i in inputs if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
@@ -282,6 +283,8 @@ def _locked_run(
         clock=clock,
         report=report,
     )
+    accounting = input_accounting(done.summaries, workbooks)
+    corrected = sum(int(i["rows_corrected"]) for i in accounting)
     staged: StagedOutputs | None = None
     with clock.stage("outputs"):
         if job.outputs.dir is not None:
@@ -294,12 +297,11 @@ def _locked_run(
                 "ledger_version": base.ledger_version + 1,
                 "rules_status": done.rules_status,
                 "fail_on": job.fail_on.value,
-                "inputs": [s.to_dict() for s in done.summaries],
+                "inputs": accounting,
+                "rows_corrected": corrected,
                 "findings": {"by_severity": done.by_severity},
                 "errors": list(done.errors),
-                "zeroing": done.zeroing.drop("as_of").to_dicts()
-                if done.zeroing is not None
-                else [],
+                "summaries": {n: t.to_dicts() for n, t in persisted_tables(done.persisted).items()},
             }
             staged = stage(
                 directory,
@@ -309,7 +311,7 @@ def _locked_run(
                     summary=summary,
                     findings=done.findings,
                     quarantine=done.quarantine,
-                    zeroing=done.zeroing,
+                    persisted=persisted_tables(done.persisted),
                     evaluation=done.evaluation,
                     reporters=reporters,
                     delivered=delivered(job, inputs, kinds),
@@ -323,7 +325,7 @@ def _locked_run(
         as_of=day,
         started=started,
         forced=forced,
-        summaries=[s.to_dict() for s in done.summaries],
+        summaries=accounting,
         plugins=[p.to_dict() for p in pm.plugins()],
         outcomes=done.evaluation.outcomes.to_dicts(),
         by_severity=done.by_severity,
@@ -332,7 +334,7 @@ def _locked_run(
         notices=list(done.evaluation.notices),
         outputs=list(staged.files.values()) if staged else [],
     )
-    row = done.row(job, day, started, forced)
+    row = done.row(job, day, started, forced) | {"rows_corrected": corrected}
     outputs: list[Path] = []
     # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
     # holds it whole and its outputs are in place; before here, the run stops at once.
@@ -363,7 +365,6 @@ def _locked_run(
             f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
             f"{row['records_inserted']} records new, {row['records_updated']} changed"
         )
-        corrected = sum(s.rows_valid for s in done.summaries if s.location in workbooks)
         if workbooks:
             message += f", {corrected} corrected from returned workbooks"
         log.info(message)

@@ -17,11 +17,10 @@ from credit_ledger.jobs._sources import Input
 from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import Ledger, LedgerState
 from credit_ledger.ledger._maintenance import oldest_readable_version
-from credit_ledger.ledger._schema import BATCH, DIGEST, FIRST_BATCH, ZEROING_COLUMNS
+from credit_ledger.ledger._schema import BATCH, DIGEST, FIRST_BATCH
 from credit_ledger.rules import (
     FINDINGS_SCHEMA,
     HISTORY_AS_OF,
-    EvaluationResult,
     RulePolicy,
     RuleSet,
     Severity,
@@ -41,7 +40,6 @@ __all__ = [
     "state_frames",
     "stream_inputs",
     "validate_inputs",
-    "zeroing_rows",
 ]
 
 SUBJECT_KIND = "subject_kind"
@@ -269,8 +267,8 @@ def quarantine_rows(
 def quarantine_by_kind(
     quarantined: Sequence[tuple[str, pl.DataFrame | pl.LazyFrame]],
 ) -> dict[str, pl.LazyFrame]:
-    """The quarantined rows of this run by kind (for summaries that count them, such as the
-    zeroing ledgers: a rejected government-body row must not make a ledger look zeroed)."""
+    """The quarantined rows of this run by kind (for summaries that count them: a rejected row
+    in a ledger's scope must not make the ledger look better)."""
     parts: dict[str, list[pl.LazyFrame]] = {}
     for kind, frame in quarantined:
         parts.setdefault(kind, []).append(frame.lazy())
@@ -333,26 +331,3 @@ def expired_waiver_findings(policy: RulePolicy, ruleset: RuleSet, as_of: dt.date
         if not w.active(as_of)
     ]
     return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
-
-
-def _flat(table: pl.DataFrame) -> pl.DataFrame:
-    nested = [n for n, t in table.schema.items() if t.is_nested()]
-    # Polars JSON-encodes structs only: wrap the column in one and strip '{"name":' and '}'.
-    return table.with_columns(
-        pl.struct(pl.col(n)).struct.json_encode().str.slice(len(n) + 4).str.head(-1).alias(n)
-        for n in nested
-    )
-
-
-def zeroing_rows(evaluation: EvaluationResult, as_of: dt.date) -> pl.DataFrame | None:
-    """The zeroing figures among the engine's summaries (tables with the zeroing columns),
-    each tagged with its summary name and ``as_of``. Nested columns (``unplaced_reasons``)
-    are kept as JSON text, which every output (CSV, the ledger) can hold."""
-    parts = [
-        _flat(table).with_columns(pl.lit(name).alias("summary"), pl.lit(as_of).alias("as_of"))
-        for name, table in sorted(evaluation.summaries.items())
-        if set(ZEROING_COLUMNS) <= set(table.columns)
-    ]
-    if not parts:
-        return None
-    return pl.concat(parts, how="diagonal_relaxed")

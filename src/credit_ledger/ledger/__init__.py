@@ -2,7 +2,7 @@
 
 A ledger is a directory of Delta tables (see :mod:`credit_ledger.ledger._schema` for the
 layout). Case state per record kind is upserted by record id; per-run tables (inputs,
-quarantine, findings, rule outcomes, zeroing figures) are append-only; the ``runs`` table
+quarantine, findings, rule outcomes, persisted summaries) are append-only; the ``runs`` table
 holds one row per committed run with its manifest and the version of every table.
 
 Consistency: a table version exists for readers only once a committed run names it. The runs
@@ -17,7 +17,8 @@ Example:
     >>> from credit_ledger.ledger import Ledger
     >>> ledger = Ledger("var/ledger")  # doctest: +SKIP
     >>> first = ledger.runs()["run_id"][0]  # doctest: +SKIP
-    >>> ledger.as_of_run(first).zeroing().collect()  # doctest: +SKIP
+    >>> ledger.as_of_run(first).findings().collect()  # doctest: +SKIP
+    >>> ledger.summary("mypack.fines_per_authority", all_runs=True).collect()  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ from credit_ledger.ledger._schema import (
     QUARANTINE,
     RULE_OUTCOMES,
     RUNS,
-    ZEROING,
+    SUMMARIES,
     quarantine_department,
     records_table,
 )
 from credit_ledger.ledger._state import LedgerState, RunRecord
 from credit_ledger.ledger._store import Ledger
+from credit_ledger.ledger._summaries import persisted_rows, persisted_tables
 
 __all__ = [
     "FINDINGS",
@@ -47,7 +49,7 @@ __all__ = [
     "QUARANTINE",
     "RULE_OUTCOMES",
     "RUNS",
-    "ZEROING",
+    "SUMMARIES",
     "Commit",
     "HeldLock",
     "History",
@@ -61,6 +63,8 @@ __all__ = [
     "RunRecord",
     "compact",
     "history",
+    "persisted_rows",
+    "persisted_tables",
     "quarantine_department",
     "records_table",
 ]

@@ -1,4 +1,4 @@
-"""The ledger across runs: zeroing figures, record counts and drift of each source."""
+"""The ledger across runs: record counts, per-period ledger balances and drift of each source."""
 
 from __future__ import annotations
 
@@ -15,6 +15,24 @@ if TYPE_CHECKING:
 
 __all__ = ["History", "history"]
 
+_PERIODS = pl.Schema(
+    {
+        "run_id": pl.String(),
+        "as_of": pl.Date(),
+        "summary": pl.String(),
+        "ledger": pl.String(),
+        "group": pl.String(),
+        "period": pl.String(),
+        "period_start": pl.Date(),
+        "period_end": pl.Date(),
+        "opening": pl.Int64(),
+        "new": pl.Int64(),
+        "closed": pl.Int64(),
+        "closing": pl.Int64(),
+    }
+)
+"""The columns of :attr:`History.periods` when no run persisted a per-period ledger."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class History:
@@ -24,9 +42,10 @@ class History:
         runs: one row per committed run: ``ledger_version``, ``run_id``, ``as_of``, ``status``,
             rows in/valid/quarantined, records inserted/updated, findings, and ``records``
             (records held after the run, in the kinds asked for).
-        zeroing: the zeroing figures of every run (``run_id``, ``as_of``, ``summary``,
-            ``ledger`` (the kind), ``group``, ``period``, ``opening``, ``new``, ``closed``,
-            ``closing``, ``zeroed``, ...).
+        periods: the rows of every persisted per-period ledger summary
+            (``Persist(periods=True)``) of every run: ``run_id``, ``as_of``, ``summary``,
+            ``ledger_version``, the :data:`~credit_ledger.rules.PERIOD_LEDGER_COLUMNS`
+            (``ledger`` is the kind) and the summary's further columns.
         sources: one row per run and source: ``rows_in``, ``quarantine_rate``, the medians of
             the previous ``window`` runs and the drift flags ``rows_drift`` and
             ``quarantine_drift``.
@@ -36,7 +55,7 @@ class History:
     """
 
     runs: pl.DataFrame
-    zeroing: pl.DataFrame
+    periods: pl.DataFrame
     sources: pl.DataFrame
     window: int
     rows_threshold: float
@@ -69,7 +88,7 @@ def history(
     rows_threshold: float = 0.5,
     quarantine_threshold: float = 0.05,
 ) -> History:
-    """Per-run zeroing figures, record counts and source drift of ``ledger``.
+    """Per-run record counts, per-period ledger balances and source drift of ``ledger``.
 
     A source drifts in a run when its row count differs from the median of its previous
     ``window`` runs by more than ``rows_threshold`` (relative), or its quarantine rate by more
@@ -77,27 +96,35 @@ def history(
 
     Args:
         ledger: the ledger.
-        kind: only this record kind (zeroing figures, sources and record counts).
+        kind: only this record kind (ledger balances, sources and record counts).
         window: number of earlier runs compared with.
         rows_threshold: relative row-count change flagged.
         quarantine_threshold: absolute quarantine-rate change flagged.
 
     Example:
         >>> h = Ledger("var/ledger").history(kind="dishonest_debtor")  # doctest: +SKIP
-        >>> h.zeroing.select("as_of", "period", "opening", "closed", "closing")  # doctest: +SKIP
+        >>> h.periods.select("as_of", "period", "opening", "closed", "closing")  # doctest: +SKIP
     """
     if window < 1:
         raise LedgerError("history window must be at least 1 run")
     runs = ledger.runs().drop("manifest", "tables")
     state = ledger.state()
-    zeroing = state.zeroing(all_runs=True).collect()
+    named = state.summaries(all_runs=True).filter(pl.col("periods"))["summary"]
+    periods = (
+        pl.concat(
+            [state.summary(name, all_runs=True).collect() for name in named],
+            how="diagonal_relaxed",
+        )
+        if len(named)
+        else pl.DataFrame(schema=_PERIODS)
+    )
     inputs = state.inputs(all_runs=True).collect()
     if kind is not None:
-        zeroing = zeroing.filter(pl.col("ledger") == kind)
+        periods = periods.filter(pl.col("ledger") == kind)
         inputs = inputs.filter(pl.col("kind") == kind)
     runs = runs.with_columns(pl.Series("records", _record_counts(ledger, runs, kind), pl.Int64))
     order = runs.select("run_id", "ledger_version")
-    zeroing = zeroing.join(order, on="run_id", how="left").sort(
+    periods = periods.join(order, on="run_id", how="left").sort(
         "ledger_version", "summary", "ledger", "group", "period_start", nulls_last=True
     )
     prev = {"min_samples": 1, "window_size": window}
@@ -155,7 +182,7 @@ def history(
     )
     return History(
         runs=runs,
-        zeroing=zeroing,
+        periods=periods,
         sources=sources,
         window=window,
         rows_threshold=rows_threshold,

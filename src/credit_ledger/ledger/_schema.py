@@ -9,7 +9,7 @@
       quarantine/            per run: rejected rows with their reasons and original values
       findings/              per run: rule findings (rules engine's findings frame)
       rule_outcomes/         per run: one row per rule and kind
-      zeroing/               per run: dynamic-zeroing figures per ledger and period
+      summaries/             per run: the tables of the summaries that ask to be persisted
       manifests/<run>.json   the manifest of each committed run (a copy of the runs row's)
       _lock                  the exclusive lock of a running job
 
@@ -35,9 +35,8 @@ __all__ = [
     "RUNS",
     "RUNS_SCHEMA",
     "RUN_ID",
-    "ZEROING",
-    "ZEROING_COLUMNS",
-    "ZEROING_SCHEMA",
+    "SUMMARIES",
+    "SUMMARIES_SCHEMA",
     "quarantine_department",
     "records_table",
 ]
@@ -47,9 +46,9 @@ INPUTS = "inputs"
 QUARANTINE = "quarantine"
 FINDINGS = "findings"
 RULE_OUTCOMES = "rule_outcomes"
-ZEROING = "zeroing"
+SUMMARIES = "summaries"
 RECORDS_PREFIX = "records/"
-PER_RUN_TABLES = (INPUTS, QUARANTINE, FINDINGS, RULE_OUTCOMES, ZEROING)
+PER_RUN_TABLES = (INPUTS, QUARANTINE, FINDINGS, RULE_OUTCOMES, SUMMARIES)
 """Append-only tables, one batch of rows per run."""
 
 RUN_ID = "run_id"
@@ -90,10 +89,13 @@ RUNS_SCHEMA = pl.Schema(
         "rule_errors": pl.Int64(),
         "tables": pl.String(),
         "manifest": pl.String(),
+        "rows_corrected": pl.Int64(),
     }
 )
 """``status`` is the rules' status (``ok``/``findings``/``error``) at the job's ``fail_on``;
-``tables`` is JSON ``{table name: Delta version}``: the only versions readers trust."""
+``tables`` is JSON ``{table name: Delta version}``: the only versions readers trust.
+``rows_corrected`` counts the rows read from returned correction workbooks that passed (a
+column added later: a ledger written before it reads it as 0)."""
 
 INPUTS_SCHEMA = pl.Schema(
     {
@@ -138,31 +140,21 @@ def quarantine_department() -> pl.Expr:
     )
 
 
-ZEROING_SCHEMA = pl.Schema(
+SUMMARIES_SCHEMA = pl.Schema(
     {
         "run_id": pl.String(),
         "as_of": pl.Date(),
         "summary": pl.String(),
-        "ledger": pl.String(),
-        "group": pl.String(),
-        "period": pl.String(),
-        "period_start": pl.Date(),
-        "period_end": pl.Date(),
-        "opening": pl.Int64(),
-        "new": pl.Int64(),
-        "closed": pl.Int64(),
-        "closing": pl.Int64(),
-        "zeroed": pl.Boolean(),
-        "exit_rate": pl.Float64(),
-        "unplaced": pl.Int64(),
-        "distinct_bodies": pl.Int64(),
+        "title_zh": pl.String(),
+        "title_en": pl.String(),
+        "periods": pl.Boolean(),
+        "schema": pl.String(),
+        "row": pl.String(),
     }
 )
-"""Dynamic-zeroing figures (docs/domain.md §4.1) of every zeroing summary a rule pack computed:
-``summary`` names it, ``ledger`` is the record kind, ``group`` an optional breakdown value.
-``unplaced`` counts the in-scope rows that could not be placed (quarantined or undated): a
-period is not ``zeroed`` while any exist. These are the columns the ledger guarantees;
-further columns of the summary are kept."""
-
-ZEROING_COLUMNS = ("ledger", "period", "period_start", "period_end", "opening", "new", "closed")
-"""A summary table with these columns is a zeroing table and is stored in ``zeroing``."""
+"""One row per row of each persisted summary (``Summary(persist=...)``) of each run: the
+summary's name, how it is shown (``title_*``; ``periods``: a per-period ledger), ``schema``
+(the summary's declared columns as a base64 Arrow IPC schema) and ``row``, the row as a JSON
+object. One generic table holds every summary whatever its columns; JSON text stays readable
+by any Delta reader (and by the privacy scans), nested columns included, and the schema reads
+it back typed (decimals are exact: JSON text; a float NaN reads back as null)."""

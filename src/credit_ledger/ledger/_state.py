@@ -23,10 +23,11 @@ from credit_ledger.ledger._schema import (
     RECORDS_PREFIX,
     RULE_OUTCOMES,
     RUN_ID,
-    ZEROING,
-    ZEROING_SCHEMA,
+    SUMMARIES,
+    SUMMARIES_SCHEMA,
     records_table,
 )
+from credit_ledger.ledger._summaries import decode
 from credit_ledger.rules import FINDINGS_SCHEMA, OUTCOMES_SCHEMA
 
 __all__ = ["LedgerState", "RunRecord"]
@@ -83,6 +84,7 @@ class RunRecord:
             "records_updated",
             "findings",
             "rule_errors",
+            "rows_corrected",
         )
         return cls(
             run_id=str(row["run_id"]),
@@ -94,7 +96,7 @@ class RunRecord:
             committed_at=row["committed_at"],
             forced=bool(row["forced"]),
             status=str(row["status"]),
-            counts=MappingProxyType({c: int(row[c] or 0) for c in count_cols}),
+            counts=MappingProxyType({c: int(row.get(c) or 0) for c in count_cols}),
             worst_severity=row["worst_severity"],
             tables=MappingProxyType({str(k): int(v) for k, v in json.loads(row["tables"]).items()}),
             manifest_json=str(row["manifest"]),
@@ -104,7 +106,7 @@ class RunRecord:
 _PER_RUN_SCHEMAS: dict[str, pl.Schema] = {
     INPUTS: INPUTS_SCHEMA,
     QUARANTINE: QUARANTINE_SCHEMA,
-    ZEROING: ZEROING_SCHEMA,
+    SUMMARIES: SUMMARIES_SCHEMA,
 }
 
 
@@ -179,7 +181,7 @@ class LedgerState:
 
     def table(self, name: str, *, all_runs: bool = False) -> pl.LazyFrame:
         """A per-run table (``inputs``, ``quarantine``, ``findings``, ``rule_outcomes``,
-        ``zeroing``): rows of this state's run only, or of every run up to it."""
+        ``summaries``): rows of this state's run only, or of every run up to it."""
         lf = self._scan(name)
         if lf is None:
             schema = (
@@ -206,9 +208,32 @@ class LedgerState:
         """Rows this run rejected (or every run up to it), with ``_reasons``."""
         return self.table(QUARANTINE, all_runs=all_runs)
 
-    def zeroing(self, *, all_runs: bool = False) -> pl.LazyFrame:
-        """Dynamic-zeroing figures of this run (or of every run up to it)."""
-        return self.table(ZEROING, all_runs=all_runs)
+    def summaries(self, *, all_runs: bool = False) -> pl.DataFrame:
+        """The persisted summaries of this run (or of every run up to it): one row per
+        summary with ``summary``, ``title_zh``, ``title_en``, ``periods`` (a per-period
+        ledger) and ``runs`` (how many runs stored it), by name."""
+        return (
+            self.table(SUMMARIES, all_runs=all_runs)
+            .group_by("summary")
+            .agg(
+                pl.col("title_zh", "title_en", "periods").last(),
+                pl.col(RUN_ID).n_unique().cast(pl.Int64).alias("runs"),
+            )
+            .sort("summary")
+            .collect()
+        )
+
+    def summary(self, name: str, *, all_runs: bool = False) -> pl.LazyFrame:
+        """The persisted summary ``name`` of this run (or of every run up to it), typed as
+        the summary declared it, with ``run_id``, ``as_of`` and ``summary`` in front, ordered
+        by ``as_of`` and run (each run's rows in the summary's order); only those three
+        columns when no run stored it (the plugin was not active).
+
+        Example:
+            >>> state.summary("mypack.fines_per_authority").collect()  # doctest: +SKIP
+        """
+        stored = self.table(SUMMARIES, all_runs=all_runs).filter(pl.col("summary") == name)
+        return decode(stored.collect()).sort("as_of", RUN_ID, maintain_order=True).lazy()
 
     def inputs(self, *, all_runs: bool = False) -> pl.LazyFrame:
         """Sources read by this run (or by every run up to it), with digests and counts."""

@@ -70,7 +70,9 @@ class Ledger:
             frame = _delta.scan(self.path, RUNS, at).collect()
         except Exception as exc:  # deltalake raises its own untyped errors
             raise LedgerError(f"ledger {self.path}: cannot read the runs table: {exc}") from exc
-        return frame.sort("ledger_version")
+        if "rows_corrected" not in frame.columns:  # a ledger written before the column
+            frame = frame.with_columns(pl.lit(None, pl.Int64).alias("rows_corrected"))
+        return frame.with_columns(pl.col("rows_corrected").fill_null(0)).sort("ledger_version")
 
     def last_run(self) -> RunRecord | None:
         """The last committed run, or None for an empty ledger."""
@@ -206,6 +208,16 @@ class Ledger:
 
     # -- reading across runs ---------------------------------------------------------------
 
+    def summary(self, name: str, *, all_runs: bool = False) -> pl.LazyFrame:
+        """The persisted summary ``name`` (``Summary(persist=...)``) of the last committed
+        run, or of every run with ``all_runs``: typed rows with ``run_id``, ``as_of`` and
+        ``summary`` in front. See :meth:`LedgerState.summary`.
+
+        Example:
+            >>> Ledger("var/ledger").summary("mypack.fines").collect()  # doctest: +SKIP
+        """
+        return self.state().summary(name, all_runs=all_runs)
+
     def history(
         self,
         *,
@@ -214,7 +226,7 @@ class Ledger:
         rows_threshold: float = 0.5,
         quarantine_threshold: float = 0.05,
     ) -> History:
-        """Per-run zeroing figures, record counts and source drift flags.
+        """Per-run record counts, per-period ledger balances and source drift flags.
 
         See :func:`credit_ledger.ledger.history`.
         """

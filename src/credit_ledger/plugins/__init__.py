@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 from credit_ledger.contracts import (
+    Command,
     CommittedRun,
     Conflict,
     PluginInfo,
@@ -61,6 +62,7 @@ __all__ = [
     "ENV_DENY",
     "ENV_REQUIRED",
     "ENV_STRICT",
+    "Command",
     "CommittedRun",
     "Conflict",
     "PluginConfig",

@@ -17,12 +17,12 @@ import importlib
 import importlib.metadata
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType, ModuleType
 
 import pluggy
 
-from credit_ledger.contracts import RecordKind
+from credit_ledger.contracts import Command, RecordKind
 from credit_ledger.contracts._plugin import (
     Conflict,
     PluginInfo,
@@ -61,6 +61,7 @@ _EXPECTED: dict[str, type] = {
     "credit_ledger_summaries": Summary,
     "credit_ledger_source_formats": SourceFormat,
     "credit_ledger_reporters": Reporter,
+    "credit_ledger_commands": Command,
 }
 
 
@@ -168,6 +169,7 @@ class PluginManager:
         self._summaries: dict[str, Summary] = {}
         self._formats: dict[str, SourceFormat] = {}
         self._reporters: dict[str, Reporter] = {}
+        self._commands: dict[str, Command] = {}
         self._providers: dict[str, str] = {}
 
     # -- discovery -----------------------------------------------------------------------------
@@ -400,6 +402,7 @@ class PluginManager:
             summaries = self._collect("credit_ledger_summaries", settings=settings)
             formats = self._collect("credit_ledger_source_formats")
             reporters = self._collect("credit_ledger_reporters")
+            commands = self._collect("credit_ledger_commands")
             for slot in self._slots.values():
                 # A plugin that failed any hook contributes nothing: no half-loaded plugins.
                 if slot.status == "failed" and self._pm.is_registered(slot.obj):
@@ -417,12 +420,15 @@ class PluginManager:
                 assert isinstance(item, Summary)
                 self._summaries[name] = item
                 self._providers[name] = slot.name
-            for name, (_, item) in self._unique("source_format", formats, _name_of).items():
+            for name, (slot, item) in self._unique("source_format", formats, _name_of).items():
                 assert isinstance(item, SourceFormat)
-                self._formats[name] = item
+                self._formats[name] = replace(item, plugin=slot.name)
             for name, (_, item) in self._unique("reporter", reporters, _name_of).items():
                 assert isinstance(item, Reporter)
                 self._reporters[name] = item
+            for name, (_, item) in self._unique("command", commands, _name_of).items():
+                assert isinstance(item, Command)
+                self._commands[name] = item
             self._loaded = True
             return self
 
@@ -515,6 +521,11 @@ class PluginManager:
         """Contributed reporters."""
         self.load()
         return tuple(r for _, r in sorted(self._reporters.items()))
+
+    def commands(self) -> tuple[Command, ...]:
+        """Contributed command-line sub-commands, by name."""
+        self.load()
+        return tuple(c for _, c in sorted(self._commands.items()))
 
     def setting_declarations(self) -> tuple[Setting, ...]:
         """Declared settings (with their defaults)."""

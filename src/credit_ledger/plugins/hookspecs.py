@@ -25,6 +25,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from credit_ledger.contracts import (
+        Command,
         DerivedColumn,
         RecordKind,
         Reporter,
@@ -137,15 +138,16 @@ def credit_ledger_summaries(settings: Mapping[str, SettingValue]) -> Sequence[Su
 
 @hookspec
 def credit_ledger_source_formats() -> Sequence[SourceFormat]:
-    """Contribute input formats (a reader per file extension).
+    """Contribute input formats (a reader per file extension, also chosen by name with
+    ``format=``); see :class:`~credit_ledger.plugins.SourceFormat`.
 
     Example::
 
         @hookimpl
         def credit_ledger_source_formats():
-            return [SourceFormat(name="mypack.tsv", extensions=(".tsv",),
+            return [SourceFormat(name="mypack.psv", extensions=(".psv",),
                                  read=lambda path, encoding: pl.scan_csv(
-                                     path, separator="\\t", infer_schema=False))]
+                                     path, separator="|", infer_schema=False))]
     """
     raise NotImplementedError
 
@@ -160,6 +162,21 @@ def credit_ledger_reporters() -> Sequence[Reporter]:
         def credit_ledger_reporters():
             return [Reporter(name="mypack.csv", suffix=".csv",
                              write=lambda result, path: result.findings.write_csv(path))]
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def credit_ledger_commands() -> Sequence[Command]:
+    """Contribute ``credit-ledger`` sub-commands; a denied plugin contributes none.
+
+    Example::
+
+        @hookimpl
+        def credit_ledger_commands():
+            return [Command(name="mypack-report", help="print my pack's table",
+                            configure=lambda p: p.add_argument("--ledger", required=True),
+                            run=lambda args, settings: print_table(args.ledger) or 0)]
     """
     raise NotImplementedError
 
@@ -208,6 +225,7 @@ CONTRIBUTION_HOOKS = (
     "credit_ledger_summaries",
     "credit_ledger_source_formats",
     "credit_ledger_reporters",
+    "credit_ledger_commands",
 )
 """Hooks that contribute objects, in the order the host calls them."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from credit_ledger.report._build import ROW_CAP, SIZE_BUDGET, build_report
 from credit_ledger.report._i18n import LANGS, Lang
-from credit_ledger.report._model import SCHEMA_VERSION, Header, Report, Table, ZeroingPanel
+from credit_ledger.report._model import SCHEMA_VERSION, Header, LedgerPanel, Report, Table
 from credit_ledger.report._render import render_html
 from credit_ledger.report._write import Format, report_text, write_report
 
@@ -23,9 +23,9 @@ __all__ = [
     "Format",
     "Header",
     "Lang",
+    "LedgerPanel",
     "Report",
     "Table",
-    "ZeroingPanel",
     "build_report",
     "render_html",
     "report_text",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from os import PathLike
+from typing import Any
 
 import polars as pl
 
@@ -12,7 +13,7 @@ from credit_ledger.errors import LedgerError
 from credit_ledger.ledger import Ledger, LedgerState, quarantine_department
 from credit_ledger.plugins import get_kind
 from credit_ledger.report._mask import mask_row, mask_text
-from credit_ledger.report._model import SCHEMA_VERSION, Header, Report, Table, ZeroingPanel
+from credit_ledger.report._model import SCHEMA_VERSION, Header, LedgerPanel, Report, Table
 
 __all__ = ["ROW_CAP", "SIZE_BUDGET", "build_report"]
 
@@ -66,7 +67,7 @@ def build_report(
         schema=SCHEMA_VERSION,
         header=_header(state),
         records=records,
-        zeroing=_zeroing(ledger, state, findings, records, row_cap),
+        ledgers=_ledgers(ledger, state, findings, records, row_cap),
         aging=_summary(summaries, "arrears.aging"),
         quality_by_reason=_by_reason(state, previous),
         quality_by_source=_by_source(state, previous),
@@ -84,7 +85,7 @@ def _empty() -> Report:
         schema=SCHEMA_VERSION,
         header=None,
         records=_EMPTY,
-        zeroing=(),
+        ledgers=(),
         aging=None,
         quality_by_reason=_EMPTY,
         quality_by_source=_EMPTY,
@@ -111,8 +112,12 @@ def _header(state: LedgerState) -> Header:
     inputs = (
         state.inputs()
         .collect()
-        .select("source", "kind", "rows_in", "rows_valid", "rows_quarantined", "sha256")
-        .with_columns(pl.col("sha256").str.slice(0, 8))
+        .select("source", "kind", "location", "rows_in", "rows_valid", "rows_quarantined", "sha256")
+        .join(
+            _corrected(run.manifest), on=["source", "location"], how="left", maintain_order="left"
+        )
+        .with_columns(pl.col("sha256").str.slice(0, 8), pl.col("rows_corrected").fill_null(0))
+        .drop("location")
     )
     plugins = pl.DataFrame(
         [
@@ -134,7 +139,23 @@ def _header(state: LedgerState) -> Header:
         findings=run.counts["findings"],
         inputs=Table.of(inputs),
         plugins=Table.of(plugins),
+        rows_corrected=run.counts["rows_corrected"],
     )
+
+
+def _corrected(manifest: Mapping[str, Any]) -> pl.DataFrame:
+    """Rows corrected per input, as the manifest's input accounting gives them."""
+    return pl.DataFrame(
+        [
+            {
+                "source": i.get("source"),
+                "location": i.get("location"),
+                "rows_corrected": int(i.get("rows_corrected") or 0),
+            }
+            for i in manifest.get("inputs", [])
+        ],
+        schema={"source": pl.String, "location": pl.String, "rows_corrected": pl.Int64},
+    ).unique(["source", "location"], keep="last")
 
 
 def _records(state: LedgerState) -> Table:
@@ -159,12 +180,19 @@ def _most(frame: pl.DataFrame, column: str) -> int | None:
     return None if value is None else int(str(value))
 
 
-def _zeroing(
+def _ledgers(
     ledger: Ledger, state: LedgerState, findings: pl.DataFrame, held: Table, cap: int
-) -> tuple[ZeroingPanel, ...]:
-    everything = state.zeroing(all_runs=True).collect()
-    if not everything.height:
+) -> tuple[LedgerPanel, ...]:
+    declared = state.summaries(all_runs=True).filter(pl.col("periods"))
+    if not declared.height:
         return ()
+    titles = {
+        str(r["summary"]): (str(r["title_zh"]), str(r["title_en"]))
+        for r in declared.iter_rows(named=True)
+    }
+    everything = pl.concat(
+        [state.summary(name, all_runs=True).collect() for name in titles], how="diagonal_relaxed"
+    )
     order = ledger.runs().select("run_id", "ledger_version", "as_of")
     everything = everything.filter(pl.col("group").is_null()).join(
         order.drop("as_of"), on="run_id", how="inner"
@@ -202,8 +230,10 @@ def _zeroing(
             (pl.col("kind") == kind) & pl.col("rule_id").str.starts_with(namespace)
         )
         panels.append(
-            ZeroingPanel(
+            LedgerPanel(
                 summary=summary,
+                title_zh=titles[summary][0],
+                title_en=titles[summary][1],
                 kind=kind,
                 records=records.get(kind, 0),
                 period=str(last["period"][0]),

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["SCHEMA_VERSION", "Cell", "Header", "Report", "Table", "ZeroingPanel"]
+__all__ = ["SCHEMA_VERSION", "Cell", "Header", "LedgerPanel", "Report", "Table"]
 
 SCHEMA_VERSION = "credit_ledger.report/1"
 """Names the JSON Schema (``schemas/report.v1.json``); bumped when a field changes meaning."""
@@ -62,7 +62,8 @@ class Table:
 
 @dataclass(frozen=True, kw_only=True)
 class Header:
-    """Which run the report is about and its row accounting (in = valid + quarantined)."""
+    """Which run the report is about and its row accounting (in = valid + quarantined);
+    ``rows_corrected``: valid rows read from returned correction workbooks (also per input)."""
 
     run_id: str
     job: str
@@ -76,6 +77,7 @@ class Header:
     findings: int
     inputs: Table
     plugins: Table
+    rows_corrected: int = 0
 
     @property
     def balanced(self) -> bool:
@@ -84,8 +86,9 @@ class Header:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ZeroingPanel:
-    """One dynamic-zeroing ledger (a zeroing summary of one record kind).
+class LedgerPanel:
+    """One per-period ledger a plugin persists (``Summary(persist=Persist(periods=True))``)
+    of one record kind; panels with one title share a section headed by it.
 
     ``zeroed`` is False while ``unplaced`` rows (in scope but not placeable in a period) exist,
     whatever the closing count says. ``unplaced``/``distinct_bodies`` are None when the ledger
@@ -93,6 +96,8 @@ class ZeroingPanel:
     """
 
     summary: str
+    title_zh: str
+    title_en: str
     kind: str
     records: int | None
     period: str | None
@@ -114,7 +119,7 @@ class Report:
         schema: :data:`SCHEMA_VERSION`.
         header: None for an empty ledger (no committed run yet).
         records: records held per kind after the run.
-        zeroing: one panel per zeroing summary.
+        ledgers: one panel per persisted per-period ledger summary.
         aging: arrears per aging bucket: None when not known (the ledger keeps no such
             summary; a job's report has it), no rows when the run had none.
         quality_by_reason / quality_by_source: quarantined rows, worst first, with the change
@@ -130,7 +135,7 @@ class Report:
     schema: str
     header: Header | None
     records: Table
-    zeroing: tuple[ZeroingPanel, ...]
+    ledgers: tuple[LedgerPanel, ...]
     aging: Table | None
     quality_by_reason: Table
     quality_by_source: Table

@@ -4,12 +4,13 @@ behind every figure inline; nothing is fetched)."""
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 
 from credit_ledger.report._assets import CSS, SCRIPT
 from credit_ledger.report._charts import bar_chart, line_chart
 from credit_ledger.report._i18n import Lang, words
-from credit_ledger.report._model import Cell, Report, Table, ZeroingPanel
+from credit_ledger.report._model import Cell, LedgerPanel, Report, Table
 
 __all__ = ["render_html"]
 
@@ -87,6 +88,7 @@ def _header(report: Report, w: dict[str, str]) -> str:
             _kpi(w["rows_in"], h.rows_in),
             _kpi(w["rows_valid"], h.rows_valid),
             _kpi(w["rows_quarantined"], h.rows_quarantined),
+            _kpi(w["rows_corrected"], h.rows_corrected),
             _kpi(w["findings"], h.findings),
         ]
     )
@@ -104,13 +106,13 @@ def _header(report: Report, w: dict[str, str]) -> str:
     )
 
 
-def _zeroing_panel(p: ZeroingPanel, w: dict[str, str], rows: _Rows) -> str:
+def _ledger_panel(p: LedgerPanel, w: dict[str, str], rows: _Rows) -> str:
     state = (
         f'<span class="ok">{_e(w["zeroed"])}</span>'
         if p.zeroed
         else f'<span class="bad">{_e(w["not_zeroed"])}</span>'
     )
-    out = [f'<div class="panel zeroing-panel" data-summary="{_e(p.summary)}">']
+    out = [f'<div class="panel ledger-panel" data-summary="{_e(p.summary)}">']
     out.append(f"<h3>{_e(p.summary)} · {_e(p.kind)} · {state}</h3>")
     if p.records == 0:
         out.append(f'<p class="note">{_e(w["no_records"])}</p>')
@@ -179,9 +181,12 @@ def _bars(title: str, table: Table, x: str, y: str, w: dict[str, str], *, n: int
 
 
 def _quality(report: Report, w: dict[str, str], rows: _Rows) -> str:
+    corrected = report.header.rows_corrected if report.header is not None else 0
+    line = f'<p class="corrected">{_e(w["corrected_line"].format(n=corrected))}</p>'
     if not report.quarantine.total:
-        return f'<p class="note">{_e(w["nothing_quarantined"])}</p>'
+        return f'{line}<p class="note">{_e(w["nothing_quarantined"])}</p>'
     return (
+        f"{line}"
         f'<div class="grid"><div class="panel">'
         f"{_bars(w['by_reason'], report.quality_by_reason, 'reason', 'rows', w)}"
         f"{_static(report.quality_by_reason, w)}</div>"
@@ -245,6 +250,20 @@ def _rules(report: Report, w: dict[str, str], rows: _Rows) -> str:
     return "".join(parts)
 
 
+def _ledger_sections(report: Report, w: dict[str, str], rows: _Rows, lang: Lang) -> str:
+    """One section per title of the persisted per-period ledgers, in the order they come; its
+    id is the English title in lower case with dashes (``Arrears owed`` → ``arrears-owed``)."""
+    titles: dict[tuple[str, str], list[LedgerPanel]] = {}
+    for p in report.ledgers:
+        titles.setdefault((p.title_zh, p.title_en), []).append(p)
+    out = []
+    for (zh, en), panels in titles.items():
+        ident = re.sub(r"[^a-z0-9]+", "-", (en or zh).lower()).strip("-") or "ledgers"
+        body = "".join(_ledger_panel(p, w, rows) for p in panels)
+        out.append(_section(ident, zh if lang == "zh" else en, f'<div class="grid">{body}</div>'))
+    return "".join(out)
+
+
 def render_html(report: Report, *, lang: Lang = "zh") -> str:
     """The report as one self-contained HTML page (text).
 
@@ -256,11 +275,10 @@ def render_html(report: Report, *, lang: Lang = "zh") -> str:
     if report.header is None:
         body = f'<p class="empty">{_e(w["empty"])}</p>'
     else:
-        panels = "".join(_zeroing_panel(p, w, rows) for p in report.zeroing)
         body = "".join(
             [
                 _header(report, w),
-                _section("zeroing", w["zeroing"], f'<div class="grid">{panels}</div>'),
+                _ledger_sections(report, w, rows, lang),
                 _section("aging", w["aging"], _aging(report, w)),
                 _section("quality", w["quality"], _quality(report, w, rows)),
                 _section("classes", w["classes"], _classes(report, w)),

@@ -25,7 +25,9 @@ from credit_ledger.contracts._result import (
 )
 from credit_ledger.contracts._rule import (
     HISTORY_AS_OF,
+    PERIOD_LEDGER_COLUMNS,
     DerivedColumn,
+    Persist,
     Rule,
     RuleContext,
     RunContext,
@@ -45,9 +47,11 @@ __all__ = [
     "FINDINGS_SCHEMA",
     "HISTORY_AS_OF",
     "OUTCOMES_SCHEMA",
+    "PERIOD_LEDGER_COLUMNS",
     "CheckResult",
     "DerivedColumn",
     "EvaluationResult",
+    "Persist",
     "Rule",
     "RuleContext",
     "RulePolicy",

@@ -66,10 +66,10 @@ def check(
     """Read ``source`` as records of ``kind``, validate them, and evaluate the rules on the
     valid rows (summaries that ask for it also see the quarantined rows). ``encoding`` and
     ``sheet`` are passed to :func:`credit_ledger.read`, and so are ``read_options`` (``columns``,
-    ``header_row``, ``records_path``); ``settings`` are laid over the rule set's, as in
-    :func:`~credit_ledger.rules.evaluate`. A kind given by name is looked up in the rule set's
-    kinds (else the built-in ones); :func:`credit_ledger.check` takes rules and kinds from the
-    plugins.
+    ``header_row``, ``records_path``, ``format``, ``formats``); ``settings`` are laid over the
+    rule set's, as in :func:`~credit_ledger.rules.evaluate`. A kind given by name is looked up
+    in the rule set's kinds (else the built-in ones); :func:`credit_ledger.check` takes rules,
+    kinds and source formats from the plugins.
 
     Raises:
         ConfigError: a setting is not declared or does not fit its type.

@@ -827,6 +827,9 @@ def evaluate_many(
         outcomes=_outcome_frame(outcomes, policy, ruleset, conflicts),
         derived=MappingProxyType(derived),
         summaries=MappingProxyType(summaries),
+        persist=MappingProxyType(
+            {s.name: s.persist for s in ruleset.summaries if s.persist and s.name in summaries}
+        ),
         errors=tuple(errors),
         notices=tuple(notices),
         fail_on=Severity(fail_on),

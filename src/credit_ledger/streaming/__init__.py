@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
@@ -25,6 +25,9 @@ from credit_ledger.streaming._duplicates import duplicated_values
 from credit_ledger.streaming._parts import SUMMARY_FILE, PartWriter
 from credit_ledger.streaming._sources import Source, batches, source_files
 from credit_ledger.validate import ValidationSummary, validate
+
+if TYPE_CHECKING:
+    from credit_ledger.contracts import SourceFormat
 
 __all__ = [
     "DEFAULT_BATCH_ROWS",
@@ -75,6 +78,8 @@ def validate_to_parquet(
     columns: Mapping[str, str] | None = None,
     header_row: int | None = None,
     records_path: str | None = None,
+    format: str | None = None,
+    formats: Sequence[SourceFormat] = (),
 ) -> ValidationSummary:
     """Validate records of ``kind`` of any size, writing valid rows and quarantine as Parquet.
 
@@ -111,8 +116,9 @@ def validate_to_parquet(
         batch_rows: rows validated at a time.
         encoding: text encoding of CSV files (default: detected per file).
         sheet: sheet of ``.xlsx`` workbooks.
-        columns, header_row, records_path: as :func:`credit_ledger.read` takes them, for
-            every file.
+        columns, header_row, records_path, format, formats: as
+            :func:`credit_ledger.ingest.read` takes them, for every file (a directory lists
+            the files of the suffixes ``formats`` read too).
 
     Returns:
         The :class:`ValidationSummary` of the whole input
@@ -134,7 +140,7 @@ def validate_to_parquet(
     if batch_rows < 1:
         raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
     record_kind = get_kind(kind)
-    paths = source_files(source)
+    paths = source_files(source, formats)
     frames = [
         read(
             path,
@@ -144,6 +150,8 @@ def validate_to_parquet(
             columns=columns,
             header_row=header_row,
             records_path=records_path,
+            format=format,
+            formats=formats,
         )
         for path in paths
     ]

@@ -13,18 +13,22 @@ import glob
 from collections.abc import Iterable, Iterator, Sequence
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from credit_ledger.errors import SourceNotFoundError
-from credit_ledger.ingest._readers import READERS
+from credit_ledger.ingest import suffixes
+
+if TYPE_CHECKING:
+    from credit_ledger.contracts import SourceFormat
 
 __all__ = ["Source", "batches", "source_files"]
 
 Source = str | PathLike[str] | Sequence[str | PathLike[str]]
 
 
-def _expand(item: str | PathLike[str]) -> list[Path]:
+def _expand(item: str | PathLike[str], readable: frozenset[str]) -> list[Path]:
     path = Path(item)
     if glob.has_magic(str(path)):
         found = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
@@ -36,7 +40,7 @@ def _expand(item: str | PathLike[str]) -> list[Path]:
         files = sorted(
             p
             for p in path.iterdir()
-            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in READERS
+            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in readable
         )
         if not files:
             raise SourceNotFoundError(f"{path}: no readable file in the directory")
@@ -44,9 +48,9 @@ def _expand(item: str | PathLike[str]) -> list[Path]:
     return [path]  # read() reports a missing file with its usual message
 
 
-def source_files(source: Source) -> list[Path]:
+def source_files(source: Source, formats: Sequence[SourceFormat] = ()) -> list[Path]:
     """The files of ``source`` in order: a glob's matches and a directory's readable files
-    sorted by name, a list in the order given.
+    (of a built-in suffix or one of ``formats``) sorted by name, a list in the order given.
 
     Raises:
         SourceNotFoundError: a glob or directory with no file.
@@ -54,7 +58,8 @@ def source_files(source: Source) -> list[Path]:
     items = [source] if isinstance(source, str | PathLike) else list(source)
     if not items:
         raise SourceNotFoundError("no source file given")
-    return [f for item in items for f in _expand(item)]
+    readable = suffixes(formats)
+    return [f for item in items for f in _expand(item, readable)]
 
 
 def batches(frames: Iterable[pl.LazyFrame], rows: int) -> Iterator[pl.DataFrame]:

@@ -11,6 +11,9 @@ case number and court; ``distinct_bodies`` counts the bodies still listed at per
 period satisfies ``opening + new - closed = closing``; if it ever did not, the command fails
 with exit code 3 instead of printing wrong figures.
 
+With ``--ledger PATH`` instead of files, it prints the table a job stored in that ledger (its
+last run, or ``--run``), read by summary name through ``Ledger(PATH).summary(...)``.
+
 Exit codes: 0 table printed; 2 usage or input error; 3 invariant or rule error.
 """
 
@@ -20,36 +23,36 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from credit_ledger._api import read, validate
-from credit_ledger.cli._args import add_read_options, iso_date, read_options
-from credit_ledger.cli._exit import OK
-from credit_ledger.cli._logging import configure_logging
-from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
+from credit_ledger import Ledger, read, record_kinds, validate
+from credit_ledger.cli import add_read_options, iso_date, read_options
 from credit_ledger.errors import UsageError
-from credit_ledger.plugins import record_kinds
-from credit_ledger_packs.zeroing import bodies_table, zeroing_table  # the built-in pack
+from credit_ledger.plugins import Command
+from credit_ledger.rules import SettingValue
+from credit_ledger_packs.zeroing import bodies_table, zeroing_table
 
-__all__ = ["register"]
+__all__ = ["COMMAND", "configure", "kind_of", "not_zeroed_because", "run", "stored_table"]
 
 LEDGER_KINDS = ("dishonest_debtor", "judgment_debtor_case", "arrears_case")
 
 
-def register(sub: Any) -> None:
-    """Add the ``zeroing`` sub-command."""
-    p = sub.add_parser(
-        "zeroing",
-        help="dynamic-zeroing table of government bodies per period",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+def configure(p: argparse.ArgumentParser) -> None:
+    """The ``zeroing`` sub-command's arguments (the CLI adds the plugin options)."""
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    p.add_argument("--as-of", type=iso_date, metavar="DATE", help="run date (needed with FILEs)")
+    p.add_argument(
+        "--ledger",
+        type=Path,
+        metavar="PATH",
+        help="print the table a job stored in this ledger instead of reading files",
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--as-of", type=iso_date, required=True, metavar="DATE", help="run date")
+    p.add_argument("--run", metavar="RUN_ID", help="with --ledger: this run (default: the last)")
     p.add_argument(
         "--period", choices=("month", "quarter", "year"), default="month", help="default month"
     )
@@ -70,9 +73,7 @@ def register(sub: Any) -> None:
         help="print the government bodies still listed at --as-of (code, name, cases, oldest"
         " listing, amount, per department) instead of the table",
     )
-    add_plugin_options(p)
     add_read_options(p)
-    p.set_defaults(handler=_run)
 
 
 def kind_of(path: Path, given: str | None) -> str:
@@ -185,10 +186,15 @@ def _print_text(table: pl.DataFrame, args: argparse.Namespace) -> None:
             print(f"  ({excluded} rows without usable dates left out; see the rule findings)")
 
 
-def _run(args: argparse.Namespace) -> int:
-    configure_logging("text", quiet=True)  # what was decided about the files' shapes
-    manager, _ = manager_from_args(args)
-    manager.ensure_ready()
+def run(args: argparse.Namespace, settings: Mapping[str, SettingValue]) -> int:
+    """Print the zeroing table (or ``--bodies``) of the files, or the one stored in
+    ``--ledger``; 0."""
+    if args.ledger is not None:
+        if args.files or args.bodies:
+            raise UsageError("--ledger reads the stored table: give no FILE and no --bodies")
+        return _print_stored(args)
+    if not args.files or args.as_of is None:
+        raise UsageError("give FILE(s) and --as-of, or --ledger PATH")
     frames, quarantine = _frames(args)
     if not frames:
         raise UsageError(f"no file of a ledger kind ({', '.join(LEDGER_KINDS)})")
@@ -198,14 +204,12 @@ def _run(args: argparse.Namespace) -> int:
         period=args.period,
         start=args.start,
         by=args.by,
-        settings=manager.settings(),
+        settings=settings,
         quarantine=quarantine,
     )
     shown = table
     if args.bodies:
-        shown = bodies_table(
-            frames, as_of=args.as_of, settings=manager.settings(), quarantine=quarantine
-        )
+        shown = bodies_table(frames, as_of=args.as_of, settings=settings, quarantine=quarantine)
     if args.json:
         rows = [{k: _json_value(v) for k, v in r.items()} for r in shown.iter_rows(named=True)]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -213,7 +217,44 @@ def _run(args: argparse.Namespace) -> int:
         _print_bodies(shown, args)
     else:
         _print_text(table, args)
-    return OK
+    return 0
+
+
+def stored_table(ledger: Path, *, run_id: str | None = None, by: str | None = None) -> pl.DataFrame:
+    """The zeroing tables a job stored in ``ledger`` at ``run_id`` (default: the last run),
+    whole or broken down ``by`` a column, with ``as_of``: read by summary name through the
+    public API (:meth:`credit_ledger.Ledger.summary`).
+
+    Raises:
+        UsageError: ``ledger`` is not a ledger, or it holds no zeroing table.
+    """
+    if not (ledger / "runs").is_dir():
+        raise UsageError(f"{ledger}: not a credit-ledger ledger (no runs table)")
+    book = Ledger(ledger)
+    state = book.as_of_run(run_id) if run_id is not None else book.state()
+    suffix = f"_by_{by}" if by else ""
+    names = [f"zeroing.{k}{suffix}" for k in LEDGER_KINDS[:2]]
+    names += [] if by else ["arrears.gov_body_ledger"]
+    parts = [state.summary(name).collect() for name in names]
+    found = [p.drop("run_id", "summary") for p in parts if p.height]
+    if not found:
+        raise UsageError(
+            f"{ledger}: no zeroing table stored (was the zeroing plugin active in the job?)"
+        )
+    return pl.concat(found, how="diagonal_relaxed")
+
+
+def _print_stored(args: argparse.Namespace) -> int:
+    table = stored_table(args.ledger, run_id=args.run, by=args.by)
+    args.as_of = table["as_of"][0]
+    table = table.drop("as_of")
+    if args.json:
+        rows = [{k: _json_value(v) for k, v in r.items()} for r in table.iter_rows(named=True)]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        args.period = "period, as the job stored it"
+        _print_text(table, args)
+    return 0
 
 
 def _print_bodies(bodies: pl.DataFrame, args: argparse.Namespace) -> None:
@@ -229,3 +270,13 @@ def _print_bodies(bodies: pl.DataFrame, args: argparse.Namespace) -> None:
             f"  {r['ledger']}{dept} {r['code'] or '(no code)'} {r['name'] or ''}: "
             f"{r['cases']} case(s) since {oldest}{amount}{unplaced}"
         )
+
+
+COMMAND = Command(
+    name="zeroing",
+    help="dynamic-zeroing table of government bodies per period",
+    description=__doc__ or "",
+    configure=configure,
+    run=run,
+)
+"""``credit-ledger zeroing``, contributed by the ``zeroing`` plugin."""
