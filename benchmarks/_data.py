@@ -127,10 +127,10 @@ def _shares(heights: dict[str, int], rows: int) -> dict[str, int]:
 
 
 def _unique_columns(kind: str, frame: pl.DataFrame) -> list[str]:
-    from credit_ledger.kinds import cached_schema, get_kind  # noqa: PLC0415
+    from credit_ledger.kinds import get_kind  # noqa: PLC0415
 
-    columns = cached_schema(get_kind(kind)).columns
-    return [c for c in frame.columns if c in columns and columns[c].unique]
+    unique = get_kind(kind).unique_columns
+    return [c for c in frame.columns if c in unique]
 
 
 def _replicated_chunks(base: DataSet, rows: int) -> Iterator[dict[str, pl.DataFrame]]:

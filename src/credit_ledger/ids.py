@@ -1,25 +1,18 @@
 """Identifier checks for Chinese public credit records (docs/domain.md §1, §2.5, §5, §8).
 
-Each check exists twice: as a vectorised Polars expression and as a scalar helper. The scalar
-helpers use the textbook formulas and are the reference the expressions are tested against.
-Expressions take a String expression already passed through :func:`normalize_code_expr` and give
-null for null. Scalar helpers normalise their input themselves.
+Each check is a vectorised Polars expression over a String expression already passed through
+:func:`normalize_code_expr`; null in, null out. The USCC (GB 32100 + GB 11714) and unmasked
+resident-ID (GB 11643) checks run in one fast implementation, the C byte kernel
+(:mod:`credit_ledger._kernels`); the plain-Python reference they are tested against lives in the
+tests, cross-checked with python-stdnum. The scalar helpers (``uscc_is_valid`` ...) normalise
+their input and call the same kernel on a one-element Series (the shapes of masked and
+15-digit numbers are the patterns the expressions use); the ``*_check_char`` helpers compute
+check characters, to generate codes.
 
-The check-character kernels do no per-character slicing. Each weighted sum is read as one integer
-with ``str.to_integer(base=B)``, where the powers of B reproduce the weights modulo the check
-modulus (``tests/test_ids.py`` verifies each identity against the scalar code):
-
-* GB 32100 (USCC, mod 31): char i has weight 3**i and 21 ≡ 3**-1, so the code read in base 21 is
-  ``3**-17 * S + v17`` (S: the weighted sum of chars 0-16). Base 21 has no digit for values 21-30,
-  so the code is read twice: X1 with the letters J..Y (values 18-30) set to '0', X2 with them set
-  to the digit ``31 - v``; digits and A..H keep their value, so ``2*X1 - X2`` ≡ the base-21 read.
-  (Reversing and reading in base 34 ≡ 3 also works, but ``str.reverse`` is grapheme-aware and
-  made the kernel ~40% slower.)
-* GB 11714 (organisation code, mod 11): weights 3,7,9,10,5,8,4,2 are ``2**(8-i)`` and 35 ≡ 2.
-  Base 35 reads A..Y as their Latin values 10-34, which are the GB 11714 values, so the 9 chars
-  read in base 35 give the weighted sum plus the check value; a check 'X' (33 ≡ 0) needs +10.
-* GB 11643 (resident ID, mod 11): weights are ``2**(17-i)`` and 13 ≡ 2, so the 18 chars read in
-  base 13 (check 'X' as 'A') give the weighted sum plus the check value, which must be ≡ 1.
+GB 11714 (organisation code, mod 11) runs as a Polars expression: its weights 3,7,9,10,5,8,4,2
+are ``2**(8-i)`` and 35 ≡ 2, and base 35 reads A..Y as their Latin values 10-34, which are the
+GB 11714 values, so the 9 chars read in base 35 give the weighted sum plus the check value; a
+check 'X' (33 ≡ 0) needs +10.
 """
 
 from __future__ import annotations
@@ -118,13 +111,6 @@ _LEGACY_EXEC_CASE_NO: Final = (
 _NOISE: Final = f"[{re.escape(_kernels.NOISE_CHARS)}]"
 _NOISE_RE: Final = re.compile(_NOISE)
 
-# --- kernel constants (see the module docstring) -----------------------------------------------
-_BASE21: Final = "0123456789ABCDEFGHIJK"
-_USCC_HIGH: Final = _USCC_ALPHABET[18:]  # J..Y: values 18..30 have no base-21 digit
-_HIGH_TO_ZERO: Final = dict.fromkeys(_USCC_HIGH, "0")
-_HIGH_TO_NEG: Final = {c: _BASE21[31 - _USCC_ALPHABET.index(c)] for c in _USCC_HIGH}
-_V17_COEF: Final = (pow(3, -17, 31) - 1) % 31  # S + v17 ≡ 0  <=>  Y + (3**-17 - 1)*v17 ≡ 0
-
 
 # ============================================================ expressions
 def _anchored(pattern: str) -> str:
@@ -143,15 +129,6 @@ def _null_if_null(code: pl.Expr, out: pl.Expr) -> pl.Expr:
     return _named_like(code, pl.when(code.is_not_null()).then(out))
 
 
-def _uscc_checksum(code: pl.Expr) -> pl.Expr:
-    """GB 32100 check character, for codes already in USCC format."""
-    x1 = code.str.replace_many(_HIGH_TO_ZERO).str.to_integer(base=21, dtype=pl.Int128, strict=False)
-    x2 = code.str.replace_many(_HIGH_TO_NEG).str.to_integer(base=21, dtype=pl.Int128, strict=False)
-    y = ((2 * x1 - x2) % 31).cast(pl.Int64)
-    v17 = pl.lit(_USCC_ALPHABET).str.find(code.str.tail(1), literal=True).cast(pl.Int64)
-    return (y + _V17_COEF * v17) % 31 == 0
-
-
 def _org_checksum(org: pl.Expr, *, may_contain_z: bool) -> pl.Expr:
     """GB 11714 check character, for 9 characters already in organisation-code format."""
     # Z (35) is not a base-35 digit. It only occurs in stand-alone codes, and 35 ≡ 2 (mod 11).
@@ -162,15 +139,6 @@ def _org_checksum(org: pl.Expr, *, may_contain_z: bool) -> pl.Expr:
 
 def _ric_full(number: pl.Expr) -> pl.Expr:
     return number.map_batches(_kernels.ric_valid, return_dtype=pl.Boolean, is_elementwise=True)
-
-
-def _ric_reference(number: pl.Expr) -> pl.Expr:
-    """Unmasked ID-number check in plain Polars expressions (the kernel's reference)."""
-    birth = number.str.slice(6, 8).str.to_date("%Y%m%d", strict=False, cache=False)
-    value = number.str.replace("X", "A", literal=True).str.to_integer(
-        base=13, dtype=pl.Int128, strict=False
-    )
-    return number.str.contains(_anchored(_RIC_FORMAT)) & birth.is_not_null() & (value % 11 == 1)
 
 
 def _ric_masked(number: pl.Expr) -> pl.Expr:
@@ -204,16 +172,6 @@ def uscc_expr(code: pl.Expr, level: _Level = "strict") -> pl.Expr:
     out = code.map_batches(
         partial(_kernels.uscc_valid, level=level), return_dtype=pl.Boolean, is_elementwise=True
     )
-    return _named_like(code, out)
-
-
-def _uscc_reference(code: pl.Expr, level: _Level = "strict") -> pl.Expr:
-    """The same check as :func:`uscc_expr` in plain Polars expressions (the kernels' reference)."""
-    out = code.str.contains(_anchored(_USCC_STRICT_FORMAT if level == "strict" else _USCC_FORMAT))
-    if level != "format":
-        out = out & _uscc_checksum(code)
-    if level == "strict":
-        out = out & _org_checksum(code.str.slice(8, 9), may_contain_z=False)
     return _named_like(code, out)
 
 
@@ -457,15 +415,28 @@ def _fits(pattern: str, value: str) -> bool:
     return re.fullmatch(pattern, value) is not None  # `re` caches the compiled patterns
 
 
-def _is_ric_shaped(n: str) -> bool:
-    """ID-number format and a real birth date; the check digit is not tested."""
-    if not _fits(_RIC_FORMAT, n):
-        return False
+def _uscc_kernel(c: str, level: _Level) -> bool:
+    """The kernel's USCC check of one normalised value (the pattern first: most values that
+    reach a scalar check are no code at all)."""
+    return _fits(_USCC_FORMAT, c) and _kernels.uscc_is_valid(c, level)
+
+
+def _ric_kernel(n: str) -> bool:
+    """The kernel's unmasked ID-number check of one normalised value."""
+    return _fits(_RIC_FORMAT, n) and _kernels.ric_is_valid(n)
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
     try:
-        dt.date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
+        dt.date(year, month, day)
     except ValueError:
         return False
     return True
+
+
+def _is_ric_shaped(n: str) -> bool:
+    """ID-number format and a real birth date; the check character is not tested."""
+    return _fits(_RIC_FORMAT, n) and _real_date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
 
 
 def _is_ric_masked(n: str) -> bool:
@@ -473,13 +444,7 @@ def _is_ric_masked(n: str) -> bool:
 
 
 def _is_ric_15(n: str) -> bool:
-    if not _fits(_RIC_15, n):
-        return False
-    try:
-        dt.date(1900 + int(n[6:8]), int(n[8:10]), int(n[10:12]))
-    except ValueError:
-        return False
-    return True
+    return _fits(_RIC_15, n) and _real_date(1900 + int(n[6:8]), int(n[8:10]), int(n[10:12]))
 
 
 def uscc_check_char(first17: str) -> str:
@@ -547,12 +512,7 @@ def uscc_is_valid(code: str, level: _Level = "strict") -> bool:
     """
     if level not in _LEVELS:
         raise ValueError(f"level must be one of {_LEVELS}, got {level!r}")
-    c = _normalize(code)
-    if not _fits(_USCC_FORMAT, c):
-        return False
-    if level != "format" and uscc_check_char(c[:17]) != c[17]:
-        return False
-    return level != "strict" or org_code_check_char(c[8:16]) == c[16]
+    return _uscc_kernel(_normalize(code), level)
 
 
 def org_code_is_valid(code: str) -> bool:
@@ -563,7 +523,7 @@ def org_code_is_valid(code: str) -> bool:
         (True, False)
     """
     c = _normalize(code)
-    return _fits(_ORG_FORMAT, c) and org_code_check_char(c[:8]) == c[8]
+    return bool(_fits(_ORG_FORMAT, c) and pl.select(org_code_expr(pl.lit(c))).item())
 
 
 def ric_is_valid(number: str) -> bool:
@@ -574,9 +534,7 @@ def ric_is_valid(number: str) -> bool:
         (True, True)
     """
     n = _normalize(number)
-    if _is_ric_masked(n) or _is_ric_15(n):
-        return True
-    return _is_ric_shaped(n) and ric_check_char(n[:17]) == n[17]
+    return _is_ric_masked(n) or _is_ric_15(n) or _ric_kernel(n)
 
 
 def case_no_is_valid(s: str) -> bool:
@@ -599,9 +557,9 @@ def subject_kind(code: str) -> str:
     """
     c = _normalize(code)
     by_prefix = _KIND_BY_PREFIX.get(c[:2], "other")
-    if _is_ric_shaped(c) and ric_check_char(c[:17]) == c[17]:
+    if _ric_kernel(c):
         return "natural_person"
-    if uscc_is_valid(c, "strict"):
+    if _uscc_kernel(c, "strict"):
         return by_prefix
     if _is_ric_shaped(c) or _is_ric_masked(c) or _is_ric_15(c):
         return "natural_person"

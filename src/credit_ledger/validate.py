@@ -1,9 +1,9 @@
 """Validation: one pass over a frame, every row ends valid or quarantined with its reasons.
 
-The record kind's pandera schema is the single source of truth: its columns give types and
-nullability, its checks give the rules. They are compiled into one Polars query (see
-:mod:`credit_ledger._compile`); pandera's own ``validate`` reaches the same verdicts, one
-query per check.
+The record kind is the single source of truth: each field yields its rules as named Polars
+expressions (:meth:`Field.validation_rules`), the kind its row rules; they are evaluated in one
+Polars query. The kind's pandera schema (:meth:`RecordKind.schema`) wraps the same expressions,
+and pandera's own ``validate`` reaches the same verdicts, one query per check.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
 
-import pandera.polars as pa
 import polars as pl
 from pandera.config import get_config_context
 
 from credit_ledger import _kernels, ids
-from credit_ledger._compile import CheckPlan, check_plans
-from credit_ledger._parse import CONTROL, NOISY_DIGITS, UNDECODABLE, inspected_text, parsed
+from credit_ledger._parse import CONTROL, UNDECODABLE, inspected_text, parsed
 from credit_ledger.errors import MissingColumnError, ValidationDisabledError
 from credit_ledger.ingest import FAULT, OVERFLOW, ROW, SKIP, SOURCE
-from credit_ledger.kinds import Field, RecordKind, cached_schema, get_kind
+from credit_ledger.kinds import Field, RecordKind, get_kind
 
 __all__ = ["REASONS", "WARNINGS", "ValidationResult", "ValidationSummary", "validate"]
 
@@ -50,13 +48,20 @@ _CHECK = "__check__"
 # The result is materialised anyway, and the in-memory engine evaluates the many
 # per-column expressions (and the numpy kernels, once per column) faster than streaming.
 _ENGINE: Final = "in-memory"
-_PARSE_REASON = {
-    "date": "date",
-    "int": "int",
-    "decimal": "decimal",
-    "rate": "decimal",
-    "bool": "bool",
-}
+_CHUNKS_KEPT: Final = 8
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckPlan:
+    """One check to evaluate: its reason text and the expression that is True on failure."""
+
+    reason: str
+    failed: pl.Expr
+    warn: bool = False
+
+
+def _plans(rules: Mapping[str, pl.Expr], *, warn: bool = False) -> list[CheckPlan]:
+    return [CheckPlan(reason=r, failed=~passes, warn=warn) for r, passes in rules.items()]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,13 +136,6 @@ def _require_pandera_enabled() -> None:
         )
 
 
-def _field_for(kind: RecordKind, name: str, column: pa.Column) -> Field:
-    try:
-        return kind.field(name)
-    except KeyError:
-        return Field(name=name, nullable=bool(column.nullable))
-
-
 @dataclass
 class _Inputs:
     """Per-column input handling: byte inspection, normalised text, typed value, and the
@@ -153,17 +151,14 @@ class _Inputs:
     raw: list[pl.Expr] = field(default_factory=list)
 
 
-def _input_plans(
-    kind: RecordKind, schema: pa.DataFrameSchema, present: pl.Schema, absent: frozenset[str]
-) -> _Inputs:
+def _input_plans(kind: RecordKind, present: pl.Schema, absent: frozenset[str]) -> _Inputs:
     inputs = _Inputs()
-    for name, column in schema.columns.items():
-        f = _field_for(kind, name, column)
-        target = column.dtype.type
+    for f in kind.fields:
+        name, target = f.name, f.polars_dtype
         raw = pl.col(_RAW + name)
+        text: pl.Expr | None = None
         if target != pl.String and present[_RAW + name] == target:
             inputs.typed.append(raw.alias(name))
-            value_missing = raw.is_null()
         else:
             inspected, finish = inspected_text(f, raw)
             inputs.inspections.append(inspected.alias(_INSPECTED + name))
@@ -180,44 +175,16 @@ def _input_plans(
                     )
                 )
             inputs.norms.append(finish(pl.col(_INSPECTED + name)).alias(_NORM + name))
-            norm = pl.col(_NORM + name)
-            value = f.parse(norm) if f.parse is not None else parsed(f, norm)
+            text = pl.col(_NORM + name)
+            value = f.parse(text) if f.parse is not None else parsed(f, text)
             inputs.typed.append(value.cast(target, strict=False).alias(name))
-            value_missing = norm.is_null()
-            if f.parse is not None:
-                inputs.plans.append(
-                    CheckPlan(
-                        reason=f"{name}:unrecognised",
-                        failed=norm.is_not_null() & pl.col(name).is_null(),
-                        warn=True,
-                    )
-                )
-            if f.dtype == "decimal":
-                inputs.plans.append(
-                    CheckPlan(
-                        reason=f"{name}:rounded",
-                        failed=norm.str.contains(NOISY_DIGITS) & pl.col(name).is_not_null(),
-                        warn=True,
-                    )
-                )
-            if f.dtype in _PARSE_REASON:
-                inputs.plans.append(
-                    CheckPlan(
-                        reason=f"{name}:{_PARSE_REASON[f.dtype]}",
-                        failed=norm.is_not_null() & pl.col(name).is_null(),
-                    )
-                )
-        if f.fallback is not None and _within(f.fallback, schema):
+        if f.fallback is not None:
             inputs.fallbacks.append(pl.coalesce(pl.col(name), f.fallback).alias(name))
-            inputs.plans.append(
-                CheckPlan(reason=f"{name}:underived", failed=pl.col(name).is_null(), warn=True)
-            )
-        elif f.standard and name not in absent:
-            inputs.plans.append(
-                CheckPlan(reason=f"{name}:incomplete", failed=value_missing, warn=True)
-            )
-        if not column.nullable:
-            inputs.plans.append(CheckPlan(reason=f"{name}:not_null", failed=value_missing))
+        warnings = f.value_rules(pl.col(name), text=text, warnings=True)
+        warnings.pop(f"{name}:incomplete" if name in absent else "", None)
+        # Reasons after warnings, per column, as reported since the first release.
+        inputs.plans.extend(_plans(warnings, warn=True))
+        inputs.plans.extend(_plans(f.value_rules(pl.col(name), text=text)))
         if f.keep_raw:
             inputs.raw.append(pl.col(_RAW + name).cast(pl.String).alias(f"{name}_raw"))
     return inputs
@@ -226,7 +193,6 @@ def _input_plans(
 @dataclass(frozen=True)
 class _Plans:
     kind: RecordKind  # kept with the entry, so its id stays its own
-    schema: pa.DataFrameSchema  # idem
     inputs: _Inputs
     checks: tuple[CheckPlan, ...]
     derived: tuple[pl.Expr, ...]
@@ -234,65 +200,55 @@ class _Plans:
 
 
 _PLANS: dict[
-    tuple[int, int, tuple[tuple[str, pl.DataType], ...], frozenset[str], int | None], _Plans
+    tuple[int, tuple[tuple[str, pl.DataType], ...], frozenset[str], int | None], _Plans
 ] = {}
 _PLANS_KEPT = 64
 
 
 def _plans_for(
-    kind: RecordKind,
-    schema: pa.DataFrameSchema,
-    present: pl.Schema,
-    absent: frozenset[str],
-    latest_year: int | None,
+    kind: RecordKind, present: pl.Schema, absent: frozenset[str], latest_year: int | None
 ) -> _Plans:
-    """The input handling, check plans and derived columns of ``kind`` under ``schema`` for
-    input columns ``present`` (``absent``: added as nulls), built once per combination (about
-    5 ms per kind, paid on every batch of a streamed validation otherwise)."""
-    key = (id(kind), id(schema), tuple(present.items()), absent, latest_year)
+    """The input handling, check plans and derived columns of ``kind`` for input columns
+    ``present`` (``absent``: added as nulls), built once per combination (paid on every batch
+    of a streamed validation otherwise)."""
+    key = (id(kind), tuple(present.items()), absent, latest_year)
     hit = _PLANS.get(key)
     if hit is None:
-        inputs = _input_plans(kind, schema, present, absent)
+        inputs = _input_plans(kind, present, absent)
+        declared: list[CheckPlan] = []
+        for f in kind.fields:
+            declared.extend(_plans(f.check_rules(pl.col(f.name))))
+            declared.extend(_plans(f.check_rules(pl.col(f.name), warnings=True), warn=True))
         hit = _Plans(
             kind=kind,
-            schema=schema,
             inputs=inputs,
             checks=(
                 *inputs.plans,
-                *check_plans(schema),
-                *_future_years(kind, list(schema.columns), latest_year),
+                *declared,
+                *_plans(kind.row_rules()),
+                *_plans(kind.row_rules(warnings=True), warn=True),
+                *_future_years(kind, latest_year),
                 *(
                     CheckPlan(reason=d.warning, failed=pl.col(d.name).is_not_null(), warn=True)
                     for d in kind.derived
-                    if d.warning is not None and _within(d.expr, schema)
+                    if d.warning is not None
                 ),
             ),
             derived=(
-                *_derived(kind, list(schema.columns)),
+                *_derived(kind),
                 *inputs.raw,
                 *(
                     pl.col(d.name) if d.warning is not None else d.expr.alias(d.name)
                     for d in kind.derived
-                    if _within(d.expr, schema)
                 ),
             ),
             # Derived values with a warning are computed once, before the checks read them.
-            early=tuple(
-                d.expr.alias(d.name)
-                for d in kind.derived
-                if d.warning is not None and _within(d.expr, schema)
-            ),
+            early=tuple(d.expr.alias(d.name) for d in kind.derived if d.warning is not None),
         )
         if len(_PLANS) >= _PLANS_KEPT:
             _PLANS.pop(next(iter(_PLANS)), None)
         _PLANS[key] = hit
     return hit
-
-
-def _within(expr: pl.Expr, schema: pa.DataFrameSchema) -> bool:
-    """Whether ``expr`` reads only columns of ``schema`` (a narrower schema given by the
-    caller leaves out the derived values it cannot compute)."""
-    return set(expr.meta.root_names()) <= set(schema.columns)
 
 
 def _free_text(f: Field) -> bool:
@@ -342,45 +298,36 @@ def _extra_plans(
     return flags, encoding, control
 
 
-def _derived(kind: RecordKind, canonical: list[str]) -> list[pl.Expr]:
+def _derived(kind: RecordKind) -> list[pl.Expr]:
     """``subject_kind`` from the subject's code: by prefix where the column is checked as a
     credit code, otherwise by the full rules (ID numbers, masked codes)."""
     code = kind.subject_code
-    if code is None or code not in canonical:
+    if code is None or code not in kind.columns:
         return []
     holds_uscc = any(c.name == "uscc" for c in kind.field(code).checks)
     kind_of = ids.uscc_subject_kind_expr if holds_uscc else ids.subject_kind_expr
     return [kind_of(pl.col(code)).alias("subject_kind")]
 
 
-def _future_years(kind: RecordKind, canonical: list[str], latest: int | None) -> list[CheckPlan]:
+def _future_years(kind: RecordKind, latest: int | None) -> list[CheckPlan]:
     """Case numbers filed in a year after the run's ``as_of`` cannot exist (a typing error)."""
     if latest is None:
         return []
     return [
-        CheckPlan(reason=f"{name}:future_year", failed=ids.case_no_year_expr(pl.col(name)) > latest)
-        for name in canonical
-        if name in kind.columns and kind.field(name).normalize == "case_no"
+        CheckPlan(
+            reason=f"{f.name}:future_year", failed=ids.case_no_year_expr(pl.col(f.name)) > latest
+        )
+        for f in kind.fields
+        if f.normalize == "case_no"
     ]
 
 
-def _content_id(kind: RecordKind, present: list[str]) -> pl.Expr:
-    """A record id derived from the row's content, for sources without one: the same record
-    delivered twice gets the same id (stable for one polars version)."""
-    content = pl.concat_str(
-        [pl.lit(kind.name), *(pl.col(c).cast(pl.String) for c in present)],
-        separator="\x1f",
-        ignore_nulls=True,
-    )
-    return pl.lit("h").add(content.hash(seed=0).cast(pl.String)).alias(kind.key)
-
-
 def _known_duplicates(
-    plan: CheckPlan, schema: pa.DataFrameSchema, duplicates: Mapping[str, pl.Series]
+    plan: CheckPlan, kind: RecordKind, duplicates: Mapping[str, pl.Series]
 ) -> CheckPlan:
     """A unique check that fails the rows holding a value known to be duplicated."""
     column = plan.reason.removesuffix(":unique")
-    if column not in duplicates or column == plan.reason or not schema.columns[column].unique:
+    if column not in duplicates or column == plan.reason or not kind.field(column).unique:
         return plan
     known = pl.col(column).is_in(duplicates[column].implode()).fill_null(False)
     return CheckPlan(reason=plan.reason, failed=known)
@@ -456,22 +403,20 @@ def validate(
     frame: pl.LazyFrame | pl.DataFrame,
     *,
     kind: str | RecordKind,
-    schema: pa.DataFrameSchema | None = None,
     duplicates: Mapping[str, pl.Series] | None = None,
     as_of: dt.date | None = None,
 ) -> ValidationResult:
     """Validate records of ``kind``: every row ends in ``valid`` or ``quarantine``.
 
     Text is normalised (trimmed; codes NFKC-folded, upper-cased and compacted; dates in
-    ``YYYY-MM-DD``, ``YYYYMMDD`` or ``YYYY年MM月DD日``) and parsed to the schema's types. A value
+    ``YYYY-MM-DD``, ``YYYYMMDD`` or ``YYYY年MM月DD日``) and parsed to the kind's types. A value
     that does not parse quarantines its row with ``"<column>:<dtype>"``; it never becomes a
     silent null. A LazyFrame is validated in full (schema and data), in one query.
 
     Args:
         frame: records with the kind's canonical columns (e.g. from :func:`credit_ledger.read`);
             values may be text or already typed.
-        kind: record kind name or declaration.
-        schema: a pandera schema to use instead of the kind's own (e.g. with extra checks).
+        kind: record kind name or declaration (a declaration of your own may add checks).
         duplicates: for a frame that is one batch of a larger input (see
             :func:`credit_ledger.validate_to_parquet`): per unique column, the typed values
             that occur more than once in the whole input. That column's unique check then
@@ -494,17 +439,18 @@ def validate(
     """
     _require_pandera_enabled()
     record_kind = get_kind(kind)
-    schema = schema if schema is not None else cached_schema(record_kind)
-    # Materialise the input once, in one chunk per column: the checks below read every column
-    # several times, and Polars string kernels run much slower over many small chunks.
+    canonical = list(record_kind.columns)
+    # Materialise the input once, in few chunks per column: the checks below read every column
+    # several times, and Polars string kernels run much slower over many small chunks (a
+    # few large ones, as a Parquet file's row groups give, cost less than copying them).
     data = frame.collect(engine=_ENGINE) if isinstance(frame, pl.LazyFrame) else frame
     data, skipped = _without_skipped(data)
-    lf = data.rechunk().lazy()
+    if data.width and max(data.n_chunks("all")) > _CHUNKS_KEPT:
+        data = data.rechunk()
+    lf = data.lazy()
     names = lf.collect_schema().names()
-    missing = [c for c in schema.columns if c not in names]
-    required_missing = [
-        c for c in missing if c not in record_kind.columns or record_kind.field(c).required
-    ]
+    missing = [c for c in canonical if c not in names]
+    required_missing = [c for c in missing if record_kind.field(c).required]
     if required_missing:
         raise MissingColumnError(
             f"record kind {record_kind.name!r} needs column(s) {', '.join(required_missing)}"
@@ -518,25 +464,24 @@ def validate(
     absent = frozenset([*missing, *empty])
     key = record_kind.key
     if key in missing:
-        lf = lf.with_columns(_content_id(record_kind, [c for c in schema.columns if c in names]))
+        lf = lf.with_columns(record_kind.content_id([c for c in canonical if c in names]))
         missing.remove(key)
     if missing:
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
     lf = _with_provenance(lf, names)
 
-    canonical = list(schema.columns)
     faults = [c for c in names if c.startswith(FAULT)]
     internal = (ROW, SOURCE, OVERFLOW, *faults)
     extras = [c for c in names if c not in canonical and c not in internal]
     lf = lf.rename({c: _RAW + c for c in canonical})
     present = lf.collect_schema()
     latest_year = None if as_of is None else as_of.year
-    cached = _plans_for(record_kind, schema, present, absent, latest_year)
+    cached = _plans_for(record_kind, present, absent, latest_year)
     inputs, derived, early = cached.inputs, list(cached.derived), list(cached.early)
     plans = [p for p in cached.checks if not p.warn]
     warn_plans = [p for p in cached.checks if p.warn]
     if duplicates:
-        plans = [_known_duplicates(p, schema, duplicates) for p in plans]
+        plans = [_known_duplicates(p, record_kind, duplicates) for p in plans]
     extra_flags, extra_encoding, extra_control = _extra_plans(extras, present)
     # Undecodable bytes: a reason in an identifying column, a warning in free text.
     for plan in [*(inputs.encoding[c] for c in canonical if c in inputs.encoding), *extra_encoding]:
@@ -571,20 +516,10 @@ def validate(
         .with_columns(pl.any_horizontal(fail_cols).alias(_FAIL))
     )
     kept = [*canonical, *(d.meta.output_name() for d in derived), *extras, SOURCE, ROW]
-    # One query for both outputs: the checks run once (common subplan), the two filters after.
-    valid, failing = pl.collect_all(
-        [
-            checked.filter(~pl.col(_FAIL)).select(*kept, *warn_cols),
-            checked.filter(pl.col(_FAIL)).select(
-                *(pl.col(_RAW + c).alias(c) for c in canonical),
-                *extras,
-                SOURCE,
-                ROW,
-                *tail,
-                *fail_cols,
-            ),
-        ],
-        engine=_ENGINE,
+    valid, failing = _split(
+        checked,
+        [*kept, *warn_cols],
+        [*(pl.col(_RAW + c).alias(c) for c in canonical), *extras, SOURCE, ROW, *tail, *fail_cols],
     )
     reasons, by_reason = _reasons(failing.select(fail_cols), plans)
     quarantine = failing.drop(fail_cols).with_columns(reasons)
@@ -600,6 +535,19 @@ def validate(
         missing_standard=_missing_standard(record_kind, absent, data, names),
     )
     return ValidationResult(valid=valid, quarantine=quarantine, summary=summary)
+
+
+def _split(
+    checked: pl.LazyFrame, valid: list[str], failing: list[pl.Expr | str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The columns ``valid`` of the rows that pass and ``failing`` of those that fail.
+
+    The checks run once; both outputs are filtered from their result (two lazy filters of
+    one query re-ran much of it, and cost more than the checks of a clean frame).
+    """
+    flagged = checked.collect(engine=_ENGINE)
+    failed = flagged.get_column(_FAIL)
+    return flagged.select(valid).filter(~failed), flagged.select(failing).filter(failed)
 
 
 def _without_skipped(data: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:

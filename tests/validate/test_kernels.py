@@ -1,4 +1,5 @@
-"""The byte kernels agree with plain Polars on arbitrary text, in both implementations.
+"""The byte kernels agree with plain Polars on arbitrary text, in both implementations; the
+identifier kernel (C, the one fast implementation) with the plain-Python reference.
 
 Every value list is also checked as a slice (an Arrow array may start at an offset) and split
 over two chunks, with values longer than 12 bytes, which Arrow string views keep out of line.
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 from credit_ledger import _kernels, ids
 from credit_ledger._kernels import _fold, _numpy
 from credit_ledger._parse import parse_dates
+from tests import ids_reference as ref
 
 PROPS = settings(max_examples=150, deadline=None, database=None)
 
@@ -214,21 +216,37 @@ _CODE_TEXT = st.one_of(
 )
 
 
-@IMPLEMENTATIONS
 @settings(max_examples=200, deadline=None, database=None)
 @given(values=st.lists(_CODE_TEXT, min_size=1, max_size=40))
-def test_identifier_kernels_match_reference_expressions(
-    impl: ModuleType, values: list[str | None]
-) -> None:
+def test_identifier_kernel_matches_python_reference(values: list[str | None]) -> None:
     for s in _both_layouts(values):
-
-        def reference(check: pl.Expr, s: pl.Series = s) -> list[bool | None]:
-            return pl.select(pl.when(s.is_not_null()).then(check)).to_series().to_list()
-
+        given = s.to_list()
         for level in ("format", "checksum", "strict"):
-            want = reference(ids._uscc_reference(pl.lit(s), level=level))
-            assert impl.uscc_valid(s, level).to_list() == want
-        assert impl.ric_valid(s).to_list() == reference(ids._ric_reference(pl.lit(s)))
+            want = [None if v is None else ref.uscc_valid(v, level) for v in given]
+            assert _kernels.uscc_valid(s, level).to_list() == want, level
+        want = [None if v is None else ref.ric_unmasked_valid(v) for v in given]
+        assert _kernels.ric_valid(s).to_list() == want
+
+
+def test_identifier_kernel_on_generated_codes() -> None:
+    """Valid codes (and each with a wrong check character) from the testing kit's strategies:
+    the kernel and the reference agree on every one."""
+    rng = random.Random(14)
+    alphabet = ref.ALPHABET
+    codes = []
+    for _ in range(2_000):
+        body = "".join(rng.choice(alphabet[:10] + "ABCDEFGH") for _ in range(8))
+        first17 = rng.choice("19ANY") + "1" + "".join(rng.choice("0123456789") for _ in range(6))
+        first17 += body + ref.org_check(body)
+        code = first17 + ref.uscc_check(first17)
+        codes += [code, code[:17] + rng.choice(alphabet.replace(code[17], ""))]
+        born = f"{rng.randint(1900, 2099)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+        digits = f"{rng.randint(110000, 659999)}{born}{rng.randint(0, 999):03d}"
+        codes += [digits + ref.ric_check(digits), digits + "0"]
+    s = pl.Series("c", codes)
+    assert _kernels.uscc_valid(s, "strict").to_list() == [ref.uscc_valid(c) for c in codes]
+    assert _kernels.ric_valid(s).to_list() == [ref.ric_unmasked_valid(c) for c in codes]
+    assert sum(ref.uscc_valid(c) for c in codes) >= 2_000
 
 
 def test_both_implementations_validate_generated_records_alike() -> None:

@@ -256,3 +256,16 @@ def test_quarantine_parquet_roundtrip(tmp_path: Path) -> None:
     result.quarantine.write_parquet(out)
     back = pl.read_parquet(out)
     assert back["_reasons"].to_list() == [["filed_on:date"]]
+
+
+def test_content_id_is_public_and_the_validator_uses_it() -> None:
+    """A source without record ids: each id derives from the row's content
+    (``RecordKind.content_id``), so the same record delivered twice gets the same id."""
+    kind = credit_ledger.get_kind(KIND)
+    rows = [debtor(), debtor(case_no="(2024)冀0105执99号"), debtor()]
+    frame = pl.DataFrame(rows)
+    result = credit_ledger.validate(frame, kind=KIND)
+    ids = frame.select(kind.content_id(frame.columns))[kind.key].to_list()
+    assert ids[0] == ids[2] != ids[1]
+    assert result.quarantine["_reasons"].to_list() == [["record_id:unique"]] * 2
+    assert set(result.valid["record_id"]) == {ids[1]}

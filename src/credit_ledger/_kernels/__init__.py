@@ -1,15 +1,14 @@
 """Byte kernels over Polars string columns: text inspection, identifier checks, dates.
 
 Written as Polars string expressions, a credit code check or a trim-and-fold pass costs more
-than reading the file. These kernels read each column's bytes once instead. Two
-implementations compute the same results:
+than reading the file. These kernels read each column's bytes once instead.
 
-- ``_native`` (C, compiled when the package is installed; releases the GIL), used when built;
-- :mod:`._numpy` (numpy over Arrow buffers), the fallback where no C compiler was available.
-
-``CREDIT_LEDGER_KERNELS=numpy`` in the environment selects the fallback. Tests compare both
-with plain Polars expressions (the references in :mod:`credit_ledger.ids` and
-:mod:`credit_ledger._parse`).
+- The identifier checks (:func:`uscc_valid`, :func:`ric_valid`) have one fast implementation,
+  ``_native`` (C, compiled when the package is installed; releases the GIL). The tests compare
+  it with the plain-Python reference of ``tests/ids_reference.py``.
+- The text and date kernels have two: ``_native``, and :mod:`._numpy` (numpy over Arrow
+  buffers), used where no C compiler was available or with ``CREDIT_LEDGER_KERNELS=numpy``.
+  Tests compare both with plain Polars expressions (:mod:`credit_ledger._parse`).
 
 The functions take and return ``pl.Series`` and run inside ``Expr.map_batches``.
 """
@@ -51,10 +50,13 @@ __all__ = [
     "WIDE",
     "arrow_array",
     "cleaned",
+    "duplicated",
     "flag_column",
     "iso_dates",
+    "ric_is_valid",
     "ric_valid",
     "text_flags",
+    "uscc_is_valid",
     "uscc_valid",
 ]
 
@@ -83,15 +85,38 @@ def text_flags(series: pl.Series, wanted: int = ALL) -> npt.NDArray[np.uint8]:
     return flags
 
 
+def _identifiers() -> ModuleType:
+    try:
+        from credit_ledger._kernels import _compiled  # noqa: PLC0415
+    except ImportError as exc:
+        raise RuntimeError(
+            "credit_ledger's compiled kernels are missing (the identifier checks need them): "
+            "reinstall credit_ledger where a C compiler is available"
+        ) from exc
+    return _compiled
+
+
 def uscc_valid(series: pl.Series, level: Literal["format", "checksum", "strict"]) -> pl.Series:
     """USCC validity of each (normalised) value at ``level``; null in, null out."""
-    valid: pl.Series = _impl.uscc_valid(series, level)
+    valid: pl.Series = _identifiers().uscc_valid(series, level)
     return valid
 
 
 def ric_valid(series: pl.Series) -> pl.Series:
     """Validity of each unmasked resident ID number (format, birth date, check character)."""
-    valid: pl.Series = _impl.ric_valid(series)
+    valid: pl.Series = _identifiers().ric_valid(series)
+    return valid
+
+
+def uscc_is_valid(value: str, level: Literal["format", "checksum", "strict"]) -> bool:
+    """:func:`uscc_valid` of one (normalised) value."""
+    valid: bool = _identifiers().uscc_is_valid(value, level)
+    return valid
+
+
+def ric_is_valid(value: str) -> bool:
+    """:func:`ric_valid` of one value."""
+    valid: bool = _identifiers().ric_is_valid(value)
     return valid
 
 
@@ -125,3 +150,16 @@ def cleaned(series: pl.Series, mode: Mode) -> tuple[pl.Series, npt.NDArray[np.ui
     """
     result: tuple[pl.Series, npt.NDArray[np.uint8]] = _impl.cleaned(series, mode)
     return result
+
+
+def duplicated(series: pl.Series) -> pl.Series:
+    """True for non-null values that occur more than once (for ``Expr.map_batches``).
+
+    Hashes are compared first (fast, fixed width); only values whose hash repeats are compared
+    exactly, so a hash collision never flags a row.
+    """
+    candidates = series.hash(seed=0).is_duplicated() & series.is_not_null()
+    rows = candidates.arg_true()
+    if len(rows) == 0:
+        return candidates
+    return candidates.scatter(rows, series.gather(rows).is_duplicated())

@@ -1,15 +1,13 @@
-"""The kernels in numpy over Arrow string buffers: the fallback where ``_native`` was not built.
+"""The text and date kernels in numpy over Arrow string buffers: the alternative to ``_native``
+(``CREDIT_LEDGER_KERNELS=numpy``). The identifier checks have one fast kernel, the C one.
 
-A credit code check written as Polars string expressions costs more than reading the file
-(one string pass per step). Here the bytes of every 18-character value are gathered into a
-fixed-width ``uint8`` matrix, in chunks of 65,536 rows so no temporary grows with the input,
-and the format, GB 32100 and GB 11714 checks become table look-ups and weighted sums.
+Fixed-width values (dates) are gathered into a ``uint8`` matrix, in chunks of 65,536 rows so no
+temporary grows with the input, and checked with table look-ups and vector arithmetic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -29,28 +27,6 @@ from credit_ledger._kernels._flags import (
 from credit_ledger._kernels._fold import CLEANING, Mode
 
 _CHUNK = 1 << 16
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int32)
-_ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int32)
-_RIC_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)], dtype=np.int32)
-_RIC_CHECKS = np.frombuffer(b"10X98765432", dtype=np.uint8)
-_ORG_CHECKS = np.frombuffer(b"0123456789X0", dtype=np.uint8)  # index r = 11 - S % 11, 1..11
-
-
-def _table(chars: str, values: list[int] | None = None) -> npt.NDArray[np.int8]:
-    table = np.full(256, -1, dtype=np.int8)
-    for i, ch in enumerate(chars):
-        table[ord(ch)] = i if values is None else values[i]
-    return table
-
-
-_USCC_VALUE = _table(_USCC_ALPHABET)
-_LATIN_VALUE = _table(
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-    [*range(10), *(ord(c) - 55 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")],
-)
-_DIGIT = _table("0123456789")
-_FIRST = _table("123456789ANY")
 
 
 def _large_string(series: pl.Series) -> pa.LargeStringArray:
@@ -88,15 +64,6 @@ def buffers(text: Text) -> Buffers:
     return offsets, data, valid
 
 
-def _fixed_width(
-    series: Text, width: int
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
-    """(has the width, byte offsets of those rows, the bytes) for one Series."""
-    offsets, data, valid = buffers(series)
-    fits = (np.diff(offsets) == width) & valid
-    return fits, offsets[:-1][fits], data
-
-
 def _columns(
     starts: npt.NDArray[np.int64], data: npt.NDArray[np.uint8], width: int
 ) -> npt.NDArray[np.uint8]:
@@ -114,72 +81,9 @@ def _columns(
     return np.ascontiguousarray(windows[starts].T)
 
 
-def _weighted_sum(
-    values: npt.NDArray[np.int16], weights: npt.NDArray[np.int32]
-) -> npt.NDArray[np.int32]:
-    total = np.zeros(values.shape[1], dtype=np.int32)
-    for row, weight in zip(values, weights.tolist(), strict=True):
-        total += row * np.int16(weight)
-    return total
-
-
 def _is_digit(cols: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     digit: npt.NDArray[np.bool_] = (cols - np.uint8(48)) < 10
     return digit
-
-
-def _result(series: pl.Series, fits: npt.NDArray[np.bool_], ok: npt.NDArray[np.bool_]) -> pl.Series:
-    out = np.zeros(len(series), dtype=np.bool_)
-    out[np.flatnonzero(fits)] = ok
-    result = pl.Series(series.name, out, dtype=pl.Boolean)
-    if series.null_count():
-        result = (
-            pl.select(pl.when(series.is_not_null()).then(result)).to_series().alias(series.name)
-        )
-    return result
-
-
-def _uscc_chunk(cols: npt.NDArray[np.uint8], level: str) -> npt.NDArray[np.bool_]:
-    values = np.take(_USCC_VALUE, cols)
-    ok: npt.NDArray[np.bool_] = (np.take(_FIRST, cols[0]) >= 0) & _is_digit(cols[1:8]).all(axis=0)
-    ok &= values[8:].min(axis=0) >= 0
-    if level == "format":
-        return ok
-    weighted = _weighted_sum(values[:17].astype(np.int16), _USCC_WEIGHTS)
-    ok &= (31 - weighted % 31) % 31 == values[17]
-    if level == "strict":
-        body = np.take(_LATIN_VALUE, cols[8:16]).astype(np.int16)
-        ok &= _ORG_CHECKS[11 - _weighted_sum(body, _ORG_WEIGHTS) % 11] == cols[16]
-    return ok
-
-
-def _chunked(
-    series: pl.Series, width: int, check: Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.bool_]]
-) -> pl.Series:
-    """``check`` over the values of exactly ``width`` bytes, in chunks; False elsewhere."""
-    fits, starts, data = _fixed_width(series, width)
-    ok = np.empty(len(starts), dtype=np.bool_)
-    for lo in range(0, len(starts), _CHUNK):
-        ok[lo : lo + _CHUNK] = check(_columns(starts[lo : lo + _CHUNK], data, width))
-    return _result(series, fits, ok)
-
-
-def uscc_valid(series: pl.Series, level: Literal["format", "checksum", "strict"]) -> pl.Series:
-    """USCC validity of each (normalised) value; null in, null out."""
-    return _chunked(series, 18, lambda cols: _uscc_chunk(cols, level))
-
-
-def _ric_chunk(cols: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-    digits = cols[:17].astype(np.int16) - 48
-    ok: npt.NDArray[np.bool_] = _is_digit(cols[:17]).all(axis=0) & (
-        _is_digit(cols[17]) | (cols[17] == ord("X"))
-    )
-    year = digits[6] * 1000 + digits[7] * 100 + digits[8] * 10 + digits[9]
-    month = digits[10] * 10 + digits[11]
-    day = digits[12] * 10 + digits[13]
-    ok &= (year >= 1900) & (year <= 2099) & _day_exists(year, month, day)
-    ok &= _RIC_CHECKS[_weighted_sum(digits, _RIC_WEIGHTS) % 11] == cols[17]
-    return ok
 
 
 def _day_exists(
@@ -190,11 +94,6 @@ def _day_exists(
     length = _MONTH_LENGTH[leap, month]
     exists: npt.NDArray[np.bool_] = (day >= 1) & (day <= length)
     return exists
-
-
-def ric_valid(series: pl.Series) -> pl.Series:
-    """Validity of each unmasked resident ID number (format, birth date, check character)."""
-    return _chunked(series, 18, _ric_chunk)
 
 
 _YEAR = "年".encode()

@@ -1,8 +1,11 @@
 """The declaration model of a record kind: fields, header aliases, types and checks.
 
-A :class:`RecordKind` is plain data. :func:`credit_ledger.kinds.schema` turns it into a real
-``pandera.polars.DataFrameSchema``; that schema is the single source of truth for what is
-checked, and :mod:`credit_ledger.validate` compiles it into one Polars pass.
+A :class:`RecordKind` is plain data, and the single source of truth for what is checked: each
+:class:`Field` yields its checks as named Polars expressions (:meth:`Field.validation_rules`,
+the dataframely pattern), the kind its row checks (:meth:`RecordKind.row_rules`).
+:mod:`credit_ledger.validate` evaluates them in one Polars pass;
+:func:`credit_ledger.kinds.schema` wraps the same expressions in a real
+``pandera.polars.DataFrameSchema`` (the declaration itself knows nothing of pandera).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import polars as pl
+
+from credit_ledger import _kernels
 
 Dtype = Literal["str", "date", "int", "decimal", "rate", "bool"]
 Normalize = Literal["text", "code", "case_no", "none"]
@@ -25,6 +30,32 @@ POLARS_DTYPES: dict[str, pl.DataType] = {
     "rate": pl.Decimal(38, 8),
     "bool": pl.Boolean(),
 }
+
+_NOISY_DIGITS = r"\.[0-9]{3,}"
+"""More decimals than fen: spreadsheet float noise (``0.21844700000000003``), rounded with the
+warning ``<column>:rounded``."""
+
+#: The check named by a value that does not parse into its declared type.
+PARSE_REASONS: dict[str, str] = {
+    "date": "date",
+    "int": "int",
+    "decimal": "decimal",
+    "rate": "decimal",
+    "bool": "bool",
+}
+
+
+def enum_rule(values: tuple[str, ...], separator: str | None) -> Callable[[pl.Expr], pl.Expr]:
+    """Expression builder: the value (or, with ``separator``, every item) is in ``values``."""
+    allowed = pl.Series(values, dtype=pl.String)
+    if separator is None:
+        return lambda col: col.is_in(allowed.implode())
+
+    def build(col: pl.Expr) -> pl.Expr:
+        items = col.str.split(separator).list.eval(pl.element().str.strip_chars())
+        return items.list.eval(pl.element().is_in(allowed.implode())).list.all()
+
+    return build
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,6 +159,71 @@ class Field:
         """The Polars type of the validated column."""
         return POLARS_DTYPES[self.dtype]
 
+    @property
+    def may_be_null(self) -> bool:
+        """Whether a row may lack a value: nullable, standard (a warning) or derived."""
+        return self.nullable or self.standard or self.fallback is not None
+
+    def validation_rules(
+        self, col: pl.Expr, *, text: pl.Expr | None = None, warnings: bool = False
+    ) -> dict[str, pl.Expr]:
+        """Every check of this column as ``{"<column>:<check>": passes}``, where ``passes`` is a
+        Boolean expression that is never null (null values pass all but ``not_null``).
+
+        The rules of :meth:`value_rules` come first, then those of :meth:`check_rules`.
+        """
+        return {
+            **self.value_rules(col, text=text, warnings=warnings),
+            **self.check_rules(col, warnings=warnings),
+        }
+
+    def value_rules(
+        self, col: pl.Expr, *, text: pl.Expr | None = None, warnings: bool = False
+    ) -> dict[str, pl.Expr]:
+        """What the given value allows: it parses (``<column>:<dtype>``) and is present
+        (``not_null``); with ``warnings``, ``unrecognised``, ``rounded``, ``underived`` and
+        ``incomplete``.
+
+        Args:
+            col: the typed value.
+            text: the normalised input text it was parsed from; None when the column arrived
+                typed (no parse rules then, and presence is the typed value's).
+            warnings: give the warning rules instead of the quarantine rules.
+        """
+        given = col if text is None else text
+        rules: dict[str, pl.Expr] = {}
+        if warnings:
+            if text is not None and self.parse is not None:
+                rules[f"{self.name}:unrecognised"] = text.is_null() | col.is_not_null()
+            if text is not None and self.dtype == "decimal":
+                noisy = text.str.contains(_NOISY_DIGITS) & col.is_not_null()
+                rules[f"{self.name}:rounded"] = ~noisy.fill_null(False)
+            if self.fallback is not None:
+                rules[f"{self.name}:underived"] = col.is_not_null()
+            elif self.standard:
+                rules[f"{self.name}:incomplete"] = given.is_not_null()
+            return rules
+        if text is not None and self.dtype in PARSE_REASONS:
+            rules[f"{self.name}:{PARSE_REASONS[self.dtype]}"] = text.is_null() | col.is_not_null()
+        if not self.may_be_null:
+            rules[f"{self.name}:not_null"] = given.is_not_null()
+        return rules
+
+    def check_rules(self, col: pl.Expr, *, warnings: bool = False) -> dict[str, pl.Expr]:
+        """The declared checks of the typed value: ``enum``, the :attr:`checks` and
+        ``unique`` (null passes); with ``warnings``, the checks that only warn."""
+        rules: dict[str, pl.Expr] = {}
+        if self.enum is not None and self.enum_warn == warnings:
+            rules[f"{self.name}:enum"] = enum_rule(self.enum, self.multi)(col).fill_null(True)
+        for c in self.checks:
+            if c.warn == warnings:
+                rules[f"{self.name}:{c.name}"] = c.build(col).fill_null(True)
+        if self.unique and not warnings:
+            rules[f"{self.name}:unique"] = ~col.map_batches(
+                _kernels.duplicated, return_dtype=pl.Boolean
+            )
+        return rules
+
 
 @dataclass(frozen=True, kw_only=True)
 class RecordKind:
@@ -177,18 +273,28 @@ class RecordKind:
         """Columns that may hold personal data and are masked in logs and reports."""
         return tuple(f.name for f in self.fields if f.personal)
 
+    @property
+    def unique_columns(self) -> tuple[str, ...]:
+        """Columns whose values must be unique."""
+        return tuple(f.name for f in self.fields if f.unique)
 
-def enum_build(values: tuple[str, ...], separator: str | None) -> Callable[[pl.Expr], pl.Expr]:
-    """Expression builder: the value (or, with ``separator``, every item) is in ``values``."""
-    allowed = pl.Series(values, dtype=pl.String)
-    if separator is None:
-        return lambda col: col.is_in(allowed.implode())
+    def row_rules(self, *, warnings: bool = False) -> dict[str, pl.Expr]:
+        """The row checks as ``{"row:<check>": passes}`` (never null; null passes); with
+        ``warnings``, the row checks that only warn."""
+        return {
+            f"row:{c.name}": c.expr.fill_null(True) for c in self.row_checks if c.warn == warnings
+        }
 
-    def build(col: pl.Expr) -> pl.Expr:
-        items = col.str.split(separator).list.eval(pl.element().str.strip_chars())
-        return items.list.eval(pl.element().is_in(allowed.implode())).list.all()
-
-    return build
+    def content_id(self, present: list[str]) -> pl.Expr:
+        """A record id (column :attr:`key`) derived from the row's content in the columns
+        ``present``, for sources without one: the same record delivered twice gets the same id
+        (stable for one polars version)."""
+        content = pl.concat_str(
+            [pl.lit(self.name), *(pl.col(c).cast(pl.String) for c in present)],
+            separator="\x1f",
+            ignore_nulls=True,
+        )
+        return pl.lit("h").add(content.hash(seed=0).cast(pl.String)).alias(self.key)
 
 
 def warning_checks(kind: RecordKind) -> tuple[tuple[str, pl.Expr], ...]:
@@ -209,7 +315,7 @@ def warning_checks(kind: RecordKind) -> tuple[tuple[str, pl.Expr], ...]:
                 (f"{f.name}:incomplete", col.is_null() & col.is_not_null().any().over("_source"))
             )
         if f.enum is not None and f.enum_warn:
-            out.append((f"{f.name}:enum", ~enum_build(f.enum, f.multi)(col).fill_null(True)))
+            out.append((f"{f.name}:enum", ~enum_rule(f.enum, f.multi)(col).fill_null(True)))
         out.extend(
             (f"{f.name}:{c.name}", ~c.build(col).fill_null(True)) for c in f.checks if c.warn
         )

@@ -33,7 +33,6 @@ __all__ = [
     "RecordKind",
     "RowCheck",
     "builtin_kinds",
-    "cached_schema",
     "get_kind",
     "record_kinds",
     "schema",
@@ -81,14 +80,3 @@ def schema(kind: str | RecordKind) -> pa.DataFrameSchema:
         DataType(Decimal(precision=38, scale=2))
     """
     return build_schema(get_kind(kind))
-
-
-_SCHEMAS: dict[int, tuple[RecordKind, pa.DataFrameSchema]] = {}
-
-
-def cached_schema(kind: RecordKind) -> pa.DataFrameSchema:
-    """The schema of ``kind`` built once per declaration, for read-only use by the validator."""
-    hit = _SCHEMAS.get(id(kind))
-    if hit is None:  # the entry holds the kind, so its id is not reused meanwhile
-        hit = _SCHEMAS[id(kind)] = (kind, build_schema(kind))
-    return hit[1]

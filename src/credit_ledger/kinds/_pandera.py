@@ -1,64 +1,48 @@
-"""Build a ``pandera.polars.DataFrameSchema`` from a :class:`RecordKind`.
+"""The pandera ``DataFrameSchema`` of a :class:`RecordKind`, generated from its rules.
 
-Every check carries its Polars expression (attribute :data:`EXPR_ATTR`), so
-:mod:`credit_ledger.validate` can evaluate all checks of a schema in one pass while pandera's
-own ``validate`` runs the very same expressions one query at a time.
+Types, nullability and uniqueness are pandera's own column properties; every other check is a
+``pa.Check`` whose function evaluates the rule the kind declares
+(:meth:`Field.check_rules`, :meth:`RecordKind.row_rules`), the very expression
+:func:`credit_ledger.validate` evaluates in its one pass. pandera runs them one query each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pandera.polars as pa
 import polars as pl
 
-from credit_ledger.contracts._kind import enum_build
-
 if TYPE_CHECKING:
     from credit_ledger.contracts._kind import Field, RecordKind
 
-#: Attribute set on every ``pa.Check`` built here: a function ``(column expr) -> Boolean expr``
-#: for column checks, or a Boolean ``pl.Expr`` for dataframe-level checks.
-EXPR_ATTR = "credit_ledger_expr"
 
-
-def column_check(
-    name: str, build: Callable[[pl.Expr], pl.Expr], error: str = "", *, warn: bool = False
-) -> pa.Check:
-    """A pandera column check defined by a Polars expression builder; null passes. With
-    ``warn``, pandera raises a warning instead of an error (``raise_warning``)."""
+def _check(reason: str, passes: pl.Expr, *, warn: bool, about: str = "") -> pa.Check:
+    """A pandera check evaluating ``passes`` (never null) over the frame; named after the part
+    of ``reason`` after ``:``. With ``warn``, pandera warns instead of failing."""
 
     def check_fn(data: Any) -> pl.LazyFrame:
         frame: pl.LazyFrame = data.lazyframe
-        return frame.select(build(pl.col(data.key)).fill_null(True))
+        return frame.select(passes)
 
-    check = pa.Check(check_fn, name=name, description=error or None, raise_warning=warn)
-    setattr(check, EXPR_ATTR, build)
-    return check
-
-
-def frame_check(name: str, expr: pl.Expr, error: str = "", *, warn: bool = False) -> pa.Check:
-    """A pandera dataframe-level check defined by one Boolean Polars expression; null passes."""
-
-    def check_fn(data: Any) -> pl.LazyFrame:
-        frame: pl.LazyFrame = data.lazyframe
-        return frame.select(expr.fill_null(True))
-
-    check = pa.Check(check_fn, name=name, description=error or None, raise_warning=warn)
-    setattr(check, EXPR_ATTR, expr)
-    return check
+    name = reason.partition(":")[2]
+    return pa.Check(check_fn, name=name, description=about or None, raise_warning=warn)
 
 
 def _column(f: Field) -> pa.Column:
-    checks: list[pa.Check] = []
+    col = pl.col(f.name)
+    about = {f"{f.name}:{c.name}": c.description for c in f.checks}
     if f.enum is not None:
-        build = enum_build(f.enum, f.multi)
-        checks.append(column_check("enum", build, f"one of {list(f.enum)}", warn=f.enum_warn))
-    checks.extend(column_check(c.name, c.build, c.description, warn=c.warn) for c in f.checks)
+        about[f"{f.name}:enum"] = f"one of {list(f.enum)}"
+    checks = [
+        _check(reason, passes, warn=warn, about=about.get(reason, ""))
+        for warn in (False, True)
+        for reason, passes in f.check_rules(col, warnings=warn).items()
+        if reason != f"{f.name}:unique"  # pandera's own ``unique``
+    ]
     return pa.Column(
         f.polars_dtype,
-        nullable=f.nullable or f.standard or f.fallback is not None,
+        nullable=f.may_be_null,
         unique=f.unique,
         checks=checks,
         required=True,
@@ -69,9 +53,14 @@ def _column(f: Field) -> pa.Column:
 
 def build_schema(kind: RecordKind) -> pa.DataFrameSchema:
     """The pandera schema of ``kind`` over its typed canonical columns."""
+    about = {f"row:{c.name}": c.description for c in kind.row_checks}
     return pa.DataFrameSchema(
         {f.name: _column(f) for f in kind.fields},
-        checks=[frame_check(c.name, c.expr, c.description, warn=c.warn) for c in kind.row_checks],
+        checks=[
+            _check(reason, passes, warn=warn, about=about.get(reason, ""))
+            for warn in (False, True)
+            for reason, passes in kind.row_rules(warnings=warn).items()
+        ],
         name=kind.name,
         title=kind.title,
         description=kind.description or None,

@@ -16,12 +16,11 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-import pandera.polars as pa
 import polars as pl
 
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
-from credit_ledger.kinds import RecordKind, cached_schema, get_kind
+from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.streaming._duplicates import duplicated_values
 from credit_ledger.streaming._parts import SUMMARY_FILE, PartWriter
 from credit_ledger.streaming._sources import Source, batches, source_files
@@ -76,7 +75,6 @@ def validate_to_parquet(
     batch_rows: int = DEFAULT_BATCH_ROWS,
     encoding: str | None = None,
     sheet: str | None = None,
-    schema: pa.DataFrameSchema | None = None,
     columns: Mapping[str, str] | None = None,
     header_row: int | None = None,
     records_path: str | None = None,
@@ -121,7 +119,6 @@ def validate_to_parquet(
         columns, header_row, records_path, format, formats: as
             :func:`credit_ledger.ingest.read` takes them, for every file (a directory lists
             the files of the suffixes ``formats`` read too).
-        schema: a pandera schema to use instead of the kind's own.
 
     Returns:
         The :class:`ValidationSummary` of the whole input
@@ -163,7 +160,6 @@ def validate_to_parquet(
         kind=record_kind,
         out_dir=out_dir,
         batch_rows=batch_rows,
-        schema=schema,
         described={"files": [str(path) for path in paths]},
     )
 
@@ -174,7 +170,6 @@ def validate_frames_to_parquet(
     kind: RecordKind,
     out_dir: str | PathLike[str],
     batch_rows: int = DEFAULT_BATCH_ROWS,
-    schema: pa.DataFrameSchema | None = None,
     described: Mapping[str, object] | None = None,
 ) -> ValidationSummary:
     """:func:`validate_to_parquet` of frames already read (e.g. by :func:`credit_ledger.read`
@@ -182,18 +177,17 @@ def validate_frames_to_parquet(
     if batch_rows < 1:
         raise UsageError(f"batch_rows must be at least 1 (got {batch_rows})")
     record_kind = kind
-    schema = schema if schema is not None else cached_schema(record_kind)
     # On no rows first: bad input (a missing column, validation disabled) fails before any
     # work, and the columns of an output that gets no rows are known. Once per set of columns.
     columns = [list(lf.collect_schema().items()) for lf in frames]
     checked = [
-        validate(lf.head(0), kind=record_kind, schema=schema)
+        validate(lf.head(0), kind=record_kind)
         for i, lf in enumerate(frames)
         if i == 0 or columns[i] != columns[i - 1]
     ]
     empty = checked[-1]
     started = time.perf_counter()
-    duplicates = duplicated_values(frames, kind=record_kind, schema=schema, batch_rows=batch_rows)
+    duplicates = duplicated_values(frames, kind=record_kind, batch_rows=batch_rows)
     log.info(
         "%s: %d file(s); uniqueness pass done in %.1f s",
         record_kind.name,
@@ -208,7 +202,7 @@ def validate_frames_to_parquet(
     with PartWriter(Path(out_dir)) as writer:
         number = 0
         for batch in batches(frames, batch_rows):
-            result = validate(batch, kind=record_kind, schema=schema, duplicates=duplicates)
+            result = validate(batch, kind=record_kind, duplicates=duplicates)
             writer.write(number, {"valid": result.valid, "quarantine": result.quarantine})
             rows.update(
                 rows_in=result.summary.rows_in,

@@ -4,7 +4,7 @@ The first pass reads only the unique columns and keeps one 64-bit hash per non-n
 (8 bytes a row), split by the hash's top bits into partitions that are sorted one at a time;
 equal neighbours are the duplicated hashes. A second pass gathers the values behind those
 hashes and compares them exactly, so a hash collision never flags a row (as in
-:func:`credit_ledger._compile.duplicated`, which the in-memory validator uses).
+:func:`credit_ledger._kernels.duplicated`, which the in-memory validator uses).
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
-import pandera.polars as pa
 import polars as pl
 
 from credit_ledger._parse import normalized_text, parsed
 from credit_ledger.kinds import RecordKind
-from credit_ledger.validate import _content_id, _field_for
 
-__all__ = ["duplicated_values", "repeated_hashes", "unique_columns"]
+__all__ = ["duplicated_values", "repeated_hashes"]
 
 _BITS = 4  # 16 partitions: the sort of one holds 1/16 of the hashes on top of them all
 _SHIFT = np.uint64(64 - _BITS)
@@ -28,28 +26,20 @@ _BOUNDS = np.arange(1, 1 << _BITS, dtype=np.uint64) << _SHIFT
 _HashArray = npt.NDArray[np.uint64]
 
 
-def unique_columns(schema: pa.DataFrameSchema) -> list[str]:
-    """Columns of ``schema`` whose values must be unique."""
-    return [name for name, column in schema.columns.items() if column.unique]
-
-
-def typed_value(
-    kind: RecordKind, schema: pa.DataFrameSchema, name: str, present: pl.Schema
-) -> pl.Expr:
+def typed_value(kind: RecordKind, name: str, present: pl.Schema) -> pl.Expr:
     """The value of column ``name`` as :func:`credit_ledger.validate` types it before its
     unique check (normalised and parsed; a missing record id derived from the content)."""
-    column = schema.columns[name]
-    target = column.dtype.type
+    f = kind.field(name)
+    target = f.polars_dtype
     raw_dtype: pl.DataType | type[pl.DataType] = pl.String
     if name in present:
         raw, raw_dtype = pl.col(name), present[name]
     elif name == kind.key:
-        raw = _content_id(kind, [c for c in schema.columns if c in present])
+        raw = kind.content_id([c for c in kind.columns if c in present])
     else:  # an absent optional column is all null: nothing to be duplicated
         return pl.lit(None, dtype=target).alias(name)
     if target != pl.String and raw_dtype == target:
         return raw.alias(name)
-    f = _field_for(kind, name, column)
     return parsed(f, normalized_text(f, raw)).cast(target, strict=False).alias(name)
 
 
@@ -103,42 +93,35 @@ def duplicated_values(
     frames: Iterable[pl.LazyFrame],
     *,
     kind: RecordKind,
-    schema: pa.DataFrameSchema,
     batch_rows: int,
 ) -> dict[str, pl.Series]:
-    """Per unique column of ``schema``, the typed values occurring more than once over all
+    """Per unique column of ``kind``, the typed values occurring more than once over all
     ``frames`` together (each value once; empty when there are none).
 
     ``frames`` is iterated twice at most; each frame is scanned in batches of ``batch_rows``.
     """
-    names = unique_columns(schema)
+    names = list(kind.unique_columns)
     lazy = list(frames)
-    typed = (
-        lf.select(typed_value(kind, schema, n, lf.collect_schema()) for n in names) for lf in lazy
-    )
+    typed = (lf.select(typed_value(kind, n, lf.collect_schema()) for n in names) for lf in lazy)
     suspects = repeated_hashes(typed, columns=names, batch_rows=batch_rows)
-    return {
-        name: _confirmed(lazy, kind=kind, schema=schema, name=name, suspects=suspects[name])
-        for name in names
-    }
+    return {name: _confirmed(lazy, kind=kind, name=name, suspects=suspects[name]) for name in names}
 
 
 def _confirmed(
     frames: list[pl.LazyFrame],
     *,
     kind: RecordKind,
-    schema: pa.DataFrameSchema,
     name: str,
     suspects: pl.Series,
 ) -> pl.Series:
     """The values behind the repeated hashes that really repeat (exact comparison)."""
-    dtype = schema.columns[name].dtype.type
+    dtype = kind.field(name).polars_dtype
     if suspects.is_empty():
         return pl.Series(name, [], dtype=dtype)
     suspect = suspects.implode()
     candidates = pl.concat(
         [
-            lf.select(typed_value(kind, schema, name, lf.collect_schema()))
+            lf.select(typed_value(kind, name, lf.collect_schema()))
             .filter(pl.col(name).is_not_null() & pl.col(name).hash(seed=0).is_in(suspect))
             .collect(engine="streaming")
             for lf in frames
