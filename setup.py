@@ -1,7 +1,8 @@
 """The compiled kernels (everything else is declared in pyproject.toml).
 
-The extension is optional: where it cannot be compiled (no C compiler), installation goes on
-and ``credit_ledger._kernels`` uses its numpy implementation.
+The extension is required: the identifier checks (credit codes, ID numbers) exist once, in C
+(docs/architecture.md, "Validation rules: one source"); a machine without a C compiler installs
+a wheel built elsewhere.
 """
 
 from setuptools import Extension, setup
@@ -11,7 +12,6 @@ setup(
         Extension(
             "credit_ledger._kernels._native",
             ["src/credit_ledger/_kernels/_native.c"],
-            optional=True,
         )
     ]
 )

@@ -31,7 +31,6 @@ LAYERS: dict[str, int] = {
     "contracts": 2,
     "kinds": 3,
     "_parse": 3,
-    "_compile": 3,
     "reasons": 3,
     "ingest": 4,
     "validate": 5,

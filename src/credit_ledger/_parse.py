@@ -149,9 +149,6 @@ def parse_dates(text: pl.Series) -> pl.Series:
 
 
 _MONEY_NOISE = r"[,¥￥元\s]"
-NOISY_DIGITS = r"\.[0-9]{3,}"
-"""More decimals than fen: spreadsheet float noise (``0.21844700000000003``), rounded with a
-warning by the validator."""
 
 
 def _decimal(text: pl.Expr, scale: int) -> pl.Expr:
