@@ -8,7 +8,6 @@ import pytest
 
 from tests.spark.conftest import missing
 
-
 pytestmark = pytest.mark.spark
 
 
