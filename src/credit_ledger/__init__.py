@@ -23,9 +23,9 @@ from credit_ledger.ingest import read, read_frame
 from credit_ledger.jobs import Job, RunResult, load_job, run
 from credit_ledger.kinds import RecordKind, get_kind, record_kinds, schema
 from credit_ledger.ledger import Ledger, LedgerState
+from credit_ledger.pipeline import CheckResult, check
 from credit_ledger.plugins import PluginManager, PluginSelection, Setting, hookimpl
 from credit_ledger.rules import (
-    CheckResult,
     DerivedColumn,
     EvaluationResult,
     Rule,
@@ -37,7 +37,6 @@ from credit_ledger.rules import (
     Severity,
     Summary,
     Waiver,
-    check,
     evaluate,
     evaluate_many,
 )

@@ -21,7 +21,7 @@ import polars as pl
 from credit_ledger import _redact
 from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
 from credit_ledger.errors import ConfigError
-from credit_ledger.jobs import _pipeline, _signals, _stages
+from credit_ledger.jobs import _signals
 from credit_ledger.jobs._config import Job, load_job
 from credit_ledger.jobs._manifest import build_manifest, run_key
 from credit_ledger.jobs._outputs import (
@@ -33,11 +33,11 @@ from credit_ledger.jobs._outputs import (
     stage_corrections,
     writers,
 )
-from credit_ledger.jobs._pipeline import Progress
 from credit_ledger.jobs._result import InputSummary, RunResult
 from credit_ledger.jobs._sources import check_sources
 from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import HeldLock, Ledger, RunRecord
+from credit_ledger.pipeline import Progress, _pipeline, _stages
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
 from credit_ledger.rules import Severity, evaluate_many
 

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-from credit_ledger.rules._check import CheckResult, check
 from credit_ledger.rules._engine import evaluate, evaluate_many
 from credit_ledger.rules._model import (
     HISTORY_AS_OF,
@@ -45,7 +44,6 @@ __all__ = [
     "FINDINGS_SCHEMA",
     "HISTORY_AS_OF",
     "OUTCOMES_SCHEMA",
-    "CheckResult",
     "DerivedColumn",
     "EvaluationResult",
     "Rule",
@@ -62,7 +60,6 @@ __all__ = [
     "Severity",
     "Summary",
     "Waiver",
-    "check",
     "evaluate",
     "evaluate_many",
     "history_key",

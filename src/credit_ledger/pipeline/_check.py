@@ -11,11 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from credit_ledger.ingest import read
-from credit_ledger.rules._engine import evaluate
-from credit_ledger.rules._model import Rule, SettingValue, Severity
-from credit_ledger.rules._policy import RulePolicy
-from credit_ledger.rules._result import EvaluationResult, RunStatus
-from credit_ledger.rules._ruleset import RuleSet
+from credit_ledger.rules import (
+    EvaluationResult,
+    Rule,
+    RulePolicy,
+    RuleSet,
+    RunStatus,
+    SettingValue,
+    Severity,
+    evaluate,
+)
 from credit_ledger.validate import ValidationResult, validate
 
 if TYPE_CHECKING:

@@ -19,7 +19,6 @@ from typing import Any, Literal
 import polars as pl
 
 from credit_ledger.errors import CreditLedgerError, InputError, OutputError, describe
-from credit_ledger.jobs import _stages
 from credit_ledger.jobs._config import Job
 from credit_ledger.jobs._result import InputSummary
 from credit_ledger.jobs._sources import Input, read_source
@@ -35,6 +34,7 @@ from credit_ledger.ledger import (
     RunRecord,
 )
 from credit_ledger.ledger._schema import INPUTS_SCHEMA
+from credit_ledger.pipeline import _stages
 from credit_ledger.rules import EvaluationResult, RuleSet, Severity, evaluate_many
 
 __all__ = [
