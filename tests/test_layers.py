@@ -36,21 +36,21 @@ LAYERS: dict[str, int] = {
     "rules": 5,
     "plugins": 6,
     "ledger": 7,
-    "jobs": 8,
-    "synth": 8,
-    "report": 8,
-    "corrections": 8,
-    "testing": 9,
-    "cli": 9,
-    "__init__": 9,
-    "__main__": 9,
+    "pipeline": 8,
+    "jobs": 9,
+    "synth": 9,
+    "report": 9,
+    "corrections": 9,
+    "testing": 10,
+    "cli": 10,
+    "__init__": 10,
+    "__main__": 10,
 }
 
 #: (importing module, imported package) pairs that break the layering today, with why. Issue 14
 #: ("contracts at the bottom, one pipeline") removes them; nothing may be added.
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("credit_ledger.kinds", "plugins"): "get_kind asks the process-wide plugin manager",
-    ("credit_ledger.rules._check", "plugins"): "check() activates the plugin manager itself",
     ("credit_ledger.rules._engine", "plugins"): "evaluate_many() defaults to the active manager",
     ("credit_ledger.cli._zeroing", "credit_ledger_packs"): "the zeroing command calls the pack",
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+from credit_ledger.pipeline import InputSummary
 from credit_ledger.rules import Severity
 
 if TYPE_CHECKING:
@@ -19,43 +20,6 @@ __all__ = ["InputSummary", "RunResult", "RunStatus"]
 RunStatus = Literal["completed", "unchanged", "dry_run"]
 """``completed``: committed a new run; ``unchanged``: this run key was already committed,
 nothing was done; ``dry_run``: configuration, plugins and rules checked, no data read."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class InputSummary:
-    """Row accounting of one input (a file or a database result).
-
-    Attributes:
-        source: the source's name in the job.
-        kind: the record kind.
-        location: file path or masked database URI.
-        sha256: content digest.
-        rows_in: rows read; always ``rows_valid + rows_quarantined``.
-        rows_valid: rows that passed validation.
-        rows_quarantined: rows rejected (see the ledger's ``quarantine`` table).
-    """
-
-    source: str
-    kind: str
-    location: str
-    sha256: str
-    bytes: int
-    rows_in: int
-    rows_valid: int
-    rows_quarantined: int
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form."""
-        return {
-            "source": self.source,
-            "kind": self.kind,
-            "location": self.location,
-            "sha256": self.sha256,
-            "bytes": self.bytes,
-            "rows_in": self.rows_in,
-            "rows_valid": self.rows_valid,
-            "rows_quarantined": self.rows_quarantined,
-        }
 
 
 def _empty() -> Mapping[str, Any]:

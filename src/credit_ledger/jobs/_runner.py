@@ -10,13 +10,11 @@ import dataclasses
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import polars as pl
 
 from credit_ledger import _redact
 from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
@@ -34,12 +32,23 @@ from credit_ledger.jobs._outputs import (
     writers,
 )
 from credit_ledger.jobs._result import InputSummary, RunResult
-from credit_ledger.jobs._sources import check_sources
+from credit_ledger.jobs._sources import check_sources, read_source
 from credit_ledger.kinds import RecordKind
-from credit_ledger.ledger import HeldLock, Ledger, RunRecord
-from credit_ledger.pipeline import Progress, _pipeline, _stages
+from credit_ledger.ledger import HeldLock, Ledger, LedgerState, RunRecord
+from credit_ledger.pipeline import (
+    Committed,
+    Evaluated,
+    FileInput,
+    Input,
+    MemoryMode,
+    Pipeline,
+    Progress,
+    Read,
+    StreamedMode,
+    Validated,
+)
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
-from credit_ledger.rules import Severity, evaluate_many
+from credit_ledger.rules import Severity
 
 __all__ = ["Progress", "run"]
 
@@ -110,7 +119,7 @@ def _result_from_record(
         findings_by_severity=by_sev,
         errors=errors,
         inputs=tuple(
-            InputSummary(**{k: i[k] for k in InputSummary.__dataclass_fields__})
+            InputSummary(**{k: i[k] for k in InputSummary.__dataclass_fields__ if k in i})
             for i in manifest.get("inputs", [])
         ),
         manifest=manifest,
@@ -119,36 +128,36 @@ def _result_from_record(
     )
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
-    del stage, done, total
-
-
-def _dry_run(
-    job: Job, day: dt.date, kinds: Mapping[str, RecordKind], pm: PluginManager
-) -> RunResult:
-    lines = check_sources(job, day)
-    frames = {k.name: _stages.empty_frame(k) for k in kinds.values()}
-    evaluation = evaluate_many(
-        frames,
-        as_of=day,
-        rules=pm.ruleset(),
+def _pipeline(
+    job: Job, pm: PluginManager, kinds: Mapping[str, RecordKind], report: Progress | None
+) -> Pipeline:
+    return Pipeline(
+        kinds=kinds,
+        ruleset=pm.ruleset(),
+        mode=MemoryMode() if job.batch_rows is None else StreamedMode(job.batch_rows),
         policy=job.policy,
         fail_on=job.fail_on,
-        kinds=list(kinds.values()),
+        evaluate_on=job.evaluate_on,
+        progress=report,
     )
-    errors = _pipeline.rule_errors(evaluation)
-    rules = evaluation.outcomes.height
+
+
+def _dry_run(job: Job, day: dt.date, pipe: Pipeline, pm: PluginManager) -> RunResult:
+    lines = check_sources(job, day)
+    # every rule against an empty frame of each kind: the schemas, no data
+    done = pipe.evaluate(Validated(inputs=(), batches={}, quarantined={}), as_of=day)
+    rules = done.evaluation.outcomes.height
     return RunResult(
         status="dry_run",
         job=job.name,
         as_of=day,
         ledger=job.ledger,
-        rules_status="error" if errors else "ok",
+        rules_status="error" if done.errors else "ok",
         fail_on=job.fail_on,
-        errors=errors,
-        notices=(*lines, *evaluation.notices),
+        errors=done.errors,
+        notices=(*lines, *done.evaluation.notices),
         message=f"dry run: configuration, {len(pm.plugins())} plugin(s) and {rules} rule "
-        f"check(s) fit the schemas of {', '.join(kinds)}; no data read",
+        f"check(s) fit the schemas of {', '.join(pipe.kinds)}; no data read",
     )
 
 
@@ -193,14 +202,14 @@ def run(
         >>> result.status, result.run_id, result.findings_by_severity  # doctest: +SKIP
     """
     job = job if isinstance(job, Job) else load_job(job)
-    report: Progress = progress or _no_progress
     day = _resolve_as_of(job, as_of)
     pm = plugins or _manager(job)
     pm.ensure_ready()
     kinds = {name: pm.kind(name) for name in job.kinds}
     reporters = _reporters(pm, job)
+    pipe = _pipeline(job, pm, kinds, progress)
     if dry_run:
-        return _dry_run(job, day, kinds, pm)
+        return _dry_run(job, day, pipe, pm)
     ledger = Ledger(job.ledger)
     with ledger.lock(job=job.name, wait=wait) as held, _redact.unmasked(unmasked):
         recovered = ledger.recover()
@@ -208,7 +217,7 @@ def run(
             return _locked_run(
                 job,
                 day=day,
-                kinds=kinds,
+                pipe=pipe,
                 pm=pm,
                 reporters=reporters,
                 ledger=ledger,
@@ -216,15 +225,128 @@ def run(
                 recovered=recovered,
                 scratch=Path(scratch),
                 force=force,
-                report=report,
             )
+
+
+def _read(job: Job, pipe: Pipeline, day: dt.date, scratch: Path) -> Iterator[Input]:
+    for i, source in enumerate(job.sources):
+        yield from read_source(
+            source, job=job, kind=pipe.kinds[source.kind], as_of=day, scratch=scratch
+        )
+        pipe.report("read", i + 1, len(job.sources))
+
+
+def _as_records(item: Input, kind: RecordKind, base: LedgerState) -> Input:
+    return FileInput(
+        source=item.source,
+        kind=item.kind,
+        location=item.location,
+        sha256=item.sha256,
+        bytes=item.bytes,
+        frame=returned(item.frame.lazy(), kind, base),
+    )
+
+
+def _returned(
+    read: Read, kinds: Mapping[str, RecordKind], base: LedgerState
+) -> tuple[Read, set[str]]:
+    """``read`` with each returned correction workbook as the records it holds (its own
+    columns dropped, masked cells restored), and the locations of those workbooks."""
+    books = {i.location for i in read.inputs if is_returned(i.frame.lazy())}
+    inputs = tuple(
+        _as_records(i, kinds[i.kind], base) if i.location in books else i for i in read.inputs
+    )
+    return Read(inputs=inputs), books
+
+
+def _key(job: Job, pm: PluginManager, pipe: Pipeline, read: Read, day: dt.date) -> str:
+    return run_key(
+        inputs=[(i.source, i.kind, i.sha256) for i in read.inputs],
+        config=_key_config(job) | ({"unmasked": True} if _redact.is_unmasked() else {}),
+        rules=[(r.id, r.version) for r in pipe.ruleset.rules if r.kind in pipe.kinds],
+        plugins=[(p.name, p.version) for p in pm.plugins() if p.status == "active"],
+        as_of=day.isoformat(),
+    )
+
+
+def _stage_outputs(
+    job: Job,
+    done: Evaluated,
+    read: Read,
+    reporters: list[Reporter],
+    *,
+    pipe: Pipeline,
+    run_id: str,
+    key: str,
+    day: dt.date,
+    version: int,
+) -> StagedOutputs | None:
+    """Write the outputs into a staging directory before the commit (published after it)."""
+    if job.outputs.dir is None:
+        return None
+    directory = Path(str(job.outputs.dir).format(as_of=day, run_id=run_id, job=job.name))
+    summary = {
+        "run_id": run_id,
+        "run_key": key,
+        "job": job.name,
+        "as_of": day.isoformat(),
+        "ledger_version": version,
+        "rules_status": done.rules_status,
+        "fail_on": job.fail_on.value,
+        "inputs": [s.to_dict() for s in done.validated.inputs],
+        "findings": {"by_severity": dict(done.by_severity)},
+        "errors": list(done.errors),
+        "zeroing": done.zeroing.drop("as_of").to_dicts() if done.zeroing is not None else [],
+    }
+    with pipe.clock.stage("outputs"):
+        return stage(
+            directory,
+            run_id,
+            writers(
+                job.outputs,
+                summary=summary,
+                findings=done.findings,
+                quarantine=done.quarantine,
+                zeroing=done.zeroing,
+                evaluation=done.evaluation,
+                reporters=reporters,
+                delivered=delivered(job, list(read.inputs), pipe.kinds),
+            ),
+        )
+
+
+def _publish(
+    job: Job,
+    staged: StagedOutputs | None,
+    reporters: list[Reporter],
+    *,
+    pipe: Pipeline,
+    ledger: Ledger,
+    done: Evaluated,
+    committed: Committed,
+) -> list[Path]:
+    """Once the ledger holds the run: the after-commit outputs, then publish them all."""
+    if staged is None:
+        return []
+    with pipe.clock.stage("outputs"):
+        run = CommittedRun(
+            ledger=ledger.path,
+            run_id=committed.record.run_id,
+            evaluation=done.evaluation,
+            references={r.id: tuple(r.references) for r in pipe.ruleset.rules},
+        )
+        stage_committed(staged, reporters, run)
+        if CORRECTIONS_OUTPUT in job.outputs.write:
+            stage_corrections(staged, ledger.path, committed.record.run_id)
+        want_manifest = "manifest" in job.outputs.write
+        return publish(staged, committed.record.manifest_json if want_manifest else None)
 
 
 def _locked_run(
     job: Job,
     *,
     day: dt.date,
-    kinds: Mapping[str, RecordKind],
+    pipe: Pipeline,
     pm: PluginManager,
     reporters: list[Reporter],
     ledger: Ledger,
@@ -232,31 +354,11 @@ def _locked_run(
     recovered: list[str],
     scratch: Path,
     force: bool,
-    report: Progress,
 ) -> RunResult:
     started = dt.datetime.now(dt.UTC)
-    clock = _pipeline.Clock()
     base = ledger.state()
-    ruleset = pm.ruleset()
-    with clock.stage("read"):
-        inputs = _pipeline.read_inputs(job, kinds, day, scratch, report)
-        # a returned correction workbook: its own columns dropped, masked cells restored
-        workbooks = {
-            i.location for i in inputs if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
-        }
-        inputs = [
-            dataclasses.replace(i, frame=returned(i.frame.lazy(), kinds[i.kind], base))
-            if i.location in workbooks
-            else i
-            for i in inputs
-        ]
-    key = run_key(
-        inputs=[(i.source, i.kind, i.sha256) for i in inputs],
-        config=_key_config(job) | ({"unmasked": True} if _redact.is_unmasked() else {}),
-        rules=[(r.id, r.version) for r in ruleset.rules if r.kind in kinds],
-        plugins=[(p.name, p.version) for p in pm.plugins() if p.status == "active"],
-        as_of=day.isoformat(),
-    )
+    read, books = _returned(pipe.read(_read(job, pipe, day, scratch)), pipe.kinds, base)
+    key = _key(job, pm, pipe, read, day)
     prior = ledger.find_run_key(key)
     if prior is not None and not force:
         message = (
@@ -269,102 +371,54 @@ def _locked_run(
         )
     run_id = f"r{base.ledger_version + 1:05d}-{day:%Y%m%d}-{key[:8]}"
     held.note_run(run_id)
-    done = _pipeline.evaluate(
+    done = pipe.evaluate(pipe.validate(read, scratch / "stream"), as_of=day, base=base)
+    staged = _stage_outputs(
         job,
-        day=day,
-        kinds=kinds,
-        ruleset=ruleset,
-        inputs=inputs,
-        base=base,
+        done,
+        read,
+        reporters,
+        pipe=pipe,
         run_id=run_id,
         key=key,
-        scratch=scratch,
-        clock=clock,
-        report=report,
+        day=day,
+        version=base.ledger_version + 1,
     )
-    staged: StagedOutputs | None = None
-    with clock.stage("outputs"):
-        if job.outputs.dir is not None:
-            directory = Path(str(job.outputs.dir).format(as_of=day, run_id=run_id, job=job.name))
-            summary = {
-                "run_id": run_id,
-                "run_key": key,
-                "job": job.name,
-                "as_of": day.isoformat(),
-                "ledger_version": base.ledger_version + 1,
-                "rules_status": done.rules_status,
-                "fail_on": job.fail_on.value,
-                "inputs": [s.to_dict() for s in done.summaries],
-                "findings": {"by_severity": done.by_severity},
-                "errors": list(done.errors),
-                "zeroing": done.zeroing.drop("as_of").to_dicts()
-                if done.zeroing is not None
-                else [],
-            }
-            staged = stage(
-                directory,
-                run_id,
-                writers(
-                    job.outputs,
-                    summary=summary,
-                    findings=done.findings,
-                    quarantine=done.quarantine,
-                    zeroing=done.zeroing,
-                    evaluation=done.evaluation,
-                    reporters=reporters,
-                    delivered=delivered(job, inputs, kinds),
-                ),
-            )
-    forced = prior is not None
     manifest = build_manifest(
         job,
         run_id=run_id,
         key=key,
         as_of=day,
         started=started,
-        forced=forced,
-        summaries=[s.to_dict() for s in done.summaries],
+        forced=prior is not None,
+        summaries=[s.to_dict() for s in done.validated.inputs],
         plugins=[p.to_dict() for p in pm.plugins()],
         outcomes=done.evaluation.outcomes.to_dicts(),
-        by_severity=done.by_severity,
+        by_severity=dict(done.by_severity),
         waived=int(done.findings["waived"].fill_null(False).sum()),
         errors=list(done.errors),
         notices=list(done.evaluation.notices),
         outputs=list(staged.files.values()) if staged else [],
     )
-    row = done.row(job, day, started, forced)
-    outputs: list[Path] = []
+    row = done.row(run_key=key, job=job.name, as_of=day, started=started, forced=prior is not None)
     # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
     # holds it whole and its outputs are in place; before here, the run stops at once.
     with _signals.deferred():
         try:
-            record, records = _pipeline.commit_run(
-                ledger, done, row=row, manifest=manifest, clock=clock, report=report
-            )
+            committed = pipe.commit(done, ledger, run_id=run_id, row=row, manifest=manifest)
         except BaseException:
             if staged is not None:
                 staged.discard()
             raise
-        with clock.stage("outputs"):
-            if staged is not None:
-                committed = CommittedRun(
-                    ledger=ledger.path,
-                    run_id=record.run_id,
-                    evaluation=done.evaluation,
-                    references={r.id: tuple(r.references) for r in ruleset.rules},
-                )
-                stage_committed(staged, reporters, committed)
-                if CORRECTIONS_OUTPUT in job.outputs.write:
-                    stage_corrections(staged, ledger.path, record.run_id)
-                want_manifest = "manifest" in job.outputs.write
-                outputs = publish(staged, record.manifest_json if want_manifest else None)
-        message = (
-            f"run {run_id} committed: ledger version {record.ledger_version}, "
-            f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
-            f"{row['records_inserted']} records new, {row['records_updated']} changed"
+        outputs = _publish(
+            job, staged, reporters, pipe=pipe, ledger=ledger, done=done, committed=committed
         )
-        corrected = sum(s.rows_valid for s in done.summaries if s.location in workbooks)
-        if workbooks:
+        message = (
+            f"run {run_id} committed: ledger version {committed.record.ledger_version}, "
+            f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
+            f"{committed.inserted} records new, {committed.updated} changed"
+        )
+        corrected = sum(s.rows_valid for s in done.validated.inputs if s.location in books)
+        if books:
             message += f", {corrected} corrected from returned workbooks"
         log.info(message)
     return RunResult(
@@ -374,17 +428,17 @@ def _locked_run(
         ledger=job.ledger,
         run_id=run_id,
         run_key=key,
-        ledger_version=record.ledger_version,
+        ledger_version=committed.record.ledger_version,
         rules_status=done.rules_status,
         fail_on=job.fail_on,
         findings_by_severity=done.by_severity,
         errors=done.errors,
         notices=tuple(done.evaluation.notices),
-        inputs=tuple(done.summaries),
-        records=records,
-        timings=dict(clock.timings),
+        inputs=done.validated.inputs,
+        records=committed.records,
+        timings=dict(pipe.clock.timings),
         outputs=tuple(outputs),
-        manifest=record.manifest,
+        manifest=committed.record.manifest,
         message=message,
         recovered=tuple(recovered),
         rows_corrected=corrected,

@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from credit_ledger.ingest import read
+import polars as pl
+
+from credit_ledger.ingest import ROW, SOURCE
+from credit_ledger.pipeline._files import read_files
+from credit_ledger.pipeline._pipeline import Pipeline
+from credit_ledger.pipeline._results import Validated
+from credit_ledger.plugins import activate, active_manager
 from credit_ledger.rules import (
     EvaluationResult,
     Rule,
@@ -19,13 +26,11 @@ from credit_ledger.rules import (
     RunStatus,
     SettingValue,
     Severity,
-    evaluate,
+    ruleset_of,
 )
-from credit_ledger.validate import ValidationResult, validate
+from credit_ledger.validate import REASONS, ValidationResult, ValidationSummary
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-
     from credit_ledger.kinds import RecordKind
     from credit_ledger.plugins import PluginManager
 
@@ -38,8 +43,30 @@ class CheckResult:
 
     source: str
     kind: str
-    validation: ValidationResult
+    validated: Validated
     evaluation: EvaluationResult
+
+    @property
+    def validation(self) -> ValidationResult:
+        """The file's validation: valid rows, quarantined rows and their accounting."""
+        summary = self.validated.inputs[0]
+        batch = self.validated.batches.get(self.kind)
+        quarantine = self.validated.quarantined.get(self.kind)
+        return ValidationResult(
+            valid=batch.records.collect() if batch is not None else pl.DataFrame(),
+            quarantine=quarantine.collect()
+            if quarantine is not None
+            else pl.DataFrame(
+                schema={SOURCE: pl.String, ROW: pl.Int64, REASONS: pl.List(pl.String)}
+            ),
+            summary=summary.validation
+            or ValidationSummary(
+                kind=self.kind,
+                rows_in=summary.rows_in,
+                rows_valid=summary.rows_valid,
+                rows_quarantined=summary.rows_quarantined,
+            ),
+        )
 
     def status(self, fail_on: Severity | None = None) -> RunStatus:
         """The rule run's status (quarantined rows are reported by the validation)."""
@@ -85,32 +112,32 @@ def check(
         >>> res.status()  # doctest: +SKIP
         'findings'
     """
-    # Imported here: the plugin layer sits above the engine (and imports it).
-    from credit_ledger.plugins import activate, active_manager  # noqa: PLC0415
-
     manager = plugins if plugins is not None else active_manager()
     if rules is None:
         manager.ensure_ready()
     with activate(manager):
         record_kind = manager.kind(kind) if isinstance(kind, str) else kind
-        frame = read(
-            source, kind=record_kind, encoding=encoding, sheet=sheet, **(read_options or {})
-        )
-        validation = validate(frame, kind=record_kind)
-        evaluation = evaluate(
-            validation.valid,
-            kind=record_kind,
-            as_of=as_of,
-            rules=rules,
-            policy=policy,
+        pipe = Pipeline(
+            kinds={record_kind.name: record_kind},
+            ruleset=ruleset_of(rules, plugins=manager, settings=settings),
+            policy=policy or RulePolicy(),
             fail_on=fail_on,
-            plugins=manager,
-            settings=settings,
-            quarantine=validation.quarantine,
         )
+        read = pipe.read(
+            read_files(
+                [source],
+                kind=record_kind,
+                encoding=encoding,
+                sheet=sheet,
+                read_options=read_options,
+            )
+        )
+        with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
+            validated = pipe.validate(read, Path(scratch))
+            evaluated = pipe.evaluate(validated, as_of=as_of)
     return CheckResult(
         source=Path(source).name,
         kind=record_kind.name,
-        validation=validation,
-        evaluation=evaluation,
+        validated=validated,
+        evaluation=evaluated.evaluation,
     )

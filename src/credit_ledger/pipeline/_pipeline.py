@@ -1,27 +1,25 @@
-"""The stages of one run under the ledger's lock: read, validate and evaluate, commit.
+"""The pipeline: read → validate → evaluate → (commit), one object with its execution mode.
 
-:func:`credit_ledger.jobs.run` strings them together; each stage is timed by a
-:class:`Clock` and reports progress through a :data:`Progress` callback.
+``check``, ``demo`` and ``run`` build a :class:`Pipeline` and call its stages; each stage takes
+the typed result of the one before (:mod:`credit_ledger.pipeline._results`), is timed by the
+pipeline's :class:`Clock` and reports progress through its :data:`Progress` callback.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
-from credit_ledger.errors import CreditLedgerError, InputError, OutputError, describe
-from credit_ledger.jobs._config import Job
-from credit_ledger.jobs._result import InputSummary
-from credit_ledger.jobs._sources import Input, read_source
+from credit_ledger.errors import CreditLedgerError, OutputError, describe
 from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import (
     FINDINGS,
@@ -31,22 +29,24 @@ from credit_ledger.ledger import (
     ZEROING,
     Ledger,
     LedgerState,
-    RunRecord,
 )
 from credit_ledger.ledger._schema import INPUTS_SCHEMA
 from credit_ledger.pipeline import _stages
-from credit_ledger.rules import EvaluationResult, RuleSet, Severity, evaluate_many
+from credit_ledger.pipeline._modes import ExecutionMode, MemoryMode
+from credit_ledger.pipeline._results import (
+    Committed,
+    Evaluated,
+    EvaluationRequest,
+    Input,
+    Read,
+    Validated,
+)
+from credit_ledger.rules import EvaluationResult, RulePolicy, RuleSet, Severity
 
-__all__ = [
-    "Clock",
-    "Evaluated",
-    "Progress",
-    "commit_run",
-    "counts",
-    "evaluate",
-    "read_inputs",
-    "rule_errors",
-]
+if TYPE_CHECKING:
+    import datetime as dt
+
+__all__ = ["Clock", "Pipeline", "Progress", "counts", "rule_errors"]
 
 log = logging.getLogger("credit_ledger.jobs")
 
@@ -57,11 +57,14 @@ Progress = Callable[[str, int, int], None]
 
 
 class Clock:
+    """Seconds per stage (a stage entered twice adds up), logged as each one ends."""
+
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        """Time the block as stage ``name``."""
         start = time.perf_counter()
         log.info("stage %s: started", name)
         try:
@@ -71,32 +74,8 @@ class Clock:
             log.info("stage %s: %.3f s", name, self.timings[name])
 
 
-def read_inputs(
-    job: Job, kinds: Mapping[str, RecordKind], day: dt.date, scratch: Path, progress: Progress
-) -> list[Input]:
-    inputs: list[Input] = []
-    total = len(job.sources)
-    for i, source in enumerate(job.sources):
-        for item in read_source(
-            source, job=job, kind=kinds[source.kind], as_of=day, scratch=scratch
-        ):
-            if job.batch_rows is not None:  # streamed: read batch by batch while validating
-                inputs.append(item)
-                continue
-            try:
-                frame = item.frame.collect() if isinstance(item.frame, pl.LazyFrame) else item.frame
-            except CreditLedgerError:
-                raise
-            except Exception as exc:
-                raise InputError(
-                    f"source {source.name!r}: {item.location} failed while reading: {describe(exc)}"
-                ) from None
-            inputs.append(dataclasses.replace(item, frame=frame.lazy()))
-        progress("read", i + 1, total)
-    return inputs
-
-
 def counts(findings: pl.DataFrame) -> dict[str, int]:
+    """Unwaived findings per severity (every severity present, 0 when none)."""
     counts = {s.value: 0 for s in Severity}
     unwaived = findings.filter(~pl.col("waived").fill_null(False))
     for sev, n in unwaived.group_by("severity").len().iter_rows():
@@ -105,170 +84,189 @@ def counts(findings: pl.DataFrame) -> dict[str, int]:
 
 
 def rule_errors(evaluation: EvaluationResult) -> tuple[str, ...]:
+    """What could not be evaluated, one line each."""
     return tuple(f"{e.what} {e.name}: {e.message}" for e in evaluation.errors)
 
 
-@dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
-class Evaluated:
-    """Everything a run computed before its commit."""
-
-    run_id: str
-    key: str
-    summaries: list[InputSummary]
-    batches: dict[str, _stages.Batch]
-    evaluation: EvaluationResult
-    findings: pl.DataFrame
-    quarantine: pl.DataFrame | pl.LazyFrame
-    zeroing: pl.DataFrame | None
-    by_severity: dict[str, int]
-    errors: tuple[str, ...]
-    rules_status: Literal["ok", "findings", "error"]
-
-    def row(self, job: Job, day: dt.date, started: dt.datetime, forced: bool) -> dict[str, Any]:
-        worst = next((s for s in reversed(list(Severity)) if self.by_severity.get(s.value)), None)
-        return {
-            "run_key": self.key,
-            "job": job.name,
-            "as_of": day,
-            "started_at": started,
-            "forced": forced,
-            "status": self.rules_status,
-            "rows_in": sum(s.rows_in for s in self.summaries),
-            "rows_valid": sum(s.rows_valid for s in self.summaries),
-            "rows_quarantined": sum(s.rows_quarantined for s in self.summaries),
-            "findings": sum(self.by_severity.values()),
-            "worst_severity": worst.value if worst else None,
-            "rule_errors": len(self.errors),
-        }
+def _rules_status(
+    errors: tuple[str, ...], by_severity: Mapping[str, int], fail_on: Severity
+) -> Literal["ok", "findings", "error"]:
+    if errors:
+        return "error"
+    failing = sum(n for s, n in by_severity.items() if Severity(s) >= fail_on)
+    return "findings" if failing else "ok"
 
 
-def evaluate(
-    job: Job,
-    *,
-    day: dt.date,
-    kinds: Mapping[str, RecordKind],
-    ruleset: RuleSet,
-    inputs: list[Input],
-    base: LedgerState,
-    run_id: str,
-    key: str,
-    scratch: Path,
-    clock: Clock,
-    report: Progress,
-) -> Evaluated:
-    with clock.stage("validate"):
-        summaries, batches, quarantined = (
-            _stages.validate_inputs(inputs, kinds)
-            if job.batch_rows is None
-            else _stages.stream_inputs(
-                inputs, kinds, scratch=scratch / "stream", batch_rows=job.batch_rows
+@dataclass(frozen=True, kw_only=True)
+class Pipeline:
+    """read → validate → evaluate → (commit) for records of ``kinds`` under ``ruleset``.
+
+    The execution ``mode`` is chosen once, here; every stage that holds data goes through it
+    (:class:`MemoryMode` by default, :class:`StreamedMode` for inputs larger than memory).
+
+    Example:
+        >>> pipe = Pipeline(kinds={"admin_penalty": kind},
+        ...                 ruleset=pm.ruleset())  # doctest: +SKIP
+        >>> validated = pipe.validate(pipe.read(inputs), scratch)  # doctest: +SKIP
+        >>> pipe.evaluate(validated, as_of=day).rules_status  # doctest: +SKIP
+        'findings'
+    """
+
+    kinds: Mapping[str, RecordKind]
+    ruleset: RuleSet
+    mode: ExecutionMode = field(default_factory=MemoryMode)
+    policy: RulePolicy = field(default_factory=RulePolicy)
+    fail_on: Severity = Severity.ERROR
+    evaluate_on: Literal["batch", "state"] = "batch"
+    clock: Clock = field(default_factory=Clock)
+    progress: Progress | None = None
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        """Tell the ``progress`` callback, if any, that ``stage`` advanced."""
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+    def read(self, inputs: Iterable[Input]) -> Read:
+        """The read stage: take ``inputs`` (delivery order; an iterator is read here, inside
+        the stage's timing)."""
+        with self.clock.stage("read"):
+            return Read(inputs=tuple(inputs))
+
+    def validate(self, read: Read, scratch: Path) -> Validated:
+        """The validate stage, through the mode; ``scratch`` lives as long as the run."""
+        with self.clock.stage("validate"):
+            validated = self.mode.validate(read.inputs, self.kinds, scratch)
+            self.report("validate", 1, 1)
+        return validated
+
+    def evaluate(
+        self, validated: Validated, *, as_of: dt.date, base: LedgerState | None = None
+    ) -> Evaluated:
+        """The evaluate stage: the rules on this batch (or, with ``evaluate_on="state"``, on
+        ``base``'s records with the batch applied); summaries that ask see the quarantined
+        rows and the history of the runs up to ``base``."""
+        kinds = tuple(self.kinds.values())
+        with self.clock.stage("rules"):
+            wanted = _stages.history_kinds(self.ruleset)
+            history = (
+                _stages.history_by_kind([k for k in kinds if k.name in wanted], base)
+                if base is not None
+                else {}
             )
+            request = EvaluationRequest(
+                as_of=as_of,
+                ruleset=self.ruleset,
+                policy=self.policy,
+                fail_on=self.fail_on,
+                kinds=kinds,
+                quarantine=MappingProxyType(dict(validated.quarantined)),
+                history=MappingProxyType(history),
+            )
+            frames = _stages.state_frames(
+                kinds, validated.batches, base, evaluate_on=self.evaluate_on
+            )
+            evaluation = self.mode.evaluate(frames, request)
+            findings = pl.concat(
+                [
+                    evaluation.findings,
+                    _stages.expired_waiver_findings(self.policy, self.ruleset, as_of),
+                ],
+                how="vertical_relaxed",
+            )
+            zeroing = _stages.zeroing_rows(evaluation, as_of)
+            self.report("rules", 1, 1)
+        by_severity = counts(findings)
+        errors = rule_errors(evaluation)
+        for line in evaluation.notices:
+            log.warning("%s", line)
+        for line in errors:
+            log.error("%s", line)
+        return Evaluated(
+            validated=validated,
+            evaluation=evaluation,
+            findings=findings,
+            quarantine=_stages.quarantine_rows(validated.quarantined),
+            zeroing=zeroing,
+            by_severity=MappingProxyType(by_severity),
+            errors=errors,
+            rules_status=_rules_status(errors, by_severity, self.fail_on),
         )
-        report("validate", 1, 1)
-    with clock.stage("rules"):
-        frames = _stages.state_frames(
-            list(kinds.values()), batches, base, evaluate_on=job.evaluate_on
-        )
-        evaluation = evaluate_many(
-            frames,
-            as_of=day,
-            rules=ruleset,
-            policy=job.policy,
-            fail_on=job.fail_on,
-            kinds=list(kinds.values()),
-            streaming=job.batch_rows is not None,
-            quarantine=_stages.quarantine_by_kind(quarantined),
-            history=_stages.history_by_kind(
-                [k for k in kinds.values() if k.name in _stages.history_kinds(ruleset)], base
-            ),
-        )
-        findings = pl.concat(
-            [evaluation.findings, _stages.expired_waiver_findings(job.policy, ruleset, day)],
-            how="vertical_relaxed",
-        )
-        zeroing = _stages.zeroing_rows(evaluation, day)
-        quarantine = _stages.quarantine_rows(quarantined)
-        report("rules", 1, 1)
-    by_sev = counts(findings)
-    errors = rule_errors(evaluation)
-    failing = sum(n for s, n in by_sev.items() if Severity(s) >= job.fail_on)
-    for line in evaluation.notices:
-        log.warning("%s", line)
-    for line in errors:
-        log.error("%s", line)
-    return Evaluated(
-        run_id=run_id,
-        key=key,
-        summaries=summaries,
-        batches=batches,
-        evaluation=evaluation,
-        findings=findings,
-        quarantine=quarantine,
-        zeroing=zeroing,
-        by_severity=by_sev,
-        errors=errors,
-        rules_status="error" if errors else ("findings" if failing else "ok"),
-    )
 
+    def commit(
+        self,
+        done: Evaluated,
+        ledger: Ledger,
+        *,
+        run_id: str,
+        row: Mapping[str, Any],
+        manifest: Mapping[str, Any],
+    ) -> Committed:
+        """The commit stage: append the run's tables and upsert its records as one ledger
+        commit; ``row`` and ``manifest`` get the records' counts and the timings added (the
+        caller's mappings are left as they are).
 
-def commit_run(
-    ledger: Ledger,
-    done: Evaluated,
-    *,
-    row: dict[str, Any],
-    manifest: dict[str, Any],
-    clock: Clock,
-    report: Progress,
-) -> tuple[RunRecord, dict[str, dict[str, int]]]:
-    commit = ledger.begin(done.run_id)
-    records: dict[str, dict[str, int]] = {}
-    try:
-        with clock.stage("commit"):
-            start = time.perf_counter()
-            inputs = pl.DataFrame([s.to_dict() for s in done.summaries], schema=_INPUTS)
-            tables = [
-                (INPUTS, inputs),
-                (QUARANTINE, done.quarantine),
-                (FINDINGS, done.findings),
-                (RULE_OUTCOMES, done.evaluation.outcomes),
-                *([(ZEROING, done.zeroing)] if done.zeroing is not None else []),
-            ]
-            # The per-run tables are written in the background while the records are
-            # upserted (about 15 % faster: Polars' Parquet writer leaves a core idle at times).
-            # Leaving the block waits for them, so nothing is written after a rollback.
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger") as pool:
-                appended = [pool.submit(commit.append, name, frame) for name, frame in tables]
-                for name, batch in done.batches.items():
-                    stats = commit.upsert_records(name, batch.records, key=batch.kind.key)
-                    records[name] = {
-                        "inserted": stats.inserted,
-                        "updated": stats.updated,
-                        "unchanged": stats.unchanged,
-                        "duplicates": batch.duplicates,
-                    }
-                    report("commit", len(records), len(done.batches) + 1)
-                for future in appended:
-                    future.result()
-            row["records_inserted"] = sum(r["inserted"] for r in records.values())
-            row["records_updated"] = sum(r["updated"] for r in records.values())
-            manifest["records"] = records
-            manifest["timings"] = {
-                **{k: round(v, 4) for k, v in clock.timings.items()},
-                "commit": round(time.perf_counter() - start, 4),
-            }
-            record = commit.finish(row, manifest)
-            report("commit", len(records) + 1, len(done.batches) + 1)
-    except BaseException as exc:
+        Raises:
+            OutputError: the ledger could not be written; it is unchanged (rolled back).
+        """
+        commit = ledger.begin(run_id)
+        batches = done.validated.batches
+        records: dict[str, dict[str, int]] = {}
         try:
-            for line in commit.abort():
-                log.warning("ledger %s: rolled back: %s", ledger.path, line)
-        except Exception as abort_exc:  # the next run's recover() finishes the job
-            log.error(
-                "rollback failed (%s); the next run will recover the ledger", describe(abort_exc)
-            )
-        if isinstance(exc, CreditLedgerError) or not isinstance(exc, Exception):
-            raise
-        raise OutputError(
-            f"ledger {ledger.path}: commit failed ({describe(exc)}); the ledger is unchanged"
-        ) from exc
-    return record, records
+            with self.clock.stage("commit"):
+                start = time.perf_counter()
+                inputs = [s.to_dict() for s in done.validated.inputs]
+                tables: list[tuple[str, pl.DataFrame | pl.LazyFrame]] = [
+                    (INPUTS, pl.DataFrame(inputs, schema=_INPUTS)),
+                    (QUARANTINE, done.quarantine),
+                    (FINDINGS, done.findings),
+                    (RULE_OUTCOMES, done.evaluation.outcomes),
+                    *([(ZEROING, done.zeroing)] if done.zeroing is not None else []),
+                ]
+                # The per-run tables are written in the background while the records are
+                # upserted (about 15 % faster: Polars' Parquet writer leaves a core idle at
+                # times). Leaving the block waits for them, so nothing is written after a
+                # rollback.
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger") as pool:
+                    appended = [pool.submit(commit.append, name, frame) for name, frame in tables]
+                    for name, batch in batches.items():
+                        stats = commit.upsert_records(
+                            name, _stages.ledger_records(batch), key=batch.kind.key
+                        )
+                        records[name] = {
+                            "inserted": stats.inserted,
+                            "updated": stats.updated,
+                            "unchanged": stats.unchanged,
+                            "duplicates": batch.duplicates,
+                        }
+                        self.report("commit", len(records), len(batches) + 1)
+                    for future in appended:
+                        future.result()
+                timings = {k: round(v, 4) for k, v in self.clock.timings.items()}
+                record = commit.finish(
+                    {
+                        **row,
+                        "records_inserted": sum(r["inserted"] for r in records.values()),
+                        "records_updated": sum(r["updated"] for r in records.values()),
+                    },
+                    {
+                        **manifest,
+                        "records": records,
+                        "timings": timings | {"commit": round(time.perf_counter() - start, 4)},
+                    },
+                )
+                self.report("commit", len(records) + 1, len(batches) + 1)
+        except BaseException as exc:
+            try:
+                for line in commit.abort():
+                    log.warning("ledger %s: rolled back: %s", ledger.path, line)
+            except Exception as abort_exc:  # the next run's recover() finishes the job
+                log.error(
+                    "rollback failed (%s); the next run will recover the ledger",
+                    describe(abort_exc),
+                )
+            if isinstance(exc, CreditLedgerError) or not isinstance(exc, Exception):
+                raise
+            raise OutputError(
+                f"ledger {ledger.path}: commit failed ({describe(exc)}); the ledger is unchanged"
+            ) from exc
+        return Committed(record=record, records=MappingProxyType(records))

@@ -1,23 +1,19 @@
-"""The data stages of a run: validate each input, assemble per-kind batches and the frames
-the rules see, and turn the engine's result into ledger rows."""
+"""The data steps shared by every execution mode: the frames the rules see, the history and
+quarantine they may ask for, and the engine's result turned into ledger rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
-from credit_ledger.errors import CreditLedgerError, InputError, describe
 from credit_ledger.ingest import ROW, SOURCE
-from credit_ledger.jobs._result import InputSummary
-from credit_ledger.jobs._sources import Input
 from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import Ledger, LedgerState
 from credit_ledger.ledger._maintenance import oldest_readable_version
 from credit_ledger.ledger._schema import BATCH, DIGEST, FIRST_BATCH, ZEROING_COLUMNS
+from credit_ledger.pipeline._results import Batch
 from credit_ledger.rules import (
     FINDINGS_SCHEMA,
     HISTORY_AS_OF,
@@ -26,106 +22,33 @@ from credit_ledger.rules import (
     RuleSet,
     Severity,
 )
-from credit_ledger.streaming import validate_frames_to_parquet
 from credit_ledger.streaming._duplicates import repeated_hashes
-from credit_ledger.validate import REASONS, ValidationSummary, validate
+from credit_ledger.validate import REASONS
 
 __all__ = [
-    "Batch",
     "empty_frame",
     "expired_waiver_findings",
     "history_by_kind",
     "history_kinds",
-    "quarantine_by_kind",
+    "last_deliveries",
+    "ledger_records",
     "quarantine_rows",
     "state_frames",
-    "stream_inputs",
-    "validate_inputs",
     "zeroing_rows",
 ]
 
 SUBJECT_KIND = "subject_kind"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Batch:
-    """The validated records of one kind in this run.
-
-    Attributes:
-        kind: the record kind.
-        records: valid rows, each record id once (the last delivery wins), with the kind's
-            columns, ``subject_kind``, ``_source`` and ``_row``; in a streamed run a lazy
-            scan of the validated parts.
-        duplicates: rows dropped because a later input of the batch held the same record id.
-    """
-
-    kind: RecordKind
-    records: pl.DataFrame | pl.LazyFrame
-    duplicates: int
+def ledger_records(batch: Batch) -> pl.LazyFrame:
+    """The batch's records with the columns the ledger keeps: the kind's, ``subject_kind``
+    and the provenance (``_source``, ``_row``)."""
+    keep = [*batch.kind.columns, SUBJECT_KIND, SOURCE, ROW]
+    names = set(batch.records.collect_schema().names())
+    return batch.records.select([c for c in keep if c in names])
 
 
-def _ledger_columns(kind: RecordKind, frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
-    keep = [*kind.columns, SUBJECT_KIND, SOURCE, ROW]
-    names = frame.collect_schema().names()
-    return [c for c in keep if c in names]
-
-
-def _read_failed(item: Input, exc: Exception) -> InputError:
-    return InputError(
-        f"source {item.source!r}: {item.location} failed while reading: {describe(exc)}"
-    )
-
-
-def _summary(item: Input, s: ValidationSummary) -> InputSummary:
-    return InputSummary(
-        source=item.source,
-        kind=item.kind,
-        location=item.location,
-        sha256=item.sha256,
-        bytes=item.bytes,
-        rows_in=s.rows_in,
-        rows_valid=s.rows_valid,
-        rows_quarantined=s.rows_quarantined,
-    )
-
-
-def validate_inputs(
-    inputs: Sequence[Input], kinds: Mapping[str, RecordKind]
-) -> tuple[list[InputSummary], dict[str, Batch], list[tuple[str, pl.DataFrame]]]:
-    """Validate every input; return its accounting, the batch per kind and the quarantined
-    rows per kind.
-
-    Raises:
-        InputError: an input fails while being read (e.g. a truncated file); the message
-            names the source.
-    """
-    summaries: list[InputSummary] = []
-    valid: dict[str, list[pl.DataFrame]] = {}
-    quarantined: list[tuple[str, pl.DataFrame]] = []
-    for item in inputs:
-        kind = kinds[item.kind]
-        try:
-            result = validate(item.frame, kind=kind)
-        except CreditLedgerError:
-            raise
-        except Exception as exc:
-            raise _read_failed(item, exc) from None
-        summaries.append(_summary(item, result.summary))
-        valid.setdefault(item.kind, []).append(
-            result.valid.select(_ledger_columns(kind, result.valid))
-        )
-        if result.quarantine.height:
-            quarantined.append((item.kind, result.quarantine))
-    batches: dict[str, Batch] = {}
-    for name, frames in valid.items():
-        kind = kinds[name]
-        together = pl.concat(frames, how="diagonal_relaxed")
-        unique = together.unique(subset=[kind.key], keep="last", maintain_order=True)
-        batches[name] = Batch(kind=kind, records=unique, duplicates=together.height - unique.height)
-    return summaries, batches, quarantined
-
-
-def _last_deliveries(
+def last_deliveries(
     frames: Sequence[pl.LazyFrame], *, key: str, batch_rows: int
 ) -> tuple[pl.LazyFrame, int]:
     """The rows of ``frames`` (inputs in delivery order, each holding a record id once, as
@@ -159,42 +82,6 @@ def _last_deliveries(
     return pl.concat(latest, how="diagonal_relaxed"), dropped
 
 
-def stream_inputs(
-    inputs: Sequence[Input], kinds: Mapping[str, RecordKind], *, scratch: Path, batch_rows: int
-) -> tuple[list[InputSummary], dict[str, Batch], list[tuple[str, pl.LazyFrame]]]:
-    """:func:`validate_inputs` for inputs larger than memory: each input is validated
-    ``batch_rows`` at a time into Parquet parts under ``scratch``, and the batches and
-    quarantined rows are lazy scans of those parts (the same rows, counts and verdicts).
-
-    Raises:
-        InputError: an input fails while being read; the message names the source.
-    """
-    summaries: list[InputSummary] = []
-    valid: dict[str, list[pl.LazyFrame]] = {}
-    quarantined: list[tuple[str, pl.LazyFrame]] = []
-    for i, item in enumerate(inputs):
-        kind = kinds[item.kind]
-        parts = scratch / "validated" / f"{i:05d}"
-        try:
-            summary = validate_frames_to_parquet(
-                [item.frame.lazy()], kind=kind, out_dir=parts, batch_rows=batch_rows
-            )
-        except CreditLedgerError:
-            raise
-        except Exception as exc:
-            raise _read_failed(item, exc) from None
-        summaries.append(_summary(item, summary))
-        rows = pl.scan_parquet(parts / "valid" / "*.parquet")
-        valid.setdefault(item.kind, []).append(rows.select(_ledger_columns(kind, rows)))
-        if summary.rows_quarantined:
-            quarantined.append((item.kind, pl.scan_parquet(parts / "quarantine" / "*.parquet")))
-    batches: dict[str, Batch] = {}
-    for name, frames in valid.items():
-        records, dropped = _last_deliveries(frames, key=kinds[name].key, batch_rows=batch_rows)
-        batches[name] = Batch(kind=kinds[name], records=records, duplicates=dropped)
-    return summaries, batches, quarantined
-
-
 def empty_frame(kind: RecordKind) -> pl.DataFrame:
     """A typed frame of ``kind`` with no rows (what validation would give for no input)."""
     schema = {f.name: f.polars_dtype for f in kind.fields}
@@ -206,35 +93,30 @@ def empty_frame(kind: RecordKind) -> pl.DataFrame:
 def state_frames(
     kinds: Sequence[RecordKind],
     batches: Mapping[str, Batch],
-    base: LedgerState,
+    base: LedgerState | None,
     *,
     evaluate_on: str,
-) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+) -> dict[str, pl.LazyFrame]:
     """The frame the rules see per kind: this batch only, or (``state``) the ledger's records
-    with this batch applied, as the ledger will hold them after the commit. Lazy when the
-    batches are (a streamed run), else in memory."""
-    frames: dict[str, pl.DataFrame | pl.LazyFrame] = {}
-    have = set(base.kinds())
+    with this batch applied, as the ledger will hold them after the commit."""
+    frames: dict[str, pl.LazyFrame] = {}
+    have = set(base.kinds()) if base is not None and evaluate_on == "state" else set()
     for kind in kinds:
         batch = batches.get(kind.name)
-        records = batch.records if batch is not None else empty_frame(kind)
-        if evaluate_on == "state" and kind.name in have:
+        records = batch.records if batch is not None else empty_frame(kind).lazy()
+        if base is not None and kind.name in have:
             previous = base.records(kind.name).drop(BATCH, FIRST_BATCH, DIGEST, strict=False)
             if batch is not None:
-                previous = previous.join(records.lazy().select(kind.key), on=kind.key, how="anti")
-            state = pl.concat([previous, records.lazy()], how="diagonal_relaxed")
-            records = state if isinstance(records, pl.LazyFrame) else state.collect()
+                previous = previous.join(records.select(kind.key), on=kind.key, how="anti")
+            records = pl.concat([previous, records], how="diagonal_relaxed")
         frames[kind.name] = records
     return frames
 
 
-def quarantine_rows(
-    quarantined: Sequence[tuple[str, pl.DataFrame | pl.LazyFrame]],
-) -> pl.DataFrame | pl.LazyFrame:
-    """Quarantined rows in the ledger's one schema: the original values as JSON (lazy when
-    the quarantined rows are)."""
-    parts: list[pl.DataFrame | pl.LazyFrame] = []
-    for kind, frame in quarantined:
+def quarantine_rows(quarantined: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
+    """Quarantined rows in the ledger's one schema: the original values as JSON."""
+    parts: list[pl.LazyFrame] = []
+    for kind, frame in quarantined.items():
         columns = frame.collect_schema().names()
         value_cols = [c for c in columns if c not in (SOURCE, ROW, REASONS)]
         record_id = (
@@ -253,7 +135,7 @@ def quarantine_rows(
             )
         )
     if not parts:
-        return pl.DataFrame(
+        return pl.LazyFrame(
             schema={
                 "kind": pl.String,
                 "record_id": pl.String,
@@ -263,18 +145,7 @@ def quarantine_rows(
                 "values": pl.String,
             }
         )
-    return pl.concat(parts, how="vertical")  # type: ignore[type-var]
-
-
-def quarantine_by_kind(
-    quarantined: Sequence[tuple[str, pl.DataFrame | pl.LazyFrame]],
-) -> dict[str, pl.LazyFrame]:
-    """The quarantined rows of this run by kind (for summaries that count them, such as the
-    zeroing ledgers: a rejected government-body row must not make a ledger look zeroed)."""
-    parts: dict[str, list[pl.LazyFrame]] = {}
-    for kind, frame in quarantined:
-        parts.setdefault(kind, []).append(frame.lazy())
-    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in parts.items()}
+    return pl.concat(parts, how="vertical")
 
 
 def history_kinds(ruleset: RuleSet) -> set[str]:

@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-from credit_ledger.rules._engine import evaluate, evaluate_many
+from credit_ledger.rules._engine import evaluate, evaluate_many, ruleset_of
 from credit_ledger.rules._model import (
     HISTORY_AS_OF,
     DerivedColumn,
@@ -64,4 +64,5 @@ __all__ = [
     "evaluate_many",
     "history_key",
     "quarantine_key",
+    "ruleset_of",
 ]

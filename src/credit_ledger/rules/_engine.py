@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from credit_ledger.plugins import PluginManager
     from credit_ledger.plugins._types import Conflict
 
-__all__ = ["evaluate", "evaluate_many"]
+__all__ = ["evaluate", "evaluate_many", "ruleset_of"]
 
 Frame = pl.DataFrame | pl.LazyFrame
 _first_line = partial(describe, typed=True)
@@ -602,6 +602,21 @@ def _ruleset(
     manager.ensure_ready()
     declared = {s.name: s.coerce for s in manager.setting_declarations()}
     return _with_settings(manager.ruleset(), settings, declared)
+
+
+def ruleset_of(
+    rules: RuleSet | Iterable[Rule] | None,
+    *,
+    plugins: PluginManager | None = None,
+    settings: Mapping[str, SettingValue] | None = None,
+) -> RuleSet:
+    """The rule set :func:`evaluate` runs for these arguments: ``rules`` (a :class:`RuleSet`
+    or rules you hold) or the plugins' rules, with ``settings`` laid over.
+
+    Raises:
+        ConfigError: as :func:`evaluate` raises it.
+    """
+    return _ruleset(rules, plugins, settings)
 
 
 def _with_settings(

@@ -1,0 +1,212 @@
+"""Execution modes: where the pipeline's data lives while it is validated and evaluated.
+
+A mode is chosen once, when the :class:`~credit_ledger.pipeline.Pipeline` is built; the
+in-memory and streamed paths differ only inside these classes. Every mode gives the same
+rows, reasons, findings and summaries as :class:`MemoryMode` (``tests/pipeline`` checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import polars as pl
+
+from credit_ledger.errors import CreditLedgerError, InputError, UsageError, describe
+from credit_ledger.kinds import RecordKind
+from credit_ledger.pipeline._results import (
+    Batch,
+    EvaluationRequest,
+    Input,
+    InputSummary,
+    Validated,
+)
+from credit_ledger.pipeline._stages import last_deliveries
+from credit_ledger.rules import EvaluationResult, evaluate_many
+from credit_ledger.streaming import DEFAULT_BATCH_ROWS, validate_frames_to_parquet
+from credit_ledger.validate import ValidationSummary, validate
+
+__all__ = ["ExecutionMode", "MemoryMode", "StreamedMode"]
+
+
+@runtime_checkable
+class ExecutionMode(Protocol):
+    """How a pipeline validates its inputs and evaluates the rules.
+
+    ``validate`` must put every input row in exactly one of ``batches`` (each record id once,
+    the last input holding it wins) or ``quarantined`` (with ``_reasons``), and account for
+    each input in ``inputs``; ``evaluate`` must return what
+    :func:`credit_ledger.rules.evaluate_many` returns for the same frames.
+    """
+
+    @property
+    def name(self) -> str:
+        """``memory``, ``streamed`` (later ``spark``), for logs and messages."""
+        ...
+
+    def validate(
+        self, inputs: Sequence[Input], kinds: Mapping[str, RecordKind], scratch: Path
+    ) -> Validated:
+        """Validate ``inputs`` (delivery order); ``scratch`` is a directory the mode may fill
+        and that lives as long as the run."""
+        ...
+
+    def evaluate(
+        self, frames: Mapping[str, pl.LazyFrame], request: EvaluationRequest
+    ) -> EvaluationResult:
+        """Run the rules of ``request`` on the records of each kind in ``frames``."""
+        ...
+
+
+def _read_failed(item: Input, exc: Exception) -> InputError:
+    return InputError(
+        f"source {item.source!r}: {item.location} failed while reading: {describe(exc)}"
+    )
+
+
+def _summary(item: Input, s: ValidationSummary) -> InputSummary:
+    return InputSummary(
+        source=item.source,
+        kind=item.kind,
+        location=item.location,
+        sha256=item.sha256,
+        bytes=item.bytes,
+        rows_in=s.rows_in,
+        rows_valid=s.rows_valid,
+        rows_quarantined=s.rows_quarantined,
+        validation=s,
+    )
+
+
+def _by_kind(parts: Sequence[tuple[str, pl.LazyFrame]]) -> dict[str, pl.LazyFrame]:
+    grouped: dict[str, list[pl.LazyFrame]] = {}
+    for kind, frame in parts:
+        grouped.setdefault(kind, []).append(frame)
+    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in grouped.items()}
+
+
+def _evaluate(
+    frames: Mapping[str, pl.LazyFrame], request: EvaluationRequest, *, streaming: bool
+) -> EvaluationResult:
+    return evaluate_many(
+        frames,
+        as_of=request.as_of,
+        rules=request.ruleset,
+        policy=request.policy,
+        fail_on=request.fail_on,
+        kinds=request.kinds,
+        streaming=streaming,
+        quarantine=request.quarantine,
+        history=request.history,
+    )
+
+
+@dataclass(frozen=True)
+class MemoryMode:
+    """Every input is read and validated whole in memory; the rules see each kind's records
+    materialised once."""
+
+    name: str = "memory"
+
+    def validate(
+        self, inputs: Sequence[Input], kinds: Mapping[str, RecordKind], scratch: Path
+    ) -> Validated:
+        """Validate each input in one pass (see :func:`credit_ledger.validate`).
+
+        Raises:
+            InputError: an input fails while being read (e.g. a truncated file); the message
+                names the source.
+        """
+        del scratch  # nothing is written
+        summaries: list[InputSummary] = []
+        valid: dict[str, list[pl.DataFrame]] = {}
+        quarantined: list[tuple[str, pl.LazyFrame]] = []
+        for item in inputs:
+            try:
+                result = validate(item.frame, kind=kinds[item.kind])
+            except CreditLedgerError:
+                raise
+            except Exception as exc:
+                raise _read_failed(item, exc) from None
+            summaries.append(_summary(item, result.summary))
+            valid.setdefault(item.kind, []).append(result.valid)
+            if result.quarantine.height:
+                quarantined.append((item.kind, result.quarantine.lazy()))
+        batches: dict[str, Batch] = {}
+        for name, frames in valid.items():
+            kind = kinds[name]
+            together = pl.concat(frames, how="diagonal_relaxed")
+            unique = together.unique(subset=[kind.key], keep="last", maintain_order=True)
+            batches[name] = Batch(
+                kind=kind, records=unique.lazy(), duplicates=together.height - unique.height
+            )
+        return Validated(
+            inputs=tuple(summaries), batches=batches, quarantined=_by_kind(quarantined)
+        )
+
+    def evaluate(
+        self, frames: Mapping[str, pl.LazyFrame], request: EvaluationRequest
+    ) -> EvaluationResult:
+        """The engine materialises each kind once (derived columns included)."""
+        return _evaluate(frames, request, streaming=False)
+
+
+@dataclass(frozen=True)
+class StreamedMode:
+    """Inputs larger than memory: each input is validated ``batch_rows`` at a time into
+    Parquet parts under the scratch directory, and the rules run on lazy scans of them with
+    Polars' streaming engine (the same rows, counts and verdicts as :class:`MemoryMode`)."""
+
+    batch_rows: int = DEFAULT_BATCH_ROWS
+    name: str = "streamed"
+
+    def __post_init__(self) -> None:
+        if self.batch_rows < 1:
+            raise UsageError(f"batch_rows must be at least 1 (got {self.batch_rows})")
+
+    def validate(
+        self, inputs: Sequence[Input], kinds: Mapping[str, RecordKind], scratch: Path
+    ) -> Validated:
+        """Validate each input batch by batch into ``scratch``; ids delivered by several
+        inputs are found by their hashes, so only those are joined.
+
+        Raises:
+            InputError: an input fails while being read; the message names the source.
+        """
+        summaries: list[InputSummary] = []
+        valid: dict[str, list[pl.LazyFrame]] = {}
+        quarantined: list[tuple[str, pl.LazyFrame]] = []
+        for i, item in enumerate(inputs):
+            parts = scratch / "validated" / f"{i:05d}"
+            try:
+                summary = validate_frames_to_parquet(
+                    [item.frame.lazy()],
+                    kind=kinds[item.kind],
+                    out_dir=parts,
+                    batch_rows=self.batch_rows,
+                )
+            except CreditLedgerError:
+                raise
+            except Exception as exc:
+                raise _read_failed(item, exc) from None
+            summaries.append(_summary(item, summary))
+            valid.setdefault(item.kind, []).append(pl.scan_parquet(parts / "valid" / "*.parquet"))
+            if summary.rows_quarantined:
+                quarantined.append((item.kind, pl.scan_parquet(parts / "quarantine" / "*.parquet")))
+        batches: dict[str, Batch] = {}
+        for name, frames in valid.items():
+            records, dropped = last_deliveries(
+                frames, key=kinds[name].key, batch_rows=self.batch_rows
+            )
+            batches[name] = Batch(kind=kinds[name], records=records, duplicates=dropped)
+        return Validated(
+            inputs=tuple(summaries), batches=batches, quarantined=_by_kind(quarantined)
+        )
+
+    def evaluate(
+        self, frames: Mapping[str, pl.LazyFrame], request: EvaluationRequest
+    ) -> EvaluationResult:
+        """Nothing is materialised: ``result.derived`` holds lazy plans over the parts."""
+        return _evaluate(frames, request, streaming=True)

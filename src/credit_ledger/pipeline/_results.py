@@ -1,0 +1,223 @@
+"""The typed, frozen results of the pipeline's stages and what an execution mode is given.
+
+``Read`` → ``Validated`` → ``Evaluated`` → ``Committed``: each stage takes the one before and
+returns the next; every frame in them is lazy (an execution mode decides when data is
+computed, see :mod:`credit_ledger.pipeline._modes`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, Protocol
+
+import polars as pl
+
+from credit_ledger.kinds import RecordKind
+from credit_ledger.ledger import RunRecord
+from credit_ledger.rules import EvaluationResult, RulePolicy, RuleSet, Severity
+from credit_ledger.validate import ValidationSummary
+
+__all__ = [
+    "Batch",
+    "Committed",
+    "Evaluated",
+    "EvaluationRequest",
+    "Input",
+    "InputSummary",
+    "Read",
+    "Validated",
+]
+
+
+class Input(Protocol):
+    """One file or database result, read and ready to validate (a job's sources give these;
+    :func:`credit_ledger.pipeline.read_files` makes them from files)."""
+
+    @property
+    def source(self) -> str:
+        """The source's name (in a job) or the file's name."""
+
+    @property
+    def kind(self) -> str:
+        """The record kind's name."""
+
+    @property
+    def location(self) -> str:
+        """The file path, or the masked URI and table/query."""
+
+    @property
+    def sha256(self) -> str:
+        """Digest of the content ("" when nothing is committed)."""
+
+    @property
+    def bytes(self) -> int:
+        """Size of that content."""
+
+    @property
+    def frame(self) -> pl.LazyFrame | pl.DataFrame:
+        """The rows, mapped to the kind's columns (see :func:`credit_ledger.read`)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class InputSummary:
+    """Row accounting of one input (a file or a database result).
+
+    Attributes:
+        source: the source's name in the job.
+        kind: the record kind.
+        location: file path or masked database URI.
+        sha256: content digest.
+        rows_in: rows read; always ``rows_valid + rows_quarantined``.
+        rows_valid: rows that passed validation.
+        rows_quarantined: rows rejected (see the ledger's ``quarantine`` table).
+        validation: the validation's own summary (counts per reason), when the mode keeps
+            one; not part of the ledger's ``inputs`` table.
+    """
+
+    source: str
+    kind: str
+    location: str
+    sha256: str
+    bytes: int
+    rows_in: int
+    rows_valid: int
+    rows_quarantined: int
+    validation: ValidationSummary | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form (the ledger's ``inputs`` columns)."""
+        return {
+            "source": self.source,
+            "kind": self.kind,
+            "location": self.location,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "rows_in": self.rows_in,
+            "rows_valid": self.rows_valid,
+            "rows_quarantined": self.rows_quarantined,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Batch:
+    """The validated records of one kind in this run.
+
+    Attributes:
+        kind: the record kind.
+        records: valid rows, each record id once (the last delivery wins), with the columns
+            validation gives them (``_warnings`` included; the ledger keeps its own columns).
+        duplicates: rows dropped because a later input of the batch held the same record id.
+    """
+
+    kind: RecordKind
+    records: pl.LazyFrame
+    duplicates: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Read:
+    """The read stage: the inputs in delivery order (later inputs win a record id)."""
+
+    inputs: tuple[Input, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Validated:
+    """The validate stage: every input row ends in ``batches`` or ``quarantined``.
+
+    Attributes:
+        inputs: row accounting per input, in delivery order.
+        batches: valid records per kind (lazy).
+        quarantined: quarantined rows per kind (lazy), with ``_source``, ``_row``,
+            ``_reasons`` and the values as given.
+    """
+
+    inputs: tuple[InputSummary, ...]
+    batches: Mapping[str, Batch]
+    quarantined: Mapping[str, pl.LazyFrame]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationRequest:
+    """What the rules engine needs besides the frames (see
+    :func:`credit_ledger.rules.evaluate_many`)."""
+
+    as_of: dt.date
+    ruleset: RuleSet
+    policy: RulePolicy
+    fail_on: Severity
+    kinds: tuple[RecordKind, ...]
+    quarantine: Mapping[str, pl.LazyFrame] = field(default_factory=lambda: MappingProxyType({}))
+    history: Mapping[str, pl.LazyFrame] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Evaluated:
+    """The evaluate stage: what the rules found, in the ledger's shapes, before any commit.
+
+    Attributes:
+        validated: the stage before.
+        evaluation: the engine's result.
+        findings: its findings plus one per expired waiver.
+        quarantine: the quarantined rows in the ledger's one schema (values as JSON).
+        zeroing: the zeroing figures among the summaries (None when there are none).
+        by_severity: unwaived findings per severity.
+        errors: what could not be evaluated, one line each.
+        rules_status: ``ok``, ``findings`` (at or above ``fail_on``) or ``error``.
+    """
+
+    validated: Validated
+    evaluation: EvaluationResult
+    findings: pl.DataFrame
+    quarantine: pl.LazyFrame
+    zeroing: pl.DataFrame | None
+    by_severity: Mapping[str, int]
+    errors: tuple[str, ...]
+    rules_status: Literal["ok", "findings", "error"]
+
+    def row(
+        self, *, run_key: str, job: str, as_of: dt.date, started: dt.datetime, forced: bool
+    ) -> dict[str, Any]:
+        """The ledger's ``runs`` row of this result, as far as it is known before the commit."""
+        worst = next((s for s in reversed(list(Severity)) if self.by_severity.get(s.value)), None)
+        inputs = self.validated.inputs
+        return {
+            "run_key": run_key,
+            "job": job,
+            "as_of": as_of,
+            "started_at": started,
+            "forced": forced,
+            "status": self.rules_status,
+            "rows_in": sum(s.rows_in for s in inputs),
+            "rows_valid": sum(s.rows_valid for s in inputs),
+            "rows_quarantined": sum(s.rows_quarantined for s in inputs),
+            "findings": sum(self.by_severity.values()),
+            "worst_severity": worst.value if worst else None,
+            "rule_errors": len(self.errors),
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Committed:
+    """The commit stage: the run's record in the ledger and what the upserts did.
+
+    Attributes:
+        record: the committed run (id, version, manifest).
+        records: per kind, ``inserted``/``updated``/``unchanged``/``duplicates``.
+    """
+
+    record: RunRecord
+    records: Mapping[str, Mapping[str, int]]
+
+    @property
+    def inserted(self) -> int:
+        """Records new in the ledger."""
+        return sum(r["inserted"] for r in self.records.values())
+
+    @property
+    def updated(self) -> int:
+        """Records whose content changed."""
+        return sum(r["updated"] for r in self.records.values())
