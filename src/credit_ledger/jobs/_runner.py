@@ -16,6 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import polars as pl
+
 from credit_ledger import _redact
 from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
 from credit_ledger.errors import ConfigError
@@ -48,7 +50,7 @@ from credit_ledger.pipeline import (
     Validated,
 )
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
-from credit_ledger.rules import Severity
+from credit_ledger.rules import EvaluationResult, Severity
 
 __all__ = ["Progress", "run"]
 
@@ -226,6 +228,13 @@ def run(
                 scratch=Path(scratch),
                 force=force,
             )
+
+
+def _kept(evaluation: EvaluationResult) -> EvaluationResult:
+    """``evaluation`` without the derived frames that are plans, not data: they scan scratch
+    files (a streamed run's parts) that are gone once the run returns."""
+    derived = {k: f for k, f in evaluation.derived.items() if isinstance(f, pl.DataFrame)}
+    return dataclasses.replace(evaluation, derived=MappingProxyType(derived))
 
 
 def _read(job: Job, pipe: Pipeline, day: dt.date, scratch: Path) -> Iterator[Input]:
@@ -442,8 +451,5 @@ def _locked_run(
         message=message,
         recovered=tuple(recovered),
         rows_corrected=corrected,
-        # A streamed run's derived frames scan scratch files that are gone once it returns.
-        evaluation=done.evaluation
-        if job.batch_rows is None
-        else dataclasses.replace(done.evaluation, derived=MappingProxyType({})),
+        evaluation=_kept(done.evaluation),
     )
