@@ -19,7 +19,7 @@ PACKAGE = "credit_ledger"
 
 #: Layer rank of each top-level module or subpackage of ``credit_ledger``; a module may import
 #: its own rank or lower. Keep in step with the table in docs/architecture.md.
-LAYERS: dict[str, int] = {
+LAYERS: dict[str, float] = {
     "_kernels": 0,
     "_files": 0,
     "ids": 1,
@@ -36,15 +36,15 @@ LAYERS: dict[str, int] = {
     "rules": 5,
     "plugins": 6,
     "ledger": 7,
-    "pipeline": 8,
-    "jobs": 9,
-    "synth": 9,
-    "report": 9,
-    "corrections": 9,
-    "testing": 10,
-    "cli": 10,
-    "__init__": 10,
-    "__main__": 10,
+    "pipeline": 7.5,
+    "jobs": 8,
+    "synth": 8,
+    "report": 8,
+    "corrections": 8,
+    "testing": 9,
+    "cli": 9,
+    "__init__": 9,
+    "__main__": 9,
 }
 
 #: (importing module, imported package) pairs that break the layering today, with why. Issue 14

@@ -86,11 +86,16 @@ def _sorted(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     return flat.sort(flat.columns, nulls_last=True)
 
 
-def test_memory_and_streamed_modes_give_the_same_rows_reasons_findings_and_summaries(
-    manager: PluginManager, delivered: list[tuple[str, Path]], tmp_path: Path
+#: Every execution mode besides MemoryMode, each compared with it (add a new mode here).
+OTHER_MODES: list[ExecutionMode] = [StreamedMode(batch_rows=700)]
+
+
+@pytest.mark.parametrize("mode", OTHER_MODES, ids=lambda m: m.name)
+def test_every_mode_gives_the_same_rows_reasons_findings_and_summaries_as_memory(
+    manager: PluginManager, delivered: list[tuple[str, Path]], tmp_path: Path, mode: ExecutionMode
 ) -> None:
     memory = _run(manager, MemoryMode(), delivered, tmp_path / "m")
-    streamed = _run(manager, StreamedMode(batch_rows=700), delivered, tmp_path / "s")
+    streamed = _run(manager, mode, delivered, tmp_path / "s")
 
     assert [s.to_dict() for s in memory.validated.inputs] == [
         s.to_dict() for s in streamed.validated.inputs

@@ -13,6 +13,7 @@ from credit_ledger.pipeline import InputSummary
 from credit_ledger.rules import Severity
 
 if TYPE_CHECKING:
+    from credit_ledger.ledger import RunRecord
     from credit_ledger.rules import EvaluationResult
 
 __all__ = ["InputSummary", "RunResult", "RunStatus"]
@@ -80,6 +81,46 @@ class RunResult:
     recovered: tuple[str, ...] = ()
     rows_corrected: int = 0
     evaluation: EvaluationResult | None = None
+
+    @classmethod
+    def unchanged(
+        cls,
+        record: RunRecord,
+        *,
+        job: str,
+        as_of: dt.date,
+        ledger: Path,
+        fail_on: Severity,
+        message: str,
+        recovered: tuple[str, ...],
+    ) -> RunResult:
+        """The result of a run whose run key ``record`` already committed: what that run
+        found, read back from its manifest."""
+        manifest = record.manifest
+        findings = manifest.get("findings", {})
+        by_sev = {str(k): int(v) for k, v in findings.get("by_severity", {}).items()}
+        errors = tuple(str(e) for e in manifest.get("errors", []))
+        failing = sum(n for s, n in by_sev.items() if Severity(s) >= fail_on)
+        return cls(
+            status="unchanged",
+            job=job,
+            as_of=as_of,
+            ledger=ledger,
+            run_id=record.run_id,
+            run_key=record.run_key,
+            ledger_version=record.ledger_version,
+            rules_status="error" if errors else ("findings" if failing else "ok"),
+            fail_on=fail_on,
+            findings_by_severity=by_sev,
+            errors=errors,
+            inputs=tuple(
+                InputSummary(**{k: i[k] for k in InputSummary.__dataclass_fields__ if k in i})
+                for i in manifest.get("inputs", [])
+            ),
+            manifest=manifest,
+            message=message,
+            recovered=recovered,
+        )
 
     def failing(self, fail_on: Severity | str | None = None) -> int:
         """Unwaived findings at or above ``fail_on`` (default: the job's)."""

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
@@ -33,10 +33,10 @@ from credit_ledger.jobs._outputs import (
     stage_corrections,
     writers,
 )
-from credit_ledger.jobs._result import InputSummary, RunResult
+from credit_ledger.jobs._result import RunResult
 from credit_ledger.jobs._sources import check_sources, read_source
 from credit_ledger.kinds import RecordKind
-from credit_ledger.ledger import HeldLock, Ledger, LedgerState, RunRecord
+from credit_ledger.ledger import HeldLock, Ledger, LedgerState
 from credit_ledger.pipeline import (
     Committed,
     Evaluated,
@@ -50,7 +50,7 @@ from credit_ledger.pipeline import (
     Validated,
 )
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
-from credit_ledger.rules import EvaluationResult, Severity
+from credit_ledger.rules import EvaluationResult
 
 __all__ = ["Progress", "run"]
 
@@ -96,71 +96,7 @@ def _key_config(job: Job) -> dict[str, Any]:
     config = job.to_dict()
     config.pop("fail_on", None)  # changes the exit code, not the result
     config.pop("batch_rows", None)  # changes how the run holds its data, not the result
-    return config
-
-
-def _result_from_record(
-    job: Job, day: dt.date, record: RunRecord, *, status: str, message: str, recovered: list[str]
-) -> RunResult:
-    manifest = record.manifest
-    findings = manifest.get("findings", {})
-    by_sev = {str(k): int(v) for k, v in findings.get("by_severity", {}).items()}
-    errors = tuple(str(e) for e in manifest.get("errors", []))
-    fail = job.fail_on
-    failing = sum(n for s, n in by_sev.items() if Severity(s) >= fail)
-    return RunResult(
-        status="unchanged" if status == "unchanged" else "completed",
-        job=job.name,
-        as_of=day,
-        ledger=job.ledger,
-        run_id=record.run_id,
-        run_key=record.run_key,
-        ledger_version=record.ledger_version,
-        rules_status="error" if errors else ("findings" if failing else "ok"),
-        fail_on=fail,
-        findings_by_severity=by_sev,
-        errors=errors,
-        inputs=tuple(
-            InputSummary(**{k: i[k] for k in InputSummary.__dataclass_fields__ if k in i})
-            for i in manifest.get("inputs", [])
-        ),
-        manifest=manifest,
-        message=message,
-        recovered=tuple(recovered),
-    )
-
-
-def _pipeline(
-    job: Job, pm: PluginManager, kinds: Mapping[str, RecordKind], report: Progress | None
-) -> Pipeline:
-    return Pipeline(
-        kinds=kinds,
-        ruleset=pm.ruleset(),
-        mode=MemoryMode() if job.batch_rows is None else StreamedMode(job.batch_rows),
-        policy=job.policy,
-        fail_on=job.fail_on,
-        evaluate_on=job.evaluate_on,
-        progress=report,
-    )
-
-
-def _dry_run(job: Job, day: dt.date, pipe: Pipeline, pm: PluginManager) -> RunResult:
-    lines = check_sources(job, day)
-    # every rule against an empty frame of each kind: the schemas, no data
-    done = pipe.evaluate(Validated(inputs=(), batches={}, quarantined={}), as_of=day)
-    rules = done.evaluation.outcomes.height
-    return RunResult(
-        status="dry_run",
-        job=job.name,
-        as_of=day,
-        ledger=job.ledger,
-        rules_status="error" if done.errors else "ok",
-        fail_on=job.fail_on,
-        errors=done.errors,
-        notices=(*lines, *done.evaluation.notices),
-        message=f"dry run: configuration, {len(pm.plugins())} plugin(s) and {rules} rule "
-        f"check(s) fit the schemas of {', '.join(pipe.kinds)}; no data read",
-    )
+    return config | ({"unmasked": True} if _redact.is_unmasked() else {})
 
 
 def run(
@@ -208,26 +144,24 @@ def run(
     pm = plugins or _manager(job)
     pm.ensure_ready()
     kinds = {name: pm.kind(name) for name in job.kinds}
-    reporters = _reporters(pm, job)
-    pipe = _pipeline(job, pm, kinds, progress)
+    mode = MemoryMode() if job.batch_rows is None else StreamedMode(job.batch_rows)
+    pipe = Pipeline(
+        kinds=kinds,
+        ruleset=pm.ruleset(),
+        mode=mode,
+        policy=job.policy,
+        fail_on=job.fail_on,
+        evaluate_on=job.evaluate_on,
+        progress=progress,
+    )
+    batch = _BatchRun(job=job, day=day, pm=pm, pipe=pipe, reporters=_reporters(pm, job))
     if dry_run:
-        return _dry_run(job, day, pipe, pm)
+        return batch.dry_run()
     ledger = Ledger(job.ledger)
     with ledger.lock(job=job.name, wait=wait) as held, _redact.unmasked(unmasked):
-        recovered = ledger.recover()
+        recovered = tuple(ledger.recover())
         with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
-            return _locked_run(
-                job,
-                day=day,
-                pipe=pipe,
-                pm=pm,
-                reporters=reporters,
-                ledger=ledger,
-                held=held,
-                recovered=recovered,
-                scratch=Path(scratch),
-                force=force,
-            )
+            return batch.locked(ledger, held, recovered, Path(scratch), force=force)
 
 
 def _kept(evaluation: EvaluationResult) -> EvaluationResult:
@@ -237,219 +171,215 @@ def _kept(evaluation: EvaluationResult) -> EvaluationResult:
     return dataclasses.replace(evaluation, derived=MappingProxyType(derived))
 
 
-def _read(job: Job, pipe: Pipeline, day: dt.date, scratch: Path) -> Iterator[Input]:
-    for i, source in enumerate(job.sources):
-        yield from read_source(
-            source, job=job, kind=pipe.kinds[source.kind], as_of=day, scratch=scratch
-        )
-        pipe.report("read", i + 1, len(job.sources))
-
-
 def _as_records(item: Input, kind: RecordKind, base: LedgerState) -> Input:
-    return FileInput(
-        source=item.source,
-        kind=item.kind,
-        location=item.location,
-        sha256=item.sha256,
-        bytes=item.bytes,
-        frame=returned(item.frame.lazy(), kind, base),
-    )
+    """A returned correction workbook as the records it holds: its own columns dropped,
+    masked cells restored."""
+    fields = ("source", "kind", "location", "sha256", "bytes")
+    frame = returned(item.frame.lazy(), kind, base)
+    return FileInput(**{k: getattr(item, k) for k in fields}, frame=frame)
 
 
-def _returned(
-    read: Read, kinds: Mapping[str, RecordKind], base: LedgerState
-) -> tuple[Read, set[str]]:
-    """``read`` with each returned correction workbook as the records it holds (its own
-    columns dropped, masked cells restored), and the locations of those workbooks."""
-    books = {i.location for i in read.inputs if is_returned(i.frame.lazy())}
-    inputs = tuple(
-        _as_records(i, kinds[i.kind], base) if i.location in books else i for i in read.inputs
-    )
-    return Read(inputs=inputs), books
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _BatchRun:
+    """One run of ``job`` as of ``day``: the pipeline, then the ledger and the outputs."""
 
+    job: Job
+    day: dt.date
+    pm: PluginManager
+    pipe: Pipeline
+    reporters: list[Reporter]
 
-def _key(job: Job, pm: PluginManager, pipe: Pipeline, read: Read, day: dt.date) -> str:
-    return run_key(
-        inputs=[(i.source, i.kind, i.sha256) for i in read.inputs],
-        config=_key_config(job) | ({"unmasked": True} if _redact.is_unmasked() else {}),
-        rules=[(r.id, r.version) for r in pipe.ruleset.rules if r.kind in pipe.kinds],
-        plugins=[(p.name, p.version) for p in pm.plugins() if p.status == "active"],
-        as_of=day.isoformat(),
-    )
+    def dry_run(self) -> RunResult:
+        """Every rule against an empty frame of each kind: the schemas, no data."""
+        lines = check_sources(self.job, self.day)
+        done = self.pipe.evaluate(Validated(inputs=(), batches={}, quarantined={}), as_of=self.day)
+        rules = done.evaluation.outcomes.height
+        return RunResult(
+            status="dry_run",
+            job=self.job.name,
+            as_of=self.day,
+            ledger=self.job.ledger,
+            rules_status="error" if done.errors else "ok",
+            fail_on=self.job.fail_on,
+            errors=done.errors,
+            notices=(*lines, *done.evaluation.notices),
+            message=f"dry run: configuration, {len(self.pm.plugins())} plugin(s) and {rules} "
+            f"rule check(s) fit the schemas of {', '.join(self.pipe.kinds)}; no data read",
+        )
 
+    def _read(self, scratch: Path) -> Iterator[Input]:
+        sources, kinds = self.job.sources, self.pipe.kinds
+        for i, source in enumerate(sources):
+            yield from read_source(
+                source, job=self.job, kind=kinds[source.kind], as_of=self.day, scratch=scratch
+            )
+            self.pipe.report("read", i + 1, len(sources))
 
-def _stage_outputs(
-    job: Job,
-    done: Evaluated,
-    read: Read,
-    reporters: list[Reporter],
-    *,
-    pipe: Pipeline,
-    run_id: str,
-    key: str,
-    day: dt.date,
-    version: int,
-) -> StagedOutputs | None:
-    """Write the outputs into a staging directory before the commit (published after it)."""
-    if job.outputs.dir is None:
-        return None
-    directory = Path(str(job.outputs.dir).format(as_of=day, run_id=run_id, job=job.name))
-    summary = {
-        "run_id": run_id,
-        "run_key": key,
-        "job": job.name,
-        "as_of": day.isoformat(),
-        "ledger_version": version,
-        "rules_status": done.rules_status,
-        "fail_on": job.fail_on.value,
-        "inputs": [s.to_dict() for s in done.validated.inputs],
-        "findings": {"by_severity": dict(done.by_severity)},
-        "errors": list(done.errors),
-        "zeroing": done.zeroing.drop("as_of").to_dicts() if done.zeroing is not None else [],
-    }
-    with pipe.clock.stage("outputs"):
-        return stage(
-            directory,
-            run_id,
-            writers(
-                job.outputs,
-                summary=summary,
-                findings=done.findings,
-                quarantine=done.quarantine,
-                zeroing=done.zeroing,
+    def _key(self, read: Read) -> str:
+        return run_key(
+            inputs=[(i.source, i.kind, i.sha256) for i in read.inputs],
+            config=_key_config(self.job),
+            rules=[(r.id, r.version) for r in self.pipe.ruleset.rules if r.kind in self.pipe.kinds],
+            plugins=[(p.name, p.version) for p in self.pm.plugins() if p.status == "active"],
+            as_of=self.day.isoformat(),
+        )
+
+    def locked(
+        self,
+        ledger: Ledger,
+        held: HeldLock,
+        recovered: tuple[str, ...],
+        scratch: Path,
+        *,
+        force: bool,
+    ) -> RunResult:
+        """The run under the ledger's lock: read, run key, validate, evaluate, stage the
+        outputs, commit, publish."""
+        job, day, pipe = self.job, self.day, self.pipe
+        started = dt.datetime.now(dt.UTC)
+        base = ledger.state()
+        read = pipe.read(self._read(scratch))
+        # returned correction workbooks: read as the records they hold
+        books = {i.location for i in read.inputs if is_returned(i.frame.lazy())}
+        kinds = pipe.kinds
+        read = Read(
+            inputs=tuple(
+                _as_records(i, kinds[i.kind], base) if i.location in books else i
+                for i in read.inputs
+            )
+        )
+        key = self._key(read)
+        prior = ledger.find_run_key(key)
+        if prior is not None and not force:
+            message = (
+                f"run key {key[:12]} was already committed as run {prior.run_id} "
+                f"(ledger version {prior.ledger_version}); nothing to do (--force recomputes)"
+            )
+            log.info(message)
+            return RunResult.unchanged(
+                prior,
+                job=job.name,
+                as_of=day,
+                ledger=job.ledger,
+                fail_on=job.fail_on,
+                message=message,
+                recovered=recovered,
+            )
+        run_id = f"r{base.ledger_version + 1:05d}-{day:%Y%m%d}-{key[:8]}"
+        held.note_run(run_id)
+        done = pipe.evaluate(pipe.validate(read, scratch / "stream"), as_of=day, base=base)
+        staged = self._stage(done, read, run_id=run_id, key=key, version=base.ledger_version + 1)
+        manifest = build_manifest(
+            job,
+            run_id=run_id,
+            key=key,
+            as_of=day,
+            started=started,
+            forced=prior is not None,
+            summaries=[s.to_dict() for s in done.validated.inputs],
+            plugins=[p.to_dict() for p in self.pm.plugins()],
+            outcomes=done.evaluation.outcomes.to_dicts(),
+            by_severity=dict(done.by_severity),
+            waived=int(done.findings["waived"].fill_null(False).sum()),
+            errors=list(done.errors),
+            notices=list(done.evaluation.notices),
+            outputs=list(staged.files.values()) if staged else [],
+        )
+        row = done.row(run_key=key, job=job.name, as_of=day, started=started, forced=bool(prior))
+        # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
+        # holds it whole and its outputs are in place; before here, the run stops at once.
+        with _signals.deferred():
+            try:
+                committed = pipe.commit(done, ledger, run_id=run_id, row=row, manifest=manifest)
+            except BaseException:
+                if staged is not None:
+                    staged.discard()
+                raise
+            outputs = self._publish(staged, ledger, done, committed)
+            corrected = sum(s.rows_valid for s in done.validated.inputs if s.location in books)
+            message = (
+                f"run {run_id} committed: ledger version {committed.record.ledger_version}, "
+                f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
+                f"{committed.inserted} records new, {committed.updated} changed"
+            ) + (f", {corrected} corrected from returned workbooks" if books else "")
+            log.info(message)
+        return RunResult(
+            status="completed",
+            job=job.name,
+            as_of=day,
+            ledger=job.ledger,
+            run_id=run_id,
+            run_key=key,
+            ledger_version=committed.record.ledger_version,
+            rules_status=done.rules_status,
+            fail_on=job.fail_on,
+            findings_by_severity=done.by_severity,
+            errors=done.errors,
+            notices=tuple(done.evaluation.notices),
+            inputs=done.validated.inputs,
+            records=committed.records,
+            timings=dict(pipe.clock.timings),
+            outputs=tuple(outputs),
+            manifest=committed.record.manifest,
+            message=message,
+            recovered=recovered,
+            rows_corrected=corrected,
+            evaluation=_kept(done.evaluation),
+        )
+
+    def _stage(
+        self, done: Evaluated, read: Read, *, run_id: str, key: str, version: int
+    ) -> StagedOutputs | None:
+        """Write the outputs into a staging directory before the commit (published after)."""
+        job = self.job
+        if job.outputs.dir is None:
+            return None
+        directory = Path(str(job.outputs.dir).format(as_of=self.day, run_id=run_id, job=job.name))
+        summary = {
+            "run_id": run_id,
+            "run_key": key,
+            "job": job.name,
+            "as_of": self.day.isoformat(),
+            "ledger_version": version,
+            "rules_status": done.rules_status,
+            "fail_on": job.fail_on.value,
+            "inputs": [s.to_dict() for s in done.validated.inputs],
+            "findings": {"by_severity": dict(done.by_severity)},
+            "errors": list(done.errors),
+            "zeroing": done.zeroing.drop("as_of").to_dicts() if done.zeroing is not None else [],
+        }
+        with self.pipe.clock.stage("outputs"):
+            return stage(
+                directory,
+                run_id,
+                writers(
+                    job.outputs,
+                    summary=summary,
+                    findings=done.findings,
+                    quarantine=done.quarantine,
+                    zeroing=done.zeroing,
+                    evaluation=done.evaluation,
+                    reporters=self.reporters,
+                    delivered=delivered(job, read.inputs, self.pipe.kinds),
+                ),
+            )
+
+    def _publish(
+        self, staged: StagedOutputs | None, ledger: Ledger, done: Evaluated, committed: Committed
+    ) -> list[Path]:
+        """Once the ledger holds the run: the after-commit outputs, then publish them all."""
+        if staged is None:
+            return []
+        run_id = committed.record.run_id
+        with self.pipe.clock.stage("outputs"):
+            run = CommittedRun(
+                ledger=ledger.path,
+                run_id=run_id,
                 evaluation=done.evaluation,
-                reporters=reporters,
-                delivered=delivered(job, list(read.inputs), pipe.kinds),
-            ),
-        )
-
-
-def _publish(
-    job: Job,
-    staged: StagedOutputs | None,
-    reporters: list[Reporter],
-    *,
-    pipe: Pipeline,
-    ledger: Ledger,
-    done: Evaluated,
-    committed: Committed,
-) -> list[Path]:
-    """Once the ledger holds the run: the after-commit outputs, then publish them all."""
-    if staged is None:
-        return []
-    with pipe.clock.stage("outputs"):
-        run = CommittedRun(
-            ledger=ledger.path,
-            run_id=committed.record.run_id,
-            evaluation=done.evaluation,
-            references={r.id: tuple(r.references) for r in pipe.ruleset.rules},
-        )
-        stage_committed(staged, reporters, run)
-        if CORRECTIONS_OUTPUT in job.outputs.write:
-            stage_corrections(staged, ledger.path, committed.record.run_id)
-        want_manifest = "manifest" in job.outputs.write
-        return publish(staged, committed.record.manifest_json if want_manifest else None)
-
-
-def _locked_run(
-    job: Job,
-    *,
-    day: dt.date,
-    pipe: Pipeline,
-    pm: PluginManager,
-    reporters: list[Reporter],
-    ledger: Ledger,
-    held: HeldLock,
-    recovered: list[str],
-    scratch: Path,
-    force: bool,
-) -> RunResult:
-    started = dt.datetime.now(dt.UTC)
-    base = ledger.state()
-    read, books = _returned(pipe.read(_read(job, pipe, day, scratch)), pipe.kinds, base)
-    key = _key(job, pm, pipe, read, day)
-    prior = ledger.find_run_key(key)
-    if prior is not None and not force:
-        message = (
-            f"run key {key[:12]} was already committed as run {prior.run_id} "
-            f"(ledger version {prior.ledger_version}); nothing to do (--force recomputes)"
-        )
-        log.info(message)
-        return _result_from_record(
-            job, day, prior, status="unchanged", message=message, recovered=recovered
-        )
-    run_id = f"r{base.ledger_version + 1:05d}-{day:%Y%m%d}-{key[:8]}"
-    held.note_run(run_id)
-    done = pipe.evaluate(pipe.validate(read, scratch / "stream"), as_of=day, base=base)
-    staged = _stage_outputs(
-        job,
-        done,
-        read,
-        reporters,
-        pipe=pipe,
-        run_id=run_id,
-        key=key,
-        day=day,
-        version=base.ledger_version + 1,
-    )
-    manifest = build_manifest(
-        job,
-        run_id=run_id,
-        key=key,
-        as_of=day,
-        started=started,
-        forced=prior is not None,
-        summaries=[s.to_dict() for s in done.validated.inputs],
-        plugins=[p.to_dict() for p in pm.plugins()],
-        outcomes=done.evaluation.outcomes.to_dicts(),
-        by_severity=dict(done.by_severity),
-        waived=int(done.findings["waived"].fill_null(False).sum()),
-        errors=list(done.errors),
-        notices=list(done.evaluation.notices),
-        outputs=list(staged.files.values()) if staged else [],
-    )
-    row = done.row(run_key=key, job=job.name, as_of=day, started=started, forced=prior is not None)
-    # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
-    # holds it whole and its outputs are in place; before here, the run stops at once.
-    with _signals.deferred():
-        try:
-            committed = pipe.commit(done, ledger, run_id=run_id, row=row, manifest=manifest)
-        except BaseException:
-            if staged is not None:
-                staged.discard()
-            raise
-        outputs = _publish(
-            job, staged, reporters, pipe=pipe, ledger=ledger, done=done, committed=committed
-        )
-        message = (
-            f"run {run_id} committed: ledger version {committed.record.ledger_version}, "
-            f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
-            f"{committed.inserted} records new, {committed.updated} changed"
-        )
-        corrected = sum(s.rows_valid for s in done.validated.inputs if s.location in books)
-        if books:
-            message += f", {corrected} corrected from returned workbooks"
-        log.info(message)
-    return RunResult(
-        status="completed",
-        job=job.name,
-        as_of=day,
-        ledger=job.ledger,
-        run_id=run_id,
-        run_key=key,
-        ledger_version=committed.record.ledger_version,
-        rules_status=done.rules_status,
-        fail_on=job.fail_on,
-        findings_by_severity=done.by_severity,
-        errors=done.errors,
-        notices=tuple(done.evaluation.notices),
-        inputs=done.validated.inputs,
-        records=committed.records,
-        timings=dict(pipe.clock.timings),
-        outputs=tuple(outputs),
-        manifest=committed.record.manifest,
-        message=message,
-        recovered=tuple(recovered),
-        rows_corrected=corrected,
-        evaluation=_kept(done.evaluation),
-    )
+                references={r.id: tuple(r.references) for r in self.pipe.ruleset.rules},
+            )
+            stage_committed(staged, self.reporters, run)
+            if CORRECTIONS_OUTPUT in self.job.outputs.write:
+                stage_corrections(staged, ledger.path, run_id)
+            want_manifest = "manifest" in self.job.outputs.write
+            return publish(staged, committed.record.manifest_json if want_manifest else None)

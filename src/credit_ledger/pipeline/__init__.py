@@ -9,8 +9,7 @@ all go through it.
 
 from __future__ import annotations
 
-from credit_ledger.pipeline._check import CheckResult, check
-from credit_ledger.pipeline._files import FileInput, read_files
+from credit_ledger.pipeline._check import CheckResult, check, read_files
 from credit_ledger.pipeline._modes import ExecutionMode, MemoryMode, StreamedMode
 from credit_ledger.pipeline._pipeline import Clock, Pipeline, Progress
 from credit_ledger.pipeline._results import (
@@ -18,6 +17,7 @@ from credit_ledger.pipeline._results import (
     Committed,
     Evaluated,
     EvaluationRequest,
+    FileInput,
     Input,
     InputSummary,
     Read,

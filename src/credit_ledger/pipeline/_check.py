@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from credit_ledger.ingest import ROW, SOURCE
-from credit_ledger.pipeline._files import read_files
+from credit_ledger.ingest import ROW, SOURCE, read
 from credit_ledger.pipeline._pipeline import Pipeline
-from credit_ledger.pipeline._results import Validated
+from credit_ledger.pipeline._results import FileInput, Validated
 from credit_ledger.plugins import activate, active_manager
 from credit_ledger.rules import (
     EvaluationResult,
@@ -34,7 +33,38 @@ if TYPE_CHECKING:
     from credit_ledger.kinds import RecordKind
     from credit_ledger.plugins import PluginManager
 
-__all__ = ["CheckResult", "check"]
+__all__ = ["CheckResult", "check", "read_files"]
+
+
+def read_files(
+    files: Iterable[str | PathLike[str]],
+    *,
+    kind: RecordKind,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    read_options: Mapping[str, Any] | None = None,
+) -> list[FileInput]:
+    """Each file read with :func:`credit_ledger.read` as records of ``kind`` (not hashed:
+    nothing is committed from them).
+
+    Raises:
+        InputError: a file cannot be read (missing, wrong format or encoding).
+    """
+    inputs = []
+    for file in files:
+        path = Path(file)
+        frame = read(path, kind=kind, encoding=encoding, sheet=sheet, **(read_options or {}))
+        inputs.append(
+            FileInput(
+                source=path.name,
+                kind=kind.name,
+                location=str(path),
+                sha256="",
+                bytes=path.stat().st_size if path.is_file() else 0,
+                frame=frame,
+            )
+        )
+    return inputs
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -7,7 +7,7 @@ rows, reasons, findings and summaries as :class:`MemoryMode` (``tests/pipeline``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -23,9 +23,8 @@ from credit_ledger.pipeline._results import (
     InputSummary,
     Validated,
 )
-from credit_ledger.pipeline._stages import last_deliveries
 from credit_ledger.rules import EvaluationResult, evaluate_many
-from credit_ledger.streaming import DEFAULT_BATCH_ROWS, validate_frames_to_parquet
+from credit_ledger.streaming import DEFAULT_BATCH_ROWS, last_deliveries, validate_frames_to_parquet
 from credit_ledger.validate import ValidationSummary, validate
 
 __all__ = ["ExecutionMode", "MemoryMode", "StreamedMode"]
@@ -60,31 +59,47 @@ class ExecutionMode(Protocol):
         ...
 
 
-def _read_failed(item: Input, exc: Exception) -> InputError:
-    return InputError(
-        f"source {item.source!r}: {item.location} failed while reading: {describe(exc)}"
+def _validated(
+    inputs: Sequence[Input],
+    kinds: Mapping[str, RecordKind],
+    one: Callable[[int, Input], tuple[ValidationSummary, pl.LazyFrame, pl.LazyFrame]],
+    last: Callable[[list[pl.LazyFrame], RecordKind], tuple[pl.LazyFrame, int]],
+) -> Validated:
+    """Validate each input with ``one`` (its summary, valid and quarantined rows), then keep
+    each record id of a kind once with ``last`` (the last input holding it wins)."""
+    summaries: list[InputSummary] = []
+    valid: dict[str, list[pl.LazyFrame]] = {}
+    quarantined: dict[str, list[pl.LazyFrame]] = {}
+    for i, item in enumerate(inputs):
+        try:
+            summary, rows, rejected = one(i, item)
+        except CreditLedgerError:
+            raise
+        except Exception as exc:
+            raise InputError(
+                f"source {item.source!r}: {item.location} failed while reading: {describe(exc)}"
+            ) from None
+        summaries.append(
+            InputSummary(
+                **{k: getattr(item, k) for k in ("source", "kind", "location", "sha256", "bytes")},
+                rows_in=summary.rows_in,
+                rows_valid=summary.rows_valid,
+                rows_quarantined=summary.rows_quarantined,
+                validation=summary,
+            )
+        )
+        valid.setdefault(item.kind, []).append(rows)
+        if summary.rows_quarantined:
+            quarantined.setdefault(item.kind, []).append(rejected)
+    batches = {}
+    for name, frames in valid.items():
+        records, dropped = last(frames, kinds[name])
+        batches[name] = Batch(kind=kinds[name], records=records, duplicates=dropped)
+    return Validated(
+        inputs=tuple(summaries),
+        batches=batches,
+        quarantined={k: pl.concat(v, how="diagonal_relaxed") for k, v in quarantined.items()},
     )
-
-
-def _summary(item: Input, s: ValidationSummary) -> InputSummary:
-    return InputSummary(
-        source=item.source,
-        kind=item.kind,
-        location=item.location,
-        sha256=item.sha256,
-        bytes=item.bytes,
-        rows_in=s.rows_in,
-        rows_valid=s.rows_valid,
-        rows_quarantined=s.rows_quarantined,
-        validation=s,
-    )
-
-
-def _by_kind(parts: Sequence[tuple[str, pl.LazyFrame]]) -> dict[str, pl.LazyFrame]:
-    grouped: dict[str, list[pl.LazyFrame]] = {}
-    for kind, frame in parts:
-        grouped.setdefault(kind, []).append(frame)
-    return {k: pl.concat(v, how="diagonal_relaxed") for k, v in grouped.items()}
 
 
 def _evaluate(
@@ -105,8 +120,7 @@ def _evaluate(
 
 @dataclass(frozen=True)
 class MemoryMode:
-    """Every input is read and validated whole in memory; the rules see each kind's records
-    materialised once."""
+    """Each input is validated whole in memory; the rules see each kind materialised once."""
 
     name: str = "memory"
 
@@ -116,35 +130,20 @@ class MemoryMode:
         """Validate each input in one pass (see :func:`credit_ledger.validate`).
 
         Raises:
-            InputError: an input fails while being read (e.g. a truncated file); the message
-                names the source.
+            InputError: an input fails while being read; the message names the source.
         """
         del scratch  # nothing is written
-        summaries: list[InputSummary] = []
-        valid: dict[str, list[pl.DataFrame]] = {}
-        quarantined: list[tuple[str, pl.LazyFrame]] = []
-        for item in inputs:
-            try:
-                result = validate(item.frame, kind=kinds[item.kind])
-            except CreditLedgerError:
-                raise
-            except Exception as exc:
-                raise _read_failed(item, exc) from None
-            summaries.append(_summary(item, result.summary))
-            valid.setdefault(item.kind, []).append(result.valid)
-            if result.quarantine.height:
-                quarantined.append((item.kind, result.quarantine.lazy()))
-        batches: dict[str, Batch] = {}
-        for name, frames in valid.items():
-            kind = kinds[name]
-            together = pl.concat(frames, how="diagonal_relaxed")
+
+        def one(_: int, item: Input) -> tuple[ValidationSummary, pl.LazyFrame, pl.LazyFrame]:
+            result = validate(item.frame, kind=kinds[item.kind])
+            return result.summary, result.valid.lazy(), result.quarantine.lazy()
+
+        def last(frames: list[pl.LazyFrame], kind: RecordKind) -> tuple[pl.LazyFrame, int]:
+            together = pl.concat(frames, how="diagonal_relaxed").collect()
             unique = together.unique(subset=[kind.key], keep="last", maintain_order=True)
-            batches[name] = Batch(
-                kind=kind, records=unique.lazy(), duplicates=together.height - unique.height
-            )
-        return Validated(
-            inputs=tuple(summaries), batches=batches, quarantined=_by_kind(quarantined)
-        )
+            return unique.lazy(), together.height - unique.height
+
+        return _validated(inputs, kinds, one, last)
 
     def evaluate(
         self, frames: Mapping[str, pl.LazyFrame], request: EvaluationRequest
@@ -157,7 +156,7 @@ class MemoryMode:
 class StreamedMode:
     """Inputs larger than memory: each input is validated ``batch_rows`` at a time into
     Parquet parts under the scratch directory, and the rules run on lazy scans of them with
-    Polars' streaming engine (the same rows, counts and verdicts as :class:`MemoryMode`)."""
+    Polars' streaming engine."""
 
     batch_rows: int = DEFAULT_BATCH_ROWS
     name: str = "streamed"
@@ -175,35 +174,24 @@ class StreamedMode:
         Raises:
             InputError: an input fails while being read; the message names the source.
         """
-        summaries: list[InputSummary] = []
-        valid: dict[str, list[pl.LazyFrame]] = {}
-        quarantined: list[tuple[str, pl.LazyFrame]] = []
-        for i, item in enumerate(inputs):
+
+        def one(i: int, item: Input) -> tuple[ValidationSummary, pl.LazyFrame, pl.LazyFrame]:
             parts = scratch / "validated" / f"{i:05d}"
-            try:
-                summary = validate_frames_to_parquet(
-                    [item.frame.lazy()],
-                    kind=kinds[item.kind],
-                    out_dir=parts,
-                    batch_rows=self.batch_rows,
-                )
-            except CreditLedgerError:
-                raise
-            except Exception as exc:
-                raise _read_failed(item, exc) from None
-            summaries.append(_summary(item, summary))
-            valid.setdefault(item.kind, []).append(pl.scan_parquet(parts / "valid" / "*.parquet"))
-            if summary.rows_quarantined:
-                quarantined.append((item.kind, pl.scan_parquet(parts / "quarantine" / "*.parquet")))
-        batches: dict[str, Batch] = {}
-        for name, frames in valid.items():
-            records, dropped = last_deliveries(
-                frames, key=kinds[name].key, batch_rows=self.batch_rows
+            summary = validate_frames_to_parquet(
+                [item.frame.lazy()],
+                kind=kinds[item.kind],
+                out_dir=parts,
+                batch_rows=self.batch_rows,
             )
-            batches[name] = Batch(kind=kinds[name], records=records, duplicates=dropped)
-        return Validated(
-            inputs=tuple(summaries), batches=batches, quarantined=_by_kind(quarantined)
-        )
+            valid, rejected = (
+                pl.scan_parquet(parts / n / "*.parquet") for n in ("valid", "quarantine")
+            )
+            return summary, valid, rejected
+
+        def last(frames: list[pl.LazyFrame], kind: RecordKind) -> tuple[pl.LazyFrame, int]:
+            return last_deliveries(frames, key=kind.key, batch_rows=self.batch_rows)
+
+        return _validated(inputs, kinds, one, last)
 
     def evaluate(
         self, frames: Mapping[str, pl.LazyFrame], request: EvaluationRequest

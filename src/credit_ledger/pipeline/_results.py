@@ -25,6 +25,7 @@ __all__ = [
     "Committed",
     "Evaluated",
     "EvaluationRequest",
+    "FileInput",
     "Input",
     "InputSummary",
     "Read",
@@ -33,32 +34,35 @@ __all__ = [
 
 
 class Input(Protocol):
-    """One file or database result, read and ready to validate (a job's sources give these;
-    :func:`credit_ledger.pipeline.read_files` makes them from files)."""
+    """One file or database result, read and ready to validate: the source's name, the kind,
+    where it came from, the digest and size of its content, and its rows mapped to the kind's
+    columns (see :func:`credit_ledger.read`). A job's sources give these; so does
+    :func:`~credit_ledger.pipeline.read_files`."""
 
     @property
-    def source(self) -> str:
-        """The source's name (in a job) or the file's name."""
-
+    def source(self) -> str: ...
     @property
-    def kind(self) -> str:
-        """The record kind's name."""
-
+    def kind(self) -> str: ...
     @property
-    def location(self) -> str:
-        """The file path, or the masked URI and table/query."""
-
+    def location(self) -> str: ...
     @property
-    def sha256(self) -> str:
-        """Digest of the content ("" when nothing is committed)."""
-
+    def sha256(self) -> str: ...
     @property
-    def bytes(self) -> int:
-        """Size of that content."""
-
+    def bytes(self) -> int: ...
     @property
-    def frame(self) -> pl.LazyFrame | pl.DataFrame:
-        """The rows, mapped to the kind's columns (see :func:`credit_ledger.read`)."""
+    def frame(self) -> pl.LazyFrame | pl.DataFrame: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileInput:
+    """An :class:`Input` read from a file (``sha256`` empty unless a caller hashes it)."""
+
+    source: str
+    kind: str
+    location: str
+    sha256: str
+    bytes: int
+    frame: pl.LazyFrame
 
 
 @dataclass(frozen=True, kw_only=True)
