@@ -19,13 +19,13 @@ from credit_ledger.pipeline import (
     Evaluated,
     EvaluationRequest,
     ExecutionMode,
+    FileInput,
     Input,
     MemoryMode,
     Pipeline,
     Read,
     StreamedMode,
     Validated,
-    read_files,
 )
 from credit_ledger.plugins import PluginManager
 from credit_ledger.rules import EvaluationResult
@@ -63,7 +63,7 @@ def _pipeline(pm: PluginManager, mode: ExecutionMode, kinds: Sequence[str]) -> P
 
 
 def _inputs(pm: PluginManager, delivered: list[tuple[str, Path]]) -> list[Input]:
-    return [i for kind, path in delivered for i in read_files([path], kind=pm.kind(kind))]
+    return [FileInput.read(path, kind=pm.kind(kind)) for kind, path in delivered]
 
 
 def _run(

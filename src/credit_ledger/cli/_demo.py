@@ -26,7 +26,7 @@ import polars as pl
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK, RUNTIME
 from credit_ledger.cli._report import demo_report
-from credit_ledger.pipeline import InputSummary, Pipeline, Validated, read_files
+from credit_ledger.pipeline import FileInput, InputSummary, Pipeline, Validated
 from credit_ledger.plugins import PluginManager, PluginSelection
 from credit_ledger.rules import EvaluationResult, Severity, ruleset_of
 from credit_ledger.synth import generate, generator_fingerprint
@@ -111,9 +111,7 @@ def _run(args: argparse.Namespace) -> int:
     manager = _manager(args.plugins)
     kinds = {name: manager.kind(name) for name in files}
     pipe = Pipeline(kinds=kinds, ruleset=ruleset_of(None, plugins=manager))
-    read = pipe.read(
-        item for name, path in files.items() for item in read_files([path], kind=kinds[name])
-    )
+    read = pipe.read(FileInput.read(path, kind=kinds[name]) for name, path in files.items())
     with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
         validated = pipe.validate(read, Path(scratch))
         evaluation = pipe.evaluate(validated, as_of=args.as_of).evaluation

@@ -57,14 +57,6 @@ __all__ = ["Progress", "run"]
 log = logging.getLogger("credit_ledger.jobs")
 
 
-def _manager(job: Job) -> PluginManager:
-    return PluginManager(
-        modules=job.plugins.modules,
-        selection=job.plugins.selection,
-        settings=job.plugins.settings,
-    )
-
-
 def _reporters(pm: PluginManager, job: Job) -> list[Reporter]:
     known = {r.name: r for r in pm.reporters()}
     missing = [n for n in job.outputs.reporters if n not in known]
@@ -141,7 +133,10 @@ def run(
     """
     job = job if isinstance(job, Job) else load_job(job)
     day = _resolve_as_of(job, as_of)
-    pm = plugins or _manager(job)
+    config = job.plugins
+    pm = plugins or PluginManager(
+        modules=config.modules, selection=config.selection, settings=config.settings
+    )
     pm.ensure_ready()
     kinds = {name: pm.kind(name) for name in job.kinds}
     mode = MemoryMode() if job.batch_rows is None else StreamedMode(job.batch_rows)

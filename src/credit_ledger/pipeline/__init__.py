@@ -9,7 +9,7 @@ all go through it.
 
 from __future__ import annotations
 
-from credit_ledger.pipeline._check import CheckResult, check, read_files
+from credit_ledger.pipeline._check import CheckResult, check
 from credit_ledger.pipeline._modes import ExecutionMode, MemoryMode, StreamedMode
 from credit_ledger.pipeline._pipeline import Clock, Pipeline, Progress
 from credit_ledger.pipeline._results import (
@@ -42,5 +42,4 @@ __all__ = [
     "StreamedMode",
     "Validated",
     "check",
-    "read_files",
 ]

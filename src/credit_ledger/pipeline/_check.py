@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from credit_ledger.ingest import ROW, SOURCE, read
+from credit_ledger.ingest import ROW, SOURCE
 from credit_ledger.pipeline._pipeline import Pipeline
 from credit_ledger.pipeline._results import FileInput, Validated
 from credit_ledger.plugins import activate, active_manager
@@ -33,38 +33,7 @@ if TYPE_CHECKING:
     from credit_ledger.kinds import RecordKind
     from credit_ledger.plugins import PluginManager
 
-__all__ = ["CheckResult", "check", "read_files"]
-
-
-def read_files(
-    files: Iterable[str | PathLike[str]],
-    *,
-    kind: RecordKind,
-    encoding: str | None = None,
-    sheet: str | None = None,
-    read_options: Mapping[str, Any] | None = None,
-) -> list[FileInput]:
-    """Each file read with :func:`credit_ledger.read` as records of ``kind`` (not hashed:
-    nothing is committed from them).
-
-    Raises:
-        InputError: a file cannot be read (missing, wrong format or encoding).
-    """
-    inputs = []
-    for file in files:
-        path = Path(file)
-        frame = read(path, kind=kind, encoding=encoding, sheet=sheet, **(read_options or {}))
-        inputs.append(
-            FileInput(
-                source=path.name,
-                kind=kind.name,
-                location=str(path),
-                sha256="",
-                bytes=path.stat().st_size if path.is_file() else 0,
-                frame=frame,
-            )
-        )
-    return inputs
+__all__ = ["CheckResult", "check"]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -79,22 +48,17 @@ class CheckResult:
     @property
     def validation(self) -> ValidationResult:
         """The file's validation: valid rows, quarantined rows and their accounting."""
-        summary = self.validated.inputs[0]
-        batch = self.validated.batches.get(self.kind)
-        quarantine = self.validated.quarantined.get(self.kind)
+        (read,) = self.validated.inputs
+        none = pl.LazyFrame(schema={SOURCE: pl.String, ROW: pl.Int64, REASONS: pl.List(pl.String)})
         return ValidationResult(
-            valid=batch.records.collect() if batch is not None else pl.DataFrame(),
-            quarantine=quarantine.collect()
-            if quarantine is not None
-            else pl.DataFrame(
-                schema={SOURCE: pl.String, ROW: pl.Int64, REASONS: pl.List(pl.String)}
-            ),
-            summary=summary.validation
+            valid=self.validated.batches[self.kind].records.collect(),
+            quarantine=self.validated.quarantined.get(self.kind, none).collect(),
+            summary=read.validation
             or ValidationSummary(
                 kind=self.kind,
-                rows_in=summary.rows_in,
-                rows_valid=summary.rows_valid,
-                rows_quarantined=summary.rows_quarantined,
+                rows_in=read.rows_in,
+                rows_valid=read.rows_valid,
+                rows_quarantined=read.rows_quarantined,
             ),
         )
 
@@ -153,15 +117,8 @@ def check(
             policy=policy or RulePolicy(),
             fail_on=fail_on,
         )
-        read = pipe.read(
-            read_files(
-                [source],
-                kind=record_kind,
-                encoding=encoding,
-                sheet=sheet,
-                read_options=read_options,
-            )
-        )
+        options = {"encoding": encoding, "sheet": sheet, **(read_options or {})}
+        read = pipe.read([FileInput.read(source, kind=record_kind, **options)])
         with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
             validated = pipe.validate(read, Path(scratch))
             evaluated = pipe.evaluate(validated, as_of=as_of)

@@ -1,20 +1,19 @@
-"""The typed, frozen results of the pipeline's stages and what an execution mode is given.
-
-``Read`` → ``Validated`` → ``Evaluated`` → ``Committed``: each stage takes the one before and
-returns the next; every frame in them is lazy (an execution mode decides when data is
-computed, see :mod:`credit_ledger.pipeline._modes`).
-"""
+"""The typed, frozen results of the pipeline's stages (``Read`` → ``Validated`` →
+``Evaluated`` → ``Committed``) and what an execution mode is given; their frames are lazy."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from os import PathLike
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 import polars as pl
 
+from credit_ledger.ingest import read
 from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import RunRecord
 from credit_ledger.rules import EvaluationResult, RulePolicy, RuleSet, Severity
@@ -55,7 +54,7 @@ class Input(Protocol):
 
 @dataclass(frozen=True, kw_only=True)
 class FileInput:
-    """An :class:`Input` read from a file (``sha256`` empty unless a caller hashes it)."""
+    """An :class:`Input` that holds its fields (a file read, a returned workbook's records)."""
 
     source: str
     kind: str
@@ -63,6 +62,21 @@ class FileInput:
     sha256: str
     bytes: int
     frame: pl.LazyFrame
+
+    @classmethod
+    def read(cls, file: str | PathLike[str], *, kind: RecordKind, **options: Any) -> FileInput:
+        """``file`` read by :func:`credit_ledger.read` as records of ``kind`` (``options``
+        go to it); not hashed, for runs that commit nothing.
+
+        Raises:
+            InputError: the file cannot be read (missing, wrong format or encoding).
+        """
+        path = Path(file)
+        size = path.stat().st_size if path.is_file() else 0
+        frame = read(path, kind=kind, **options)
+        return cls(
+            source=path.name, kind=kind.name, location=str(path), sha256="", bytes=size, frame=frame
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,28 +107,14 @@ class InputSummary:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (the ledger's ``inputs`` columns)."""
-        return {
-            "source": self.source,
-            "kind": self.kind,
-            "location": self.location,
-            "sha256": self.sha256,
-            "bytes": self.bytes,
-            "rows_in": self.rows_in,
-            "rows_valid": self.rows_valid,
-            "rows_quarantined": self.rows_quarantined,
-        }
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "validation"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class Batch:
-    """The validated records of one kind in this run.
-
-    Attributes:
-        kind: the record kind.
-        records: valid rows, each record id once (the last delivery wins), with the columns
-            validation gives them (``_warnings`` included; the ledger keeps its own columns).
-        duplicates: rows dropped because a later input of the batch held the same record id.
-    """
+    """The valid ``records`` of one ``kind`` in this run, each record id once (the last
+    delivery wins; ``duplicates`` rows dropped for it), with the columns validation gives them
+    (``_warnings`` included; the ledger keeps its own)."""
 
     kind: RecordKind
     records: pl.LazyFrame
@@ -206,12 +206,8 @@ class Evaluated:
 
 @dataclass(frozen=True, kw_only=True)
 class Committed:
-    """The commit stage: the run's record in the ledger and what the upserts did.
-
-    Attributes:
-        record: the committed run (id, version, manifest).
-        records: per kind, ``inserted``/``updated``/``unchanged``/``duplicates``.
-    """
+    """The commit stage: the committed run's ``record`` (id, version, manifest) and, per
+    kind, what the upserts did to the ``records`` (inserted, updated, unchanged, duplicates)."""
 
     record: RunRecord
     records: Mapping[str, Mapping[str, int]]

@@ -12,7 +12,13 @@ from credit_ledger.ingest import ROW, SOURCE
 from credit_ledger.kinds import RecordKind
 from credit_ledger.ledger import Ledger, LedgerState
 from credit_ledger.ledger._maintenance import oldest_readable_version
-from credit_ledger.ledger._schema import BATCH, DIGEST, FIRST_BATCH, ZEROING_COLUMNS
+from credit_ledger.ledger._schema import (
+    BATCH,
+    DIGEST,
+    FIRST_BATCH,
+    QUARANTINE_SCHEMA,
+    ZEROING_COLUMNS,
+)
 from credit_ledger.pipeline._results import Batch
 from credit_ledger.rules import (
     FINDINGS_SCHEMA,
@@ -99,16 +105,7 @@ def quarantine_rows(quarantined: Mapping[str, pl.LazyFrame]) -> pl.LazyFrame:
             )
         )
     if not parts:
-        return pl.LazyFrame(
-            schema={
-                "kind": pl.String,
-                "record_id": pl.String,
-                SOURCE: pl.String,
-                ROW: pl.Int64,
-                REASONS: pl.List(pl.String),
-                "values": pl.String,
-            }
-        )
+        return pl.LazyFrame(schema={k: v for k, v in QUARANTINE_SCHEMA.items() if k != "run_id"})
     return pl.concat(parts, how="vertical")
 
 
