@@ -327,23 +327,27 @@ class _BatchRun:
     ) -> StagedOutputs | None:
         """Write the outputs into a staging directory before the commit (published after)."""
         job = self.job
-        if job.outputs.dir is None:
-            return None
-        directory = Path(str(job.outputs.dir).format(as_of=self.day, run_id=run_id, job=job.name))
-        summary = {
-            "run_id": run_id,
-            "run_key": key,
-            "job": job.name,
-            "as_of": self.day.isoformat(),
-            "ledger_version": version,
-            "rules_status": done.rules_status,
-            "fail_on": job.fail_on.value,
-            "inputs": [s.to_dict() for s in done.validated.inputs],
-            "findings": {"by_severity": dict(done.by_severity)},
-            "errors": list(done.errors),
-            "zeroing": done.zeroing.drop("as_of").to_dicts() if done.zeroing is not None else [],
-        }
-        with self.pipe.clock.stage("outputs"):
+        with self.pipe.clock.stage("outputs"):  # timed even when there are none
+            if job.outputs.dir is None:
+                return None
+            directory = Path(
+                str(job.outputs.dir).format(as_of=self.day, run_id=run_id, job=job.name)
+            )
+            summary = {
+                "run_id": run_id,
+                "run_key": key,
+                "job": job.name,
+                "as_of": self.day.isoformat(),
+                "ledger_version": version,
+                "rules_status": done.rules_status,
+                "fail_on": job.fail_on.value,
+                "inputs": [s.to_dict() for s in done.validated.inputs],
+                "findings": {"by_severity": dict(done.by_severity)},
+                "errors": list(done.errors),
+                "zeroing": done.zeroing.drop("as_of").to_dicts()
+                if done.zeroing is not None
+                else [],
+            }
             return stage(
                 directory,
                 run_id,
