@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,11 +10,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+import polars as pl
+
 from credit_ledger.pipeline import InputSummary
 from credit_ledger.rules import Severity
 
 if TYPE_CHECKING:
     from credit_ledger.ledger import RunRecord
+    from credit_ledger.pipeline import Committed, Evaluated
     from credit_ledger.rules import EvaluationResult
 
 __all__ = ["InputSummary", "RunResult", "RunStatus"]
@@ -81,6 +85,51 @@ class RunResult:
     recovered: tuple[str, ...] = ()
     rows_corrected: int = 0
     evaluation: EvaluationResult | None = None
+
+    @classmethod
+    def completed(
+        cls,
+        done: Evaluated,
+        committed: Committed,
+        *,
+        job: str,
+        as_of: dt.date,
+        ledger: Path,
+        fail_on: Severity,
+        timings: Mapping[str, float],
+        outputs: tuple[Path, ...],
+        message: str,
+        recovered: tuple[str, ...],
+        rows_corrected: int,
+    ) -> RunResult:
+        """The result of a run the pipeline evaluated (``done``) and committed. Derived frames
+        that are plans, not data, are left out: they scan scratch files (a streamed run's
+        parts) that are gone once the run returns."""
+        ev = done.evaluation
+        derived = {k: f for k, f in ev.derived.items() if isinstance(f, pl.DataFrame)}
+        return cls(
+            status="completed",
+            job=job,
+            as_of=as_of,
+            ledger=ledger,
+            run_id=committed.record.run_id,
+            run_key=committed.record.run_key,
+            ledger_version=committed.record.ledger_version,
+            rules_status=done.rules_status,
+            fail_on=fail_on,
+            findings_by_severity=done.by_severity,
+            errors=done.errors,
+            notices=tuple(ev.notices),
+            inputs=done.validated.inputs,
+            records=committed.records,
+            timings=timings,
+            outputs=outputs,
+            manifest=committed.record.manifest,
+            message=message,
+            recovered=recovered,
+            rows_corrected=rows_corrected,
+            evaluation=dataclasses.replace(ev, derived=MappingProxyType(derived)),
+        )
 
     @classmethod
     def unchanged(

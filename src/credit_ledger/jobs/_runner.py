@@ -13,10 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
-
-import polars as pl
 
 from credit_ledger import _redact
 from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
@@ -50,7 +47,6 @@ from credit_ledger.pipeline import (
     Validated,
 )
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
-from credit_ledger.rules import EvaluationResult
 
 __all__ = ["Progress", "run"]
 
@@ -157,13 +153,6 @@ def run(
         recovered = tuple(ledger.recover())
         with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
             return batch.locked(ledger, held, recovered, Path(scratch), force=force)
-
-
-def _kept(evaluation: EvaluationResult) -> EvaluationResult:
-    """``evaluation`` without the derived frames that are plans, not data: they scan scratch
-    files (a streamed run's parts) that are gone once the run returns."""
-    derived = {k: f for k, f in evaluation.derived.items() if isinstance(f, pl.DataFrame)}
-    return dataclasses.replace(evaluation, derived=MappingProxyType(derived))
 
 
 def _as_records(item: Input, kind: RecordKind, base: LedgerState) -> Input:
@@ -298,28 +287,18 @@ class _BatchRun:
                 f"{committed.inserted} records new, {committed.updated} changed"
             ) + (f", {corrected} corrected from returned workbooks" if books else "")
             log.info(message)
-        return RunResult(
-            status="completed",
+        return RunResult.completed(
+            done,
+            committed,
             job=job.name,
             as_of=day,
             ledger=job.ledger,
-            run_id=run_id,
-            run_key=key,
-            ledger_version=committed.record.ledger_version,
-            rules_status=done.rules_status,
             fail_on=job.fail_on,
-            findings_by_severity=done.by_severity,
-            errors=done.errors,
-            notices=tuple(done.evaluation.notices),
-            inputs=done.validated.inputs,
-            records=committed.records,
             timings=dict(pipe.clock.timings),
             outputs=tuple(outputs),
-            manifest=committed.record.manifest,
             message=message,
             recovered=recovered,
             rows_corrected=corrected,
-            evaluation=_kept(done.evaluation),
         )
 
     def _stage(
