@@ -196,7 +196,7 @@ def test_the_mode_is_chosen_once_and_every_data_stage_goes_through_it(
     assert mode.calls == ["validate", "evaluate"]
     (request,) = mode.requests
     assert request.as_of == AS_OF
-    assert request.ruleset is pipe.ruleset
+    assert request.rules is pipe.ruleset
     assert set(request.quarantine) == set(validated.quarantined)
 
 

@@ -108,7 +108,7 @@ def _evaluate(
     return evaluate_many(
         frames,
         as_of=request.as_of,
-        rules=request.ruleset,
+        rules=request.rules,
         policy=request.policy,
         fail_on=request.fail_on,
         kinds=request.kinds,

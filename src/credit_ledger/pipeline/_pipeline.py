@@ -155,7 +155,7 @@ class Pipeline:
             )
             request = EvaluationRequest(
                 as_of=as_of,
-                ruleset=self.ruleset,
+                rules=self.ruleset,
                 policy=self.policy,
                 fail_on=self.fail_on,
                 kinds=kinds,

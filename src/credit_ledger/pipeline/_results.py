@@ -150,10 +150,10 @@ class EvaluationRequest:
     :func:`credit_ledger.rules.evaluate_many`)."""
 
     as_of: dt.date
-    ruleset: RuleSet
-    policy: RulePolicy
-    fail_on: Severity
-    kinds: tuple[RecordKind, ...]
+    rules: RuleSet
+    policy: RulePolicy = field(default_factory=RulePolicy)
+    fail_on: Severity = Severity.ERROR
+    kinds: tuple[RecordKind, ...] = ()
     quarantine: Mapping[str, pl.LazyFrame] = field(default_factory=lambda: MappingProxyType({}))
     history: Mapping[str, pl.LazyFrame] = field(default_factory=lambda: MappingProxyType({}))
 
