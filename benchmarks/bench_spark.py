@@ -102,8 +102,9 @@ def _division(stages: list[dict[str, Any]], seen: set[int]) -> dict[str, Any]:
 
 
 def _spark(inputs: list[Any], kinds: dict[str, Any], scratch: Path, master: str) -> dict[str, Any]:
-    from credit_ledger.pipeline._spark import SparkMode  # noqa: PLC0415
     from credit_ledger.pipeline._spark_protocol import EvaluationRequest  # noqa: PLC0415
+
+    from credit_ledger.pipeline._spark import SparkMode  # noqa: PLC0415
     from credit_ledger.plugins import active_manager  # noqa: PLC0415
 
     manager = active_manager()
@@ -153,9 +154,10 @@ def _case_streamed(ctx: Context) -> Prepared:
 
 
 def _case_spark(ctx: Context) -> Prepared:
+    from credit_ledger.pipeline._spark_protocol import EvaluationRequest  # noqa: PLC0415
+
     from credit_ledger.kinds import get_kind  # noqa: PLC0415
     from credit_ledger.pipeline._spark import SparkMode  # noqa: PLC0415
-    from credit_ledger.pipeline._spark_protocol import EvaluationRequest  # noqa: PLC0415
     from credit_ledger.plugins import active_manager  # noqa: PLC0415
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")

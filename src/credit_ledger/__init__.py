@@ -47,6 +47,7 @@ from credit_ledger.contracts import (
 )
 from credit_ledger.jobs import Job, RunResult, load_job, run
 from credit_ledger.ledger import Ledger, LedgerState
+from credit_ledger.pipeline import CheckResult
 from credit_ledger.plugins import (
     PluginManager,
     PluginSelection,
@@ -54,7 +55,7 @@ from credit_ledger.plugins import (
     hookimpl,
     record_kinds,
 )
-from credit_ledger.rules import CheckResult, RulePolicy, Waiver
+from credit_ledger.rules import RulePolicy, Waiver
 from credit_ledger.validate import ValidationResult, ValidationSummary
 
 try:

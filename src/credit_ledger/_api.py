@@ -27,8 +27,9 @@ from credit_ledger.contracts import (
     Severity,
 )
 from credit_ledger.kinds import schema as _schema
+from credit_ledger.pipeline import CheckResult, _check
 from credit_ledger.plugins import PluginManager, active_manager, get_kind
-from credit_ledger.rules import CheckResult, RulePolicy, _check, _engine
+from credit_ledger.rules import RulePolicy, _engine
 from credit_ledger.streaming import validate_to_parquet as _validate_to_parquet
 from credit_ledger.validate import validate as _validate
 
@@ -195,7 +196,7 @@ def check(
     settings: Mapping[str, SettingValue] | None = None,
     read_options: Mapping[str, Any] | None = None,
 ) -> CheckResult:
-    """:func:`credit_ledger.rules.check` (read, validate, evaluate one source) with the kind
+    """:func:`credit_ledger.pipeline.check` (read, validate, evaluate one source) with the kind
     and, when ``rules`` is None, the rules taken from ``plugins`` (default: the active plugin
     manager).
 

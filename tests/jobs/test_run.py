@@ -39,6 +39,16 @@ def day1(tmp_path: Path) -> Path:
     return write_rows(tmp_path / "in" / AS_OF / "a.csv", rows)
 
 
+def test_every_stage_is_timed_even_without_outputs(
+    day1: Path, make_job: Callable[..., Path]
+) -> None:
+    del day1  # the delivery on disk
+    job = make_job(sources=[DEBTORS], job={"as_of": AS_OF})
+    result = run(job, plugins=manager(OrganPack()))
+    assert set(result.timings) == {"read", "validate", "rules", "commit", "outputs"}
+    assert result.manifest["timings"].keys() >= {"read", "validate", "rules", "commit"}
+
+
 def test_run_commits_records_findings_outputs_and_manifest(
     tmp_path: Path, day1: Path, make_job: Callable[..., Path]
 ) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from credit_ledger.errors import InputError
 from credit_ledger.jobs import RunResult, load_job, run
-from credit_ledger.jobs._stages import _last_deliveries
 from credit_ledger.ledger import Ledger
+from credit_ledger.streaming import last_deliveries as _last_deliveries
 from credit_ledger.synth import generate
 from tests.jobs.conftest import job_text
 

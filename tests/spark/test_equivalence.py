@@ -10,13 +10,12 @@ import polars as pl
 import pytest
 
 from credit_ledger.ingest import read
-from credit_ledger.jobs import _stages
-from credit_ledger.jobs._sources import Input
 from credit_ledger.kinds import RecordKind, get_kind
+from credit_ledger.pipeline import EvaluationRequest, FileInput, Input, MemoryMode, Validated
 from credit_ledger.pipeline._spark import SparkMode
-from credit_ledger.pipeline._spark_protocol import EvaluationRequest, Validated
+from credit_ledger.pipeline._stages import quarantine_rows
 from credit_ledger.plugins import active_manager
-from credit_ledger.rules import EvaluationResult, RuleSet, evaluate_many
+from credit_ledger.rules import EvaluationResult, RuleSet
 from credit_ledger.synth import generate
 
 pytestmark = pytest.mark.spark
@@ -49,7 +48,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Input]:
     pl.read_csv(paths["dishonest_debtor"], infer_schema=False).head(25).write_csv(again)
     files = [*paths.items(), ("dishonest_debtor", again)]
     return [
-        Input(
+        FileInput(
             source=f"{kind}-{i}",
             kind=kind,
             location=str(path),
@@ -77,18 +76,21 @@ def ruleset() -> RuleSet:
 
 @pytest.fixture(scope="module")
 def in_memory(
-    inputs: list[Input], kinds: dict[str, RecordKind], ruleset: RuleSet
+    inputs: list[Input],
+    kinds: dict[str, RecordKind],
+    ruleset: RuleSet,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Validated, EvaluationResult]:
-    summaries, batches, quarantined = _stages.validate_inputs(inputs, kinds)
-    quarantine = _stages.quarantine_by_kind(quarantined)
-    result = evaluate_many(
-        {k: b.records for k, b in batches.items()},
+    mode = MemoryMode()
+    validated = mode.validate(inputs, kinds, tmp_path_factory.mktemp("memory-scratch"))
+    request = EvaluationRequest(
         as_of=AS_OF,
         rules=ruleset,
-        kinds=list(kinds.values()),
-        quarantine=quarantine,
+        kinds=tuple(kinds.values()),
+        quarantine=validated.quarantined,
     )
-    return Validated(inputs=tuple(summaries), batches=batches, quarantined=quarantine), result
+    frames = {k: b.records for k, b in validated.batches.items()}
+    return validated, mode.evaluate(frames, request)
 
 
 @pytest.fixture(scope="module")
@@ -135,8 +137,7 @@ def test_quarantine_and_its_reasons_are_the_same(
     assert set(got) == set(expected)
     for name, rows in expected.items():
         _equal(rows, got[name])
-    ledger_rows = _stages.quarantine_rows(list(expected.items()))
-    _equal(ledger_rows, _stages.quarantine_rows(list(got.items())))
+    _equal(quarantine_rows(expected), quarantine_rows(got))
 
 
 def test_findings_outcomes_and_errors_are_the_same(

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from credit_ledger.kinds import Field, RecordKind
+from credit_ledger.pipeline import EvaluationRequest
 from credit_ledger.pipeline._spark import SparkMode
-from credit_ledger.pipeline._spark_protocol import EvaluationRequest
 from credit_ledger.rules import Rule, RuleSet, Scope, Summary
 
 pytestmark = pytest.mark.spark

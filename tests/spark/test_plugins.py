@@ -14,8 +14,8 @@ import pytest
 
 from credit_ledger.errors import ConfigError
 from credit_ledger.kinds import Field, RecordKind
+from credit_ledger.pipeline import EvaluationRequest
 from credit_ledger.pipeline._spark import SparkMode
-from credit_ledger.pipeline._spark_protocol import EvaluationRequest
 from credit_ledger.rules import Rule, RuleSet
 
 pytestmark = pytest.mark.spark

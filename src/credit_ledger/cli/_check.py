@@ -23,8 +23,8 @@ from credit_ledger.cli._exit import FINDINGS, OK, RUNTIME
 from credit_ledger.cli._logging import configure_logging
 from credit_ledger.cli._output import write_parquet
 from credit_ledger.cli._plugins import add_plugin_options, manager_from_args
+from credit_ledger.pipeline import CheckResult
 from credit_ledger.rules import Severity
-from credit_ledger.rules._check import CheckResult
 
 __all__ = ["register"]
 

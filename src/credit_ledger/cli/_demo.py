@@ -15,24 +15,24 @@ import argparse
 import datetime as dt
 import json
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from credit_ledger._api import evaluate_many
 from credit_ledger.cli._args import iso_date
 from credit_ledger.cli._exit import OK, RUNTIME
 from credit_ledger.cli._ledgers import closing_ledgers, print_closing_ledgers, print_period_ledgers
 from credit_ledger.cli._report import demo_report
-from credit_ledger.ingest import read
+from credit_ledger.pipeline import FileInput, InputSummary, Pipeline, Validated
 from credit_ledger.plugins import PluginManager, PluginSelection
 from credit_ledger.rules import EvaluationResult, Severity
 from credit_ledger.synth import generate, generator_fingerprint
 from credit_ledger.synth._values import END as WORLD_END
 from credit_ledger.synth._write import TRUTH_FILE
-from credit_ledger.validate import ValidationResult, validate
+from credit_ledger.validate import REASONS, WARNINGS
 
 DEMO_ROWS = 570_000
 DEMO_SEED = 20241231
@@ -108,46 +108,33 @@ def _demo_data(directory: Path, rows: int, seed: int) -> tuple[dict[str, Path], 
 def _run(args: argparse.Namespace) -> int:
     directory = args.data_dir or _cache_dir() / f"demo-{args.rows}-{args.seed}"
     files, truth_path, t_generate = _demo_data(directory, args.rows, args.seed)
-    results: dict[str, ValidationResult] = {}
-    t_read = t_validate = 0.0
-    for kind, path in files.items():
-        t0 = time.perf_counter()
-        frame = read(path, kind=kind).collect()
-        t1 = time.perf_counter()
-        results[kind] = validate(frame, kind=kind)
-        t_read += t1 - t0
-        t_validate += time.perf_counter() - t1
-
-    t0 = time.perf_counter()
     manager = _manager(args.plugins)
-    evaluation = evaluate_many(
-        {k: r.valid for k, r in results.items()}, as_of=args.as_of, plugins=manager
-    )
-    t_rules = time.perf_counter() - t0
+    kinds = {name: manager.kind(name) for name in files}
+    pipe = Pipeline(kinds=kinds, ruleset=manager.ruleset())
+    read = pipe.read(FileInput.read(path, kind=kinds[name]) for name, path in files.items())
+    with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
+        validated = pipe.validate(read, Path(scratch))
+        evaluation = pipe.evaluate(validated, as_of=args.as_of).evaluation
+    seconds = {"generate": t_generate, **pipe.clock.timings}
 
     truth = pl.read_csv(truth_path, separator="\t", infer_schema=False)
-    compared = _compare(truth, results)
+    compared = _compare(truth, validated)
     matches = bool((compared["len"] == compared["len_found"]).all())
 
-    rows_in = sum(r.summary.rows_in for r in results.values())
+    rows_in = sum(s.rows_in for s in validated.inputs)
     report = demo_report(files, args.as_of, args.report or directory / "report.html")
     if args.json:
         print(
             json.dumps(
                 {
                     "rows_in": rows_in,
-                    "kinds": {k: r.summary.to_dict() for k, r in results.items()},
+                    "kinds": {s.kind: _summary(s) for s in validated.inputs},
                     "ground_truth_matches": matches,
                     "as_of": args.as_of.isoformat(),
                     "plugins": sorted(p.name for p in manager.plugins() if p.status == "active"),
-                    "closing": _closing(results, evaluation),
+                    "closing": _closing(validated, evaluation),
                     "rules": evaluation.to_dict(Severity.ERROR),
-                    "seconds": {
-                        "generate": round(t_generate, 3),
-                        "read": round(t_read, 3),
-                        "validate": round(t_validate, 3),
-                        "rules": round(t_rules, 3),
-                    },
+                    "seconds": {k: round(v, 3) for k, v in seconds.items()},
                 },
                 ensure_ascii=False,
                 default=str,
@@ -156,9 +143,8 @@ def _run(args: argparse.Namespace) -> int:
         return OK if matches and not evaluation.errors else RUNTIME
     print(f"credit_ledger demo: {rows_in:,} records in {len(files)} files ({directory})")
     print(f"\n{'kind':<24}{'rows':>10}{'valid':>10}{'quarantined':>13}")
-    for kind, r in results.items():
-        s = r.summary
-        print(f"{kind:<24}{s.rows_in:>10,}{s.rows_valid:>10,}{s.rows_quarantined:>13,}")
+    for s in validated.inputs:
+        print(f"{s.kind:<24}{s.rows_in:>10,}{s.rows_valid:>10,}{s.rows_quarantined:>13,}")
     print(f"\n{'quarantined rows per reason (warning: valid rows)':<52}{'found':>8}{'truth':>8}")
     for row in compared.iter_rows(named=True):
         flag = "" if row["len"] == row["len_found"] else "  MISMATCH"
@@ -169,14 +155,23 @@ def _run(args: argparse.Namespace) -> int:
     print(f"run report: {report}")
     _print_packs(evaluation)
     print(
-        f"\ntime: generate/cache {t_generate:.2f} s, read {t_read:.2f} s, "
-        f"validate {t_validate:.2f} s, rules {t_rules:.2f} s"
+        f"\ntime: generate/cache {t_generate:.2f} s, read {seconds['read']:.2f} s, "
+        f"validate (reading the files) {seconds['validate']:.2f} s, rules {seconds['rules']:.2f} s"
     )
-    _print_closing(_closing(results, evaluation), args.as_of)
+    _print_closing(_closing(validated, evaluation), args.as_of)
     return OK if matches and not evaluation.errors else RUNTIME
 
 
-def _compare(truth: pl.DataFrame, results: dict[str, ValidationResult]) -> pl.DataFrame:
+def _summary(s: InputSummary) -> dict[str, object]:
+    return s.validation.to_dict() if s.validation is not None else s.to_dict()
+
+
+def _rows(validated: Validated) -> list[tuple[str, pl.LazyFrame, pl.LazyFrame | None]]:
+    """Per kind: its valid records and its quarantined rows (None when there are none)."""
+    return [(k, b.records, validated.quarantined.get(k)) for k, b in validated.batches.items()]
+
+
+def _compare(truth: pl.DataFrame, validated: Validated) -> pl.DataFrame:
     """Rows per kind and reason, found against the truth: quarantine reasons, and the warnings
     of valid rows as ``warning:<reason>``. Shapes kept without a warning (truth ``valid:…``)
     are counted by being in neither."""
@@ -186,13 +181,14 @@ def _compare(truth: pl.DataFrame, results: dict[str, ValidationResult]) -> pl.Da
             frame.select(
                 pl.lit(k).alias("kind"), (prefix + pl.col(column).explode()).alias("reason")
             ).drop_nulls("reason")
-            for k, r in results.items()
+            for k, valid, quarantine in _rows(validated)
             for frame, column, prefix in (
-                (r.quarantine, "_reasons", pl.lit("")),
-                (r.valid, "_warnings", pl.lit("warning:")),
+                (quarantine, REASONS, pl.lit("")),
+                (valid, WARNINGS, pl.lit("warning:")),
             )
+            if frame is not None
         ]
-    )
+    ).collect()
     compared = expected.len().join(
         found.group_by("kind", "reason").len(),
         on=["kind", "reason"],
@@ -230,17 +226,20 @@ def _print_packs(ev: EvaluationResult) -> None:
         print(f"\ncredit classes of {classes.height:,} subjects: {shown}")
 
 
-def _closing(results: dict[str, ValidationResult], ev: EvaluationResult) -> dict[str, Any]:
+def _closing(validated: Validated, ev: EvaluationResult) -> dict[str, Any]:
     """The handful of things that matter: ledger states, worst departments, top rules."""
     per_org = [
-        pl.concat(
-            [
-                r.valid.select(pl.col("source_org").cast(pl.String), q=pl.lit(0)),
-                r.quarantine.select(pl.col("source_org").str.strip_chars(), q=pl.lit(1)),
-            ]
+        frame
+        for _, valid, quarantine in _rows(validated)
+        if "source_org" in valid.collect_schema().names()
+        for frame in (
+            valid.select(pl.col("source_org").cast(pl.String), q=pl.lit(0)),
+            *(
+                [quarantine.select(pl.col("source_org").str.strip_chars(), q=pl.lit(1))]
+                if quarantine is not None
+                else []
+            ),
         )
-        for r in results.values()
-        if "source_org" in r.valid.columns
     ]
     departments = (
         pl.concat(per_org)
@@ -250,6 +249,7 @@ def _closing(results: dict[str, ValidationResult], ev: EvaluationResult) -> dict
         .with_columns(rate=pl.col("quarantined") / pl.col("rows"))
         .sort(["quarantined", "source_org"], descending=[True, False], nulls_last=True)
         .head(TOP)
+        .collect()
     )
     findings = ev.findings
     rules = (

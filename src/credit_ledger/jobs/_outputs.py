@@ -25,8 +25,8 @@ from credit_ledger.quarantine_files import RUN_OUTPUTS, Delivered, write_run_qua
 if TYPE_CHECKING:
     from credit_ledger.contracts._plugin import ReportWriter
     from credit_ledger.jobs._config import Job, OutputConfig
-    from credit_ledger.jobs._sources import Input
     from credit_ledger.kinds import RecordKind
+    from credit_ledger.pipeline import Input
     from credit_ledger.plugins import CommittedRun, Reporter
     from credit_ledger.rules import EvaluationResult
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -9,9 +10,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+import polars as pl
+
+from credit_ledger.pipeline import InputSummary
 from credit_ledger.rules import Severity
 
 if TYPE_CHECKING:
+    from credit_ledger.ledger import RunRecord
+    from credit_ledger.pipeline import Committed, Evaluated
     from credit_ledger.rules import EvaluationResult
 
 __all__ = ["InputSummary", "RunResult", "RunStatus"]
@@ -19,43 +25,6 @@ __all__ = ["InputSummary", "RunResult", "RunStatus"]
 RunStatus = Literal["completed", "unchanged", "dry_run"]
 """``completed``: committed a new run; ``unchanged``: this run key was already committed,
 nothing was done; ``dry_run``: configuration, plugins and rules checked, no data read."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class InputSummary:
-    """Row accounting of one input (a file or a database result).
-
-    Attributes:
-        source: the source's name in the job.
-        kind: the record kind.
-        location: file path or masked database URI.
-        sha256: content digest.
-        rows_in: rows read; always ``rows_valid + rows_quarantined``.
-        rows_valid: rows that passed validation.
-        rows_quarantined: rows rejected (see the ledger's ``quarantine`` table).
-    """
-
-    source: str
-    kind: str
-    location: str
-    sha256: str
-    bytes: int
-    rows_in: int
-    rows_valid: int
-    rows_quarantined: int
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form."""
-        return {
-            "source": self.source,
-            "kind": self.kind,
-            "location": self.location,
-            "sha256": self.sha256,
-            "bytes": self.bytes,
-            "rows_in": self.rows_in,
-            "rows_valid": self.rows_valid,
-            "rows_quarantined": self.rows_quarantined,
-        }
 
 
 def _empty() -> Mapping[str, Any]:
@@ -116,6 +85,92 @@ class RunResult:
     recovered: tuple[str, ...] = ()
     rows_corrected: int = 0
     evaluation: EvaluationResult | None = None
+
+    @classmethod
+    def completed(
+        cls,
+        done: Evaluated,
+        committed: Committed,
+        *,
+        job: str,
+        as_of: dt.date,
+        ledger: Path,
+        fail_on: Severity,
+        timings: Mapping[str, float],
+        outputs: tuple[Path, ...],
+        message: str,
+        recovered: tuple[str, ...],
+        rows_corrected: int,
+    ) -> RunResult:
+        """The result of a run the pipeline evaluated (``done``) and committed. Derived frames
+        that are plans, not data, are left out: they scan scratch files (a streamed run's
+        parts) that are gone once the run returns."""
+        ev = done.evaluation
+        derived = {k: f for k, f in ev.derived.items() if isinstance(f, pl.DataFrame)}
+        return cls(
+            status="completed",
+            job=job,
+            as_of=as_of,
+            ledger=ledger,
+            run_id=committed.record.run_id,
+            run_key=committed.record.run_key,
+            ledger_version=committed.record.ledger_version,
+            rules_status=done.rules_status,
+            fail_on=fail_on,
+            findings_by_severity=done.by_severity,
+            errors=done.errors,
+            notices=tuple(ev.notices),
+            inputs=done.validated.inputs,
+            records=committed.records,
+            timings=timings,
+            outputs=outputs,
+            manifest=committed.record.manifest,
+            message=message,
+            recovered=recovered,
+            rows_corrected=rows_corrected,
+            evaluation=dataclasses.replace(ev, derived=MappingProxyType(derived)),
+        )
+
+    @classmethod
+    def unchanged(
+        cls,
+        record: RunRecord,
+        *,
+        job: str,
+        as_of: dt.date,
+        ledger: Path,
+        fail_on: Severity,
+        message: str,
+        recovered: tuple[str, ...],
+    ) -> RunResult:
+        """The result of a run whose run key ``record`` already committed: what that run
+        found, read back from its manifest."""
+        manifest = record.manifest
+        findings = manifest.get("findings", {})
+        by_sev = {str(k): int(v) for k, v in findings.get("by_severity", {}).items()}
+        errors = tuple(str(e) for e in manifest.get("errors", []))
+        failing = sum(n for s, n in by_sev.items() if Severity(s) >= fail_on)
+        return cls(
+            status="unchanged",
+            job=job,
+            as_of=as_of,
+            ledger=ledger,
+            run_id=record.run_id,
+            run_key=record.run_key,
+            ledger_version=record.ledger_version,
+            rules_status="error" if errors else ("findings" if failing else "ok"),
+            fail_on=fail_on,
+            findings_by_severity=by_sev,
+            errors=errors,
+            inputs=tuple(
+                InputSummary(**{k: i[k] for k in InputSummary.__dataclass_fields__ if k in i})
+                for i in manifest.get("inputs", [])
+            ),
+            manifest=manifest,
+            message=message,
+            recovered=recovered,
+            rows_corrected=int(manifest.get("rows_corrected", 0)),
+        )
 
     def failing(self, fail_on: Severity | str | None = None) -> int:
         """Unwaived findings at or above ``fail_on`` (default: the job's)."""

@@ -10,18 +10,15 @@ import dataclasses
 import datetime as dt
 import logging
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
-
-import polars as pl
 
 from credit_ledger import _redact
 from credit_ledger.corrections import CORRECTIONS_OUTPUT, is_returned, returned
 from credit_ledger.errors import ConfigError
-from credit_ledger.jobs import _pipeline, _signals, _stages
+from credit_ledger.jobs import _signals
 from credit_ledger.jobs._config import Job, load_job
 from credit_ledger.jobs._manifest import build_manifest, input_accounting, run_key
 from credit_ledger.jobs._outputs import (
@@ -33,25 +30,27 @@ from credit_ledger.jobs._outputs import (
     stage_corrections,
     writers,
 )
-from credit_ledger.jobs._pipeline import Progress
-from credit_ledger.jobs._result import InputSummary, RunResult
-from credit_ledger.jobs._sources import check_sources
+from credit_ledger.jobs._result import RunResult
+from credit_ledger.jobs._sources import check_sources, read_source
 from credit_ledger.kinds import RecordKind
-from credit_ledger.ledger import HeldLock, Ledger, RunRecord, persisted_tables
+from credit_ledger.ledger import HeldLock, Ledger, LedgerState, persisted_tables
+from credit_ledger.pipeline import (
+    Committed,
+    Evaluated,
+    FileInput,
+    Input,
+    MemoryMode,
+    Pipeline,
+    Progress,
+    Read,
+    StreamedMode,
+    Validated,
+)
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
-from credit_ledger.rules import Severity, evaluate_many
 
 __all__ = ["Progress", "run"]
 
 log = logging.getLogger("credit_ledger.jobs")
-
-
-def _manager(job: Job) -> PluginManager:
-    return PluginManager(
-        modules=job.plugins.modules,
-        selection=job.plugins.selection,
-        settings=job.plugins.settings,
-    )
 
 
 def _reporters(pm: PluginManager, job: Job) -> list[Reporter]:
@@ -85,72 +84,7 @@ def _key_config(job: Job) -> dict[str, Any]:
     config = job.to_dict()
     config.pop("fail_on", None)  # changes the exit code, not the result
     config.pop("batch_rows", None)  # changes how the run holds its data, not the result
-    return config
-
-
-def _result_from_record(
-    job: Job, day: dt.date, record: RunRecord, *, status: str, message: str, recovered: list[str]
-) -> RunResult:
-    manifest = record.manifest
-    findings = manifest.get("findings", {})
-    by_sev = {str(k): int(v) for k, v in findings.get("by_severity", {}).items()}
-    errors = tuple(str(e) for e in manifest.get("errors", []))
-    fail = job.fail_on
-    failing = sum(n for s, n in by_sev.items() if Severity(s) >= fail)
-    return RunResult(
-        status="unchanged" if status == "unchanged" else "completed",
-        job=job.name,
-        as_of=day,
-        ledger=job.ledger,
-        run_id=record.run_id,
-        run_key=record.run_key,
-        ledger_version=record.ledger_version,
-        rules_status="error" if errors else ("findings" if failing else "ok"),
-        fail_on=fail,
-        findings_by_severity=by_sev,
-        errors=errors,
-        inputs=tuple(
-            InputSummary(**{k: i[k] for k in InputSummary.__dataclass_fields__})
-            for i in manifest.get("inputs", [])
-        ),
-        manifest=manifest,
-        message=message,
-        recovered=tuple(recovered),
-        rows_corrected=int(manifest.get("rows_corrected", 0)),
-    )
-
-
-def _no_progress(stage: str, done: int, total: int) -> None:
-    del stage, done, total
-
-
-def _dry_run(
-    job: Job, day: dt.date, kinds: Mapping[str, RecordKind], pm: PluginManager
-) -> RunResult:
-    lines = check_sources(job, day, formats=pm.source_formats())
-    frames = {k.name: _stages.empty_frame(k) for k in kinds.values()}
-    evaluation = evaluate_many(
-        frames,
-        as_of=day,
-        rules=pm.ruleset(),
-        policy=job.policy,
-        fail_on=job.fail_on,
-        kinds=list(kinds.values()),
-    )
-    errors = _pipeline.rule_errors(evaluation)
-    rules = evaluation.outcomes.height
-    return RunResult(
-        status="dry_run",
-        job=job.name,
-        as_of=day,
-        ledger=job.ledger,
-        rules_status="error" if errors else "ok",
-        fail_on=job.fail_on,
-        errors=errors,
-        notices=(*lines, *evaluation.notices),
-        message=f"dry run: configuration, {len(pm.plugins())} plugin(s) and {rules} rule "
-        f"check(s) fit the schemas of {', '.join(kinds)}; no data read",
-    )
+    return config | ({"unmasked": True} if _redact.is_unmasked() else {})
 
 
 def run(
@@ -194,116 +128,222 @@ def run(
         >>> result.status, result.run_id, result.findings_by_severity  # doctest: +SKIP
     """
     job = job if isinstance(job, Job) else load_job(job)
-    report: Progress = progress or _no_progress
     day = _resolve_as_of(job, as_of)
-    pm = plugins or _manager(job)
+    config = job.plugins
+    pm = plugins or PluginManager(
+        modules=config.modules, selection=config.selection, settings=config.settings
+    )
     pm.ensure_ready()
     kinds = {name: pm.kind(name) for name in job.kinds}
-    reporters = _reporters(pm, job)
+    mode = MemoryMode() if job.batch_rows is None else StreamedMode(job.batch_rows)
+    pipe = Pipeline(
+        kinds=kinds,
+        ruleset=pm.ruleset(),
+        mode=mode,
+        policy=job.policy,
+        fail_on=job.fail_on,
+        evaluate_on=job.evaluate_on,
+        progress=progress,
+    )
+    batch = _BatchRun(job=job, day=day, pm=pm, pipe=pipe, reporters=_reporters(pm, job))
     if dry_run:
-        return _dry_run(job, day, kinds, pm)
+        return batch.dry_run()
     ledger = Ledger(job.ledger)
     with ledger.lock(job=job.name, wait=wait) as held, _redact.unmasked(unmasked):
-        recovered = ledger.recover()
+        recovered = tuple(ledger.recover())
         with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
-            return _locked_run(
-                job,
-                day=day,
-                kinds=kinds,
-                pm=pm,
-                reporters=reporters,
-                ledger=ledger,
-                held=held,
-                recovered=recovered,
-                scratch=Path(scratch),
-                force=force,
-                report=report,
+            return batch.locked(ledger, held, recovered, Path(scratch), force=force)
+
+
+def _as_records(item: Input, kind: RecordKind, base: LedgerState) -> Input:
+    """A returned correction workbook as the records it holds: its own columns dropped,
+    masked cells restored."""
+    fields = ("source", "kind", "location", "sha256", "bytes")
+    frame = returned(item.frame.lazy(), kind, base)
+    return FileInput(**{k: getattr(item, k) for k in fields}, frame=frame)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class _BatchRun:
+    """One run of ``job`` as of ``day``: the pipeline, then the ledger and the outputs."""
+
+    job: Job
+    day: dt.date
+    pm: PluginManager
+    pipe: Pipeline
+    reporters: list[Reporter]
+
+    def dry_run(self) -> RunResult:
+        """Every rule against an empty frame of each kind: the schemas, no data."""
+        lines = check_sources(self.job, self.day, formats=self.pm.source_formats())
+        done = self.pipe.evaluate(Validated(inputs=(), batches={}, quarantined={}), as_of=self.day)
+        rules = done.evaluation.outcomes.height
+        return RunResult(
+            status="dry_run",
+            job=self.job.name,
+            as_of=self.day,
+            ledger=self.job.ledger,
+            rules_status="error" if done.errors else "ok",
+            fail_on=self.job.fail_on,
+            errors=done.errors,
+            notices=(*lines, *done.evaluation.notices),
+            message=f"dry run: configuration, {len(self.pm.plugins())} plugin(s) and {rules} "
+            f"rule check(s) fit the schemas of {', '.join(self.pipe.kinds)}; no data read",
+        )
+
+    def _read(self) -> Iterator[Input]:
+        sources, kinds = self.job.sources, self.pipe.kinds
+        formats = self.pm.source_formats()
+        for i, source in enumerate(sources):
+            yield from read_source(
+                source, job=self.job, kind=kinds[source.kind], as_of=self.day, formats=formats
             )
+            self.pipe.report("read", i + 1, len(sources))
 
+    def _key(self, read: Read) -> str:
+        return run_key(
+            inputs=[(i.source, i.kind, i.sha256) for i in read.inputs],
+            config=_key_config(self.job),
+            rules=[(r.id, r.version) for r in self.pipe.ruleset.rules if r.kind in self.pipe.kinds],
+            plugins=[(p.name, p.version) for p in self.pm.plugins() if p.status == "active"],
+            as_of=self.day.isoformat(),
+        )
 
-def _locked_run(
-    job: Job,
-    *,
-    day: dt.date,
-    kinds: Mapping[str, RecordKind],
-    pm: PluginManager,
-    reporters: list[Reporter],
-    ledger: Ledger,
-    held: HeldLock,
-    recovered: list[str],
-    scratch: Path,
-    force: bool,
-    report: Progress,
-) -> RunResult:
-    started = dt.datetime.now(dt.UTC)
-    clock = _pipeline.Clock()
-    base = ledger.state()
-    ruleset = pm.ruleset()
-    with clock.stage("read"):
-        inputs = _pipeline.read_inputs(job, kinds, day, pm.source_formats(), report)
-        # a returned correction workbook: its own columns dropped, masked cells restored
-        workbooks = {
-            i.location for i in inputs if isinstance(i.frame, pl.LazyFrame) and is_returned(i.frame)
-        }
-        inputs = [
-            dataclasses.replace(i, frame=returned(i.frame.lazy(), kinds[i.kind], base))
-            if i.location in workbooks
-            else i
-            for i in inputs
-        ]
-    key = run_key(
-        inputs=[(i.source, i.kind, i.sha256) for i in inputs],
-        config=_key_config(job) | ({"unmasked": True} if _redact.is_unmasked() else {}),
-        rules=[(r.id, r.version) for r in ruleset.rules if r.kind in kinds],
-        plugins=[(p.name, p.version) for p in pm.plugins() if p.status == "active"],
-        as_of=day.isoformat(),
-    )
-    prior = ledger.find_run_key(key)
-    if prior is not None and not force:
-        message = (
-            f"run key {key[:12]} was already committed as run {prior.run_id} "
-            f"(ledger version {prior.ledger_version}); nothing to do (--force recomputes)"
+    def locked(
+        self,
+        ledger: Ledger,
+        held: HeldLock,
+        recovered: tuple[str, ...],
+        scratch: Path,
+        *,
+        force: bool,
+    ) -> RunResult:
+        """The run under the ledger's lock: read, run key, validate, evaluate, stage the
+        outputs, commit, publish."""
+        job, day, pipe = self.job, self.day, self.pipe
+        started = dt.datetime.now(dt.UTC)
+        base = ledger.state()
+        read = pipe.read(self._read())
+        # returned correction workbooks: read as the records they hold
+        books = {i.location for i in read.inputs if is_returned(i.frame.lazy())}
+        kinds = pipe.kinds
+        read = Read(
+            inputs=tuple(
+                _as_records(i, kinds[i.kind], base) if i.location in books else i
+                for i in read.inputs
+            )
         )
-        log.info(message)
-        return _result_from_record(
-            job, day, prior, status="unchanged", message=message, recovered=recovered
+        key = self._key(read)
+        prior = ledger.find_run_key(key)
+        if prior is not None and not force:
+            message = (
+                f"run key {key[:12]} was already committed as run {prior.run_id} "
+                f"(ledger version {prior.ledger_version}); nothing to do (--force recomputes)"
+            )
+            log.info(message)
+            return RunResult.unchanged(
+                prior,
+                job=job.name,
+                as_of=day,
+                ledger=job.ledger,
+                fail_on=job.fail_on,
+                message=message,
+                recovered=recovered,
+            )
+        run_id = f"r{base.ledger_version + 1:05d}-{day:%Y%m%d}-{key[:8]}"
+        held.note_run(run_id)
+        done = pipe.evaluate(pipe.validate(read, scratch / "stream"), as_of=day, base=base)
+        accounting = input_accounting(list(done.validated.inputs), books)
+        corrected = sum(int(i["rows_corrected"]) for i in accounting)
+        staged = self._stage(
+            done,
+            read,
+            accounting,
+            run_id=run_id,
+            key=key,
+            version=base.ledger_version + 1,
         )
-    run_id = f"r{base.ledger_version + 1:05d}-{day:%Y%m%d}-{key[:8]}"
-    held.note_run(run_id)
-    done = _pipeline.evaluate(
-        job,
-        day=day,
-        kinds=kinds,
-        ruleset=ruleset,
-        inputs=inputs,
-        base=base,
-        run_id=run_id,
-        key=key,
-        scratch=scratch,
-        clock=clock,
-        report=report,
-    )
-    accounting = input_accounting(done.summaries, workbooks)
-    corrected = sum(int(i["rows_corrected"]) for i in accounting)
-    staged: StagedOutputs | None = None
-    with clock.stage("outputs"):
-        if job.outputs.dir is not None:
-            directory = Path(str(job.outputs.dir).format(as_of=day, run_id=run_id, job=job.name))
+        manifest = build_manifest(
+            job,
+            run_id=run_id,
+            key=key,
+            as_of=day,
+            started=started,
+            forced=prior is not None,
+            summaries=accounting,
+            plugins=[p.to_dict() for p in self.pm.plugins()],
+            outcomes=done.evaluation.outcomes.to_dicts(),
+            by_severity=dict(done.by_severity),
+            waived=int(done.findings["waived"].fill_null(False).sum()),
+            errors=list(done.errors),
+            notices=list(done.evaluation.notices),
+            outputs=list(staged.files.values()) if staged else [],
+        )
+        row = done.row(run_key=key, job=job.name, as_of=day, started=started, forced=bool(prior))
+        row |= {"rows_corrected": corrected}
+        # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
+        # holds it whole and its outputs are in place; before here, the run stops at once.
+        with _signals.deferred():
+            try:
+                committed = pipe.commit(done, ledger, run_id=run_id, row=row, manifest=manifest)
+            except BaseException:
+                if staged is not None:
+                    staged.discard()
+                raise
+            outputs = self._publish(staged, ledger, done, committed)
+            message = (
+                f"run {run_id} committed: ledger version {committed.record.ledger_version}, "
+                f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
+                f"{committed.inserted} records new, {committed.updated} changed"
+            ) + (f", {corrected} corrected from returned workbooks" if books else "")
+            log.info(message)
+        return RunResult.completed(
+            done,
+            committed,
+            job=job.name,
+            as_of=day,
+            ledger=job.ledger,
+            fail_on=job.fail_on,
+            timings=dict(pipe.clock.timings),
+            outputs=tuple(outputs),
+            message=message,
+            recovered=recovered,
+            rows_corrected=corrected,
+        )
+
+    def _stage(
+        self,
+        done: Evaluated,
+        read: Read,
+        accounting: list[dict[str, Any]],
+        *,
+        run_id: str,
+        key: str,
+        version: int,
+    ) -> StagedOutputs | None:
+        """Write the outputs into a staging directory before the commit (published after)."""
+        job = self.job
+        with self.pipe.clock.stage("outputs"):  # timed even when there are none
+            if job.outputs.dir is None:
+                return None
+            directory = Path(
+                str(job.outputs.dir).format(as_of=self.day, run_id=run_id, job=job.name)
+            )
             summary = {
                 "run_id": run_id,
                 "run_key": key,
                 "job": job.name,
-                "as_of": day.isoformat(),
-                "ledger_version": base.ledger_version + 1,
+                "as_of": self.day.isoformat(),
+                "ledger_version": version,
                 "rules_status": done.rules_status,
                 "fail_on": job.fail_on.value,
                 "inputs": accounting,
-                "rows_corrected": corrected,
-                "findings": {"by_severity": done.by_severity},
+                "rows_corrected": sum(int(i["rows_corrected"]) for i in accounting),
+                "findings": {"by_severity": dict(done.by_severity)},
                 "errors": list(done.errors),
                 "summaries": {n: t.to_dicts() for n, t in persisted_tables(done.persisted).items()},
             }
-            staged = stage(
+            return stage(
                 directory,
                 run_id,
                 writers(
@@ -313,84 +353,27 @@ def _locked_run(
                     quarantine=done.quarantine,
                     persisted=persisted_tables(done.persisted),
                     evaluation=done.evaluation,
-                    reporters=reporters,
-                    delivered=delivered(job, inputs, kinds),
+                    reporters=self.reporters,
+                    delivered=delivered(job, read.inputs, self.pipe.kinds),
                 ),
             )
-    forced = prior is not None
-    manifest = build_manifest(
-        job,
-        run_id=run_id,
-        key=key,
-        as_of=day,
-        started=started,
-        forced=forced,
-        summaries=accounting,
-        plugins=[p.to_dict() for p in pm.plugins()],
-        outcomes=done.evaluation.outcomes.to_dicts(),
-        by_severity=done.by_severity,
-        waived=int(done.findings["waived"].fill_null(False).sum()),
-        errors=list(done.errors),
-        notices=list(done.evaluation.notices),
-        outputs=list(staged.files.values()) if staged else [],
-    )
-    row = done.row(job, day, started, forced) | {"rows_corrected": corrected}
-    outputs: list[Path] = []
-    # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
-    # holds it whole and its outputs are in place; before here, the run stops at once.
-    with _signals.deferred():
-        try:
-            record, records = _pipeline.commit_run(
-                ledger, done, row=row, manifest=manifest, clock=clock, report=report
+
+    def _publish(
+        self, staged: StagedOutputs | None, ledger: Ledger, done: Evaluated, committed: Committed
+    ) -> list[Path]:
+        """Once the ledger holds the run: the after-commit outputs, then publish them all."""
+        if staged is None:
+            return []
+        run_id = committed.record.run_id
+        with self.pipe.clock.stage("outputs"):
+            run = CommittedRun(
+                ledger=ledger.path,
+                run_id=run_id,
+                evaluation=done.evaluation,
+                references={r.id: tuple(r.references) for r in self.pipe.ruleset.rules},
             )
-        except BaseException:
-            if staged is not None:
-                staged.discard()
-            raise
-        with clock.stage("outputs"):
-            if staged is not None:
-                committed = CommittedRun(
-                    ledger=ledger.path,
-                    run_id=record.run_id,
-                    evaluation=done.evaluation,
-                    references={r.id: tuple(r.references) for r in ruleset.rules},
-                )
-                stage_committed(staged, reporters, committed)
-                if CORRECTIONS_OUTPUT in job.outputs.write:
-                    stage_corrections(staged, ledger.path, record.run_id)
-                want_manifest = "manifest" in job.outputs.write
-                outputs = publish(staged, record.manifest_json if want_manifest else None)
-        message = (
-            f"run {run_id} committed: ledger version {record.ledger_version}, "
-            f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
-            f"{row['records_inserted']} records new, {row['records_updated']} changed"
-        )
-        if workbooks:
-            message += f", {corrected} corrected from returned workbooks"
-        log.info(message)
-    return RunResult(
-        status="completed",
-        job=job.name,
-        as_of=day,
-        ledger=job.ledger,
-        run_id=run_id,
-        run_key=key,
-        ledger_version=record.ledger_version,
-        rules_status=done.rules_status,
-        fail_on=job.fail_on,
-        findings_by_severity=done.by_severity,
-        errors=done.errors,
-        notices=tuple(done.evaluation.notices),
-        inputs=tuple(done.summaries),
-        records=records,
-        timings=dict(clock.timings),
-        outputs=tuple(outputs),
-        manifest=record.manifest,
-        message=message,
-        recovered=tuple(recovered),
-        rows_corrected=corrected,
-        # A streamed run's derived frames scan scratch files that are gone once it returns.
-        evaluation=done.evaluation
-        if job.batch_rows is None
-        else dataclasses.replace(done.evaluation, derived=MappingProxyType({})),
-    )
+            stage_committed(staged, self.reporters, run)
+            if CORRECTIONS_OUTPUT in self.job.outputs.write:
+                stage_corrections(staged, ledger.path, run_id)
+            want_manifest = "manifest" in self.job.outputs.write
+            return publish(staged, committed.record.manifest_json if want_manifest else None)

@@ -20,11 +20,10 @@ from typing import TYPE_CHECKING, Final
 import polars as pl
 
 from credit_ledger.errors import ConfigError
-from credit_ledger.jobs._sources import Input
 from credit_ledger.kinds import RecordKind
+from credit_ledger.pipeline._results import EvaluationRequest, Input, Validated
 from credit_ledger.pipeline._spark_evaluate import SparkPlan, evaluate_on_spark
 from credit_ledger.pipeline._spark_plugins import check_executors, needed_modules
-from credit_ledger.pipeline._spark_protocol import EvaluationRequest, Validated
 from credit_ledger.pipeline._spark_validate import validate_on_spark
 from credit_ledger.rules import EvaluationResult
 

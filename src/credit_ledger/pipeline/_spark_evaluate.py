@@ -35,8 +35,8 @@ import polars as pl
 import pyarrow as pa
 
 from credit_ledger.kinds import RecordKind, get_kind
+from credit_ledger.pipeline._results import EvaluationRequest
 from credit_ledger.pipeline._spark_layout import TABLE, Layout
-from credit_ledger.pipeline._spark_protocol import EvaluationRequest
 from credit_ledger.pipeline._spark_validate import JOBS
 from credit_ledger.rules import (
     FINDINGS_SCHEMA,

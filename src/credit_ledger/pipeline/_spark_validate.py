@@ -21,13 +21,11 @@ import pyarrow as pa
 
 from credit_ledger.errors import CreditLedgerError, InputError, describe
 from credit_ledger.ingest import ROW, SOURCE
-from credit_ledger.jobs._result import InputSummary
-from credit_ledger.jobs._sources import Input
-from credit_ledger.jobs._stages import SUBJECT_KIND, Batch
 from credit_ledger.kinds import RecordKind
+from credit_ledger.pipeline._results import Batch, Input, InputSummary, Validated
 from credit_ledger.pipeline._spark_layout import TABLE, Layout, arrow_schema
-from credit_ledger.pipeline._spark_protocol import Validated
-from credit_ledger.streaming._duplicates import typed_value, unique_columns
+from credit_ledger.pipeline._stages import SUBJECT_KIND
+from credit_ledger.streaming._duplicates import typed_value
 from credit_ledger.validate import validate
 
 if TYPE_CHECKING:
@@ -51,8 +49,7 @@ def _typed_uniques(
     arrow = arrow_schema(schema)
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        pandera = kind.cached_schema()
-        exprs = [typed_value(kind, pandera, n, present) for n in schema]
+        exprs = [typed_value(kind, n, present) for n in schema]
         for batch in batches:
             frame = pl.from_arrow(batch)
             assert isinstance(frame, pl.DataFrame)
@@ -66,11 +63,10 @@ def _duplicates(rows: DataFrame, kind: RecordKind, present: pl.Schema) -> dict[s
     """Per unique column, the typed values it holds more than once over all of ``rows``."""
     from pyspark.sql import functions as F  # noqa: N812, PLC0415 - the optional extra
 
-    pandera = kind.cached_schema()
-    names = unique_columns(pandera)
+    names = kind.unique_columns
     if not names:
         return {}
-    schema = pl.Schema({n: pandera.columns[n].dtype.type for n in names})
+    schema = pl.Schema({n: kind.field(n).polars_dtype for n in names})
     typed = rows.mapInArrow(_typed_uniques(kind, present, schema), _spark_schema(schema))
     found: dict[str, pl.Series] = {}
     for name in names:

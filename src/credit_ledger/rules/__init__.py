@@ -39,8 +39,7 @@ from credit_ledger.contracts._rule import (
     quarantine_key,
 )
 from credit_ledger.contracts._ruleset import RuleSet
-from credit_ledger.rules._check import CheckResult, check
-from credit_ledger.rules._engine import evaluate, evaluate_many
+from credit_ledger.rules._engine import evaluate, evaluate_many, ruleset_of
 from credit_ledger.rules._policy import RulePolicy, Waiver
 
 __all__ = [
@@ -48,7 +47,6 @@ __all__ = [
     "HISTORY_AS_OF",
     "OUTCOMES_SCHEMA",
     "PERIOD_LEDGER_COLUMNS",
-    "CheckResult",
     "DerivedColumn",
     "EvaluationResult",
     "Persist",
@@ -66,9 +64,9 @@ __all__ = [
     "Severity",
     "Summary",
     "Waiver",
-    "check",
     "evaluate",
     "evaluate_many",
     "history_key",
     "quarantine_key",
+    "ruleset_of",
 ]

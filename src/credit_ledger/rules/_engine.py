@@ -61,7 +61,7 @@ from credit_ledger.rules._policy import RulePolicy
 if TYPE_CHECKING:
     from credit_ledger.contracts._plugin import Conflict
 
-__all__ = ["evaluate", "evaluate_many"]
+__all__ = ["evaluate", "evaluate_many", "ruleset_of"]
 
 Frame = pl.DataFrame | pl.LazyFrame
 _first_line = partial(describe, typed=True)
@@ -591,6 +591,18 @@ def _ruleset(
     if isinstance(rules, RuleSet):
         return _with_settings(rules, settings)
     return RuleSet.of(rules, settings=settings)
+
+
+def ruleset_of(
+    rules: RuleSet | Iterable[Rule], settings: Mapping[str, SettingValue] | None = None
+) -> RuleSet:
+    """``rules`` as a :class:`RuleSet` with ``settings`` laid over its own (what
+    :func:`evaluate` does with its ``rules`` and ``settings``).
+
+    Raises:
+        ConfigError: ``settings`` names a setting the rule set does not declare.
+    """
+    return _ruleset(rules, settings)
 
 
 def _with_settings(ruleset: RuleSet, settings: Mapping[str, SettingValue] | None) -> RuleSet:

@@ -21,6 +21,7 @@ import polars as pl
 from credit_ledger.errors import UsageError
 from credit_ledger.ingest import read
 from credit_ledger.kinds import RecordKind, get_kind
+from credit_ledger.streaming._deliveries import last_deliveries
 from credit_ledger.streaming._duplicates import duplicated_values
 from credit_ledger.streaming._parts import SUMMARY_FILE, PartWriter
 from credit_ledger.streaming._sources import Source, batches, source_files
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BATCH_ROWS",
     "SUMMARY_FILE",
+    "last_deliveries",
     "validate_frames_to_parquet",
     "validate_to_parquet",
 ]

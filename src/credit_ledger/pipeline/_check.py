@@ -4,24 +4,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from credit_ledger.contracts._result import EvaluationResult, RunStatus
-from credit_ledger.contracts._rule import Rule, SettingValue, Severity
-from credit_ledger.contracts._ruleset import RuleSet
-from credit_ledger.ingest import read
+import polars as pl
+
+from credit_ledger.ingest import ROW, SOURCE
 from credit_ledger.kinds import get_kind
-from credit_ledger.rules._engine import evaluate
-from credit_ledger.rules._policy import RulePolicy
-from credit_ledger.validate import ValidationResult, validate
+from credit_ledger.pipeline._pipeline import Pipeline
+from credit_ledger.pipeline._results import FileInput, Validated
+from credit_ledger.rules import (
+    EvaluationResult,
+    Rule,
+    RulePolicy,
+    RuleSet,
+    RunStatus,
+    SettingValue,
+    Severity,
+    ruleset_of,
+)
+from credit_ledger.validate import REASONS, ValidationResult, ValidationSummary
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-
     from credit_ledger.kinds import RecordKind
 
 __all__ = ["CheckResult", "check"]
@@ -33,8 +41,25 @@ class CheckResult:
 
     source: str
     kind: str
-    validation: ValidationResult
+    validated: Validated
     evaluation: EvaluationResult
+
+    @property
+    def validation(self) -> ValidationResult:
+        """The file's validation: valid rows, quarantined rows and their accounting."""
+        (read,) = self.validated.inputs
+        none = pl.LazyFrame(schema={SOURCE: pl.String, ROW: pl.Int64, REASONS: pl.List(pl.String)})
+        return ValidationResult(
+            valid=self.validated.batches[self.kind].records.collect(),
+            quarantine=self.validated.quarantined.get(self.kind, none).collect(),
+            summary=read.validation
+            or ValidationSummary(
+                kind=self.kind,
+                rows_in=read.rows_in,
+                rows_valid=read.rows_valid,
+                rows_quarantined=read.rows_quarantined,
+            ),
+        )
 
     def status(self, fail_on: Severity | None = None) -> RunStatus:
         """The rule run's status (quarantined rows are reported by the validation)."""
@@ -69,7 +94,7 @@ def check(
     ``header_row``, ``records_path``, ``format``, ``formats``); ``settings`` are laid over the
     rule set's, as in :func:`~credit_ledger.rules.evaluate`. A kind given by name is looked up
     in the rule set's kinds (else the built-in ones); :func:`credit_ledger.check` takes rules,
-    kinds and source formats from the plugins.
+    kinds and source formats from the plugins. It runs the one :class:`Pipeline` in memory.
 
     Raises:
         ConfigError: a setting is not declared or does not fit its type.
@@ -81,22 +106,22 @@ def check(
         >>> res.status()  # doctest: +SKIP
         'findings'
     """
-    record_kind = get_kind(kind, rules.kinds if isinstance(rules, RuleSet) else None)
-    frame = read(source, kind=record_kind, encoding=encoding, sheet=sheet, **(read_options or {}))
-    validation = validate(frame, kind=record_kind)
-    evaluation = evaluate(
-        validation.valid,
-        kind=record_kind,
-        as_of=as_of,
-        rules=rules,
-        policy=policy,
+    ruleset = ruleset_of(rules, settings)
+    record_kind = get_kind(kind, ruleset.kinds)
+    pipe = Pipeline(
+        kinds={record_kind.name: record_kind},
+        ruleset=ruleset,
+        policy=policy or RulePolicy(),
         fail_on=fail_on,
-        settings=settings,
-        quarantine=validation.quarantine,
     )
+    options = {"encoding": encoding, "sheet": sheet, **(read_options or {})}
+    read = pipe.read([FileInput.read(source, kind=record_kind, **options)])
+    with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
+        validated = pipe.validate(read, Path(scratch))
+        evaluated = pipe.evaluate(validated, as_of=as_of)
     return CheckResult(
         source=Path(source).name,
         kind=record_kind.name,
-        validation=validation,
-        evaluation=evaluation,
+        validated=validated,
+        evaluation=evaluated.evaluation,
     )
