@@ -67,6 +67,12 @@ def register(sub: Any) -> None:
         help="stream inputs larger than memory, N rows at a time (same results)",
     )
     p.add_argument(
+        "--engine",
+        choices=("memory", "streamed", "spark"),
+        help="execution mode (default: the job's; memory, or streamed with --batch-rows); "
+        "spark needs credit-ledger[spark] (docs/spark.md)",
+    )
+    p.add_argument(
         "--wait",
         type=float,
         default=0.0,
@@ -176,6 +182,7 @@ def _run(args: argparse.Namespace) -> int:
         log_format=args.log_format,
         output_dir=args.output_dir,
         batch_rows=args.batch_rows,
+        engine=args.engine,
         plugins=cli,
     )
     if args.settings:

@@ -43,6 +43,12 @@ ENV_FAIL_ON = "CREDIT_LEDGER_FAIL_ON"
 ENV_LOG_FORMAT = "CREDIT_LEDGER_LOG_FORMAT"
 ENV_OUTPUT_DIR = "CREDIT_LEDGER_OUTPUT_DIR"
 ENV_BATCH_ROWS = "CREDIT_LEDGER_BATCH_ROWS"
+ENV_ENGINE = "CREDIT_LEDGER_ENGINE"
+
+ENGINES = ("memory", "streamed", "spark")
+"""Execution modes of a run (docs/architecture.md, "The pipeline and its execution modes")."""
+
+_SPARK_KEYS = frozenset({"master", "partition_rows", "driver_rows"})
 
 OUTPUT_NAMES = ("summary", "findings", "quarantine", "summaries", "manifest")
 """Outputs the host writes: ``summary.json``, ``findings.parquet``, ``quarantine.parquet``,
@@ -52,7 +58,7 @@ _KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"version", "job", "sources", "plugins", "rules", "outputs", "history"}),
     "[job]": frozenset(
         {"name", "ledger", "as_of", "fail_on", "log_format", "kinds", "evaluate_on"}
-        | {"batch_rows"}
+        | {"batch_rows", "engine", "spark"}
     ),
     "[[sources]]": frozenset(
         {"name", "kind", "path", "uri", "uri_env", "table", "query", "encoding", "sheet"}
@@ -210,7 +216,12 @@ class Job:
         kinds: record kinds of the job: every source's kind plus any kind listed in the file
             (evaluated on the ledger state even on a day without a delivery).
         batch_rows: stream the run, validating this many rows at a time, for inputs larger
-            than memory (same results as in memory); None runs in memory.
+            than memory (same results as in memory); None runs in memory. With the Spark
+            engine: rows per Arrow batch handed to Python.
+        engine: ``memory``, ``streamed`` (the default when ``batch_rows`` is set) or ``spark``
+            (``credit-ledger[spark]``); the same results in every engine.
+        spark: options of the Spark engine (``[job.spark]``): ``master``, ``partition_rows``,
+            ``driver_rows`` and any ``spark.*`` option of the session it builds.
         sources: where records come from.
         plugins: plugin selection, settings and extra modules.
         policy: severity overrides and waivers.
@@ -236,6 +247,8 @@ class Job:
     outputs: OutputConfig
     history: HistoryConfig = field(default_factory=HistoryConfig)
     origins: Mapping[str, str] = field(default_factory=dict)
+    engine: Literal["memory", "streamed", "spark"] = "memory"
+    spark: Mapping[str, str | int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved configuration, JSON-ready (for the manifest and the run key)."""
@@ -244,6 +257,7 @@ class Job:
             "fail_on": self.fail_on.value,
             "evaluate_on": self.evaluate_on,
             "batch_rows": self.batch_rows,
+            "engine": self.engine,
             "kinds": list(self.kinds),
             "sources": [s.to_dict() for s in self.sources],
             "plugins": {
@@ -400,6 +414,7 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
     log_format: str | None = None,
     output_dir: str | PathLike[str] | None = None,
     batch_rows: int | None = None,
+    engine: str | None = None,
     plugins: PluginSelection | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Job:
@@ -407,7 +422,7 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
 
     Keyword overrides are the CLI layer; ``environ`` (default ``os.environ``) the environment
     layer (``CREDIT_LEDGER_LEDGER``, ``_AS_OF``, ``_FAIL_ON``, ``_LOG_FORMAT``,
-    ``_OUTPUT_DIR``, ``_BATCH_ROWS``, ``_PLUGINS_ALLOW``/``_DENY``/``_REQUIRED``).
+    ``_OUTPUT_DIR``, ``_BATCH_ROWS``, ``_ENGINE``, ``_PLUGINS_ALLOW``/``_DENY``/``_REQUIRED``).
 
     Raises:
         ConfigError: unknown keys (naming the closest valid one), wrong types, missing values.
@@ -459,6 +474,30 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
     batch_v, origins["batch_rows"] = _pick(
         batch_rows, ENV_BATCH_ROWS, env, job_t.get("batch_rows"), None
     )
+    engine_v, origins["engine"] = _pick(
+        engine,
+        ENV_ENGINE,
+        env,
+        job_t.get("engine"),
+        "streamed" if batch_v is not None else "memory",
+    )
+    if engine_v not in ENGINES:
+        close = difflib.get_close_matches(str(engine_v), ENGINES, n=1, cutoff=0.0)
+        raise ConfigError(
+            f"{origin}: engine {engine_v!r} is not one of {', '.join(ENGINES)}"
+            + (f"; did you mean {close[0]!r}?" if close else "")
+        )
+    if engine_v == "memory" and batch_v is not None:
+        raise ConfigError(
+            f"{origin}: batch_rows streams the run; it does not go with engine 'memory'"
+        )
+    spark_t = _table(job_t, "spark", origin)
+    unknown = sorted(k for k in spark_t if k not in _SPARK_KEYS and not k.startswith("spark."))
+    if unknown:
+        raise ConfigError(
+            f"{origin}: [job.spark] unknown key(s) {', '.join(unknown)} "
+            "(master, partition_rows, driver_rows, or a spark.* option)"
+        )
     out_v, origins["output_dir"] = _pick(output_dir, ENV_OUTPUT_DIR, env, out_t.get("dir"), None)
     write = _str_list("[outputs] write", out_t.get("write", list(OUTPUT_NAMES)))
     for w in write:
@@ -508,6 +547,8 @@ def parse_job(  # noqa: PLR0912, PLR0915 - one flat pass over the file's tables 
             reporters=_str_list("[outputs] reporters", out_t.get("reporters", [])),
         ),
         history=history,
+        engine=engine_v,  # type: ignore[arg-type]
+        spark={k: v if isinstance(v, int) else str(v) for k, v in spark_t.items()},
         origins=origins,
     )
 

@@ -37,15 +37,21 @@ from credit_ledger.ledger import HeldLock, Ledger, LedgerState, persisted_tables
 from credit_ledger.pipeline import (
     Committed,
     Evaluated,
+    ExecutionMode,
     FileInput,
     Input,
     MemoryMode,
     Pipeline,
     Progress,
     Read,
+    SparkMode,
     StreamedMode,
     Validated,
 )
+from credit_ledger.pipeline._spark import (
+    DEFAULT_BATCH_ROWS as DEFAULT_SPARK_BATCH_ROWS,
+)
+from credit_ledger.pipeline._spark import DEFAULT_DRIVER_ROWS, DEFAULT_PARTITION_ROWS
 from credit_ledger.plugins import CommittedRun, PluginManager, Reporter
 
 __all__ = ["Progress", "run"]
@@ -84,6 +90,7 @@ def _key_config(job: Job) -> dict[str, Any]:
     config = job.to_dict()
     config.pop("fail_on", None)  # changes the exit code, not the result
     config.pop("batch_rows", None)  # changes how the run holds its data, not the result
+    config.pop("engine", None)  # likewise: every engine gives the same result
     return config | ({"unmasked": True} if _redact.is_unmasked() else {})
 
 
@@ -97,6 +104,7 @@ def run(
     progress: Progress | None = None,
     unmasked: bool = False,
     wait: float = 0.0,
+    mode: ExecutionMode | None = None,
 ) -> RunResult:
     """Run a batch job: read → validate → rules → ledger commit → outputs.
 
@@ -111,6 +119,8 @@ def run(
         unmasked: internal use only: natural persons' names and ID numbers are not masked in
             findings, messages and logs. Recorded in the manifest and part of the run key.
         wait: seconds to wait for another run holding the ledger's lock (0: fail at once).
+        mode: the execution mode, instead of the one the job's ``engine`` names: e.g.
+            ``SparkMode(session=spark)`` to run on a Spark session you hold (it stays open).
 
     Returns:
         A :class:`RunResult`: ``completed``, ``unchanged`` (same run key already committed;
@@ -135,7 +145,8 @@ def run(
     )
     pm.ensure_ready()
     kinds = {name: pm.kind(name) for name in job.kinds}
-    mode = MemoryMode() if job.batch_rows is None else StreamedMode(job.batch_rows)
+    own_mode = mode is None
+    mode = _mode(job) if mode is None else mode
     pipe = Pipeline(
         kinds=kinds,
         ruleset=pm.ruleset(),
@@ -149,10 +160,31 @@ def run(
     if dry_run:
         return batch.dry_run()
     ledger = Ledger(job.ledger)
-    with ledger.lock(job=job.name, wait=wait) as held, _redact.unmasked(unmasked):
-        recovered = tuple(ledger.recover())
-        with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
-            return batch.locked(ledger, held, recovered, Path(scratch), force=force)
+    try:
+        with ledger.lock(job=job.name, wait=wait) as held, _redact.unmasked(unmasked):
+            recovered = tuple(ledger.recover())
+            with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
+                return batch.locked(ledger, held, recovered, Path(scratch), force=force)
+    finally:
+        close = getattr(mode, "close", None)  # a Spark session this run built
+        if own_mode and callable(close):
+            close()
+
+
+def _mode(job: Job) -> ExecutionMode:
+    """The execution mode the job asks for (``[job] engine``, ``--engine``)."""
+    if job.engine == "spark":
+        options = job.spark
+        return SparkMode(
+            master=str(options.get("master", "local[2]")),
+            conf={k: str(v) for k, v in options.items() if k.startswith("spark.")},
+            batch_rows=job.batch_rows or DEFAULT_SPARK_BATCH_ROWS,
+            partition_rows=int(options.get("partition_rows", DEFAULT_PARTITION_ROWS)),
+            driver_rows=int(options.get("driver_rows", DEFAULT_DRIVER_ROWS)),
+        )
+    if job.engine == "streamed":
+        return StreamedMode(job.batch_rows) if job.batch_rows else StreamedMode()
+    return MemoryMode()
 
 
 def _as_records(item: Input, kind: RecordKind, base: LedgerState) -> Input:

@@ -1,7 +1,7 @@
 """The pipeline: read → validate → evaluate → (commit), one object with an execution mode.
 
 :class:`Pipeline` holds the kinds, the rule set and policy, and the :class:`ExecutionMode`
-chosen once (:class:`MemoryMode`, :class:`StreamedMode`; a Spark engine plugs in here). Its
+chosen once (:class:`MemoryMode`, :class:`StreamedMode`, :class:`SparkMode`). Its
 stages return typed, frozen results: :class:`Read` → :class:`Validated` → :class:`Evaluated`
 → :class:`Committed`. :func:`check`, ``credit-ledger demo`` and :func:`credit_ledger.run`
 all go through it.
@@ -23,6 +23,7 @@ from credit_ledger.pipeline._results import (
     Read,
     Validated,
 )
+from credit_ledger.pipeline._spark import SparkMode
 
 __all__ = [
     "Batch",
@@ -39,6 +40,7 @@ __all__ = [
     "Pipeline",
     "Progress",
     "Read",
+    "SparkMode",
     "StreamedMode",
     "Validated",
     "check",

@@ -30,7 +30,7 @@ from credit_ledger.rules import EvaluationResult
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["DEFAULT_BATCH_ROWS", "DEFAULT_DRIVER_ROWS", "SparkMode"]
+__all__ = ["DEFAULT_BATCH_ROWS", "DEFAULT_DRIVER_ROWS", "DEFAULT_PARTITION_ROWS", "SparkMode"]
 
 DEFAULT_BATCH_ROWS: Final = 20_000
 """Rows per Arrow batch between the JVM and Python (10–32k measured best on small machines)."""
