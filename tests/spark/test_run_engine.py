@@ -60,7 +60,7 @@ def test_spark_runs_leave_the_ledger_in_memory_runs_leave(
         (tmp_path / "out" / b.run_id).rename(tmp_path / f"spark-{b.run_id}")
         _same_result(a, b)
         assert b.status == "completed"
-        assert b.manifest["config"]["engine"] == "spark"
+        assert b.manifest["job"]["config"]["engine"] == "spark"
         for name in ("findings.parquet", "quarantine.parquet"):
             out_a = pl.read_parquet(tmp_path / f"memory-{a.run_id}" / name)
             out_b = pl.read_parquet(tmp_path / f"spark-{b.run_id}" / name)
