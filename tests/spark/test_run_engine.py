@@ -64,7 +64,6 @@ def test_spark_runs_leave_the_ledger_in_memory_runs_leave(
         for name in ("findings.parquet", "quarantine.parquet"):
             out_a = pl.read_parquet(tmp_path / f"memory-{a.run_id}" / name)
             out_b = pl.read_parquet(tmp_path / f"spark-{b.run_id}" / name)
-            assert out_a.height > 0
             assert out_a.sort(out_a.columns).equals(out_b.sort(out_b.columns)), name
     expected, got = _ledger(memory / "ledger"), _ledger(spark / "ledger")
     assert expected.keys() == got.keys()
