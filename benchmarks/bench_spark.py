@@ -3,8 +3,7 @@
 1. Generates (or reuses, under ``--out``) the benchmark set: 5.7M records of the five built-in
    kinds as Parquet (57M with ``--huge``; any size with ``--rows``).
 2. Streamed Polars: validation batch by batch into Parquet parts, then every built-in pack's
-   rules and summaries on the lazy scans (``jobs._stages.stream_inputs`` + ``evaluate_many``
-   with ``streaming=True``), as ``credit-ledger run`` with ``batch_rows`` does before its
+   rules and summaries on the lazy scans (the pipeline's ``StreamedMode``), as ``credit-ledger run`` with ``batch_rows`` does before its
    commit.
 3. Spark (``SparkMode``, ``local[2]`` unless ``--master``): the same validation and
    evaluation. The session's start-up is timed apart (a cluster's session is already up).
@@ -36,40 +35,39 @@ HUGE_ROWS = 57_000_000
 
 def _inputs(files: dict[str, Path]) -> list[Any]:
     from credit_ledger.ingest import read  # noqa: PLC0415
-    from credit_ledger.jobs._sources import Input  # noqa: PLC0415
+    from credit_ledger.pipeline import FileInput  # noqa: PLC0415
 
     return [
-        Input(
+        FileInput(
             source=kind,
             kind=kind,
             location=str(path),
             sha256="",
             bytes=path.stat().st_size,
-            frame=read(path, kind=kind),
+            frame=read(path, kind=kind).lazy(),
         )
         for kind, path in files.items()
     ]
 
 
 def _streamed(inputs: list[Any], kinds: dict[str, Any], scratch: Path) -> dict[str, Any]:
-    from credit_ledger.jobs import _stages  # noqa: PLC0415
+    from credit_ledger.pipeline import EvaluationRequest, StreamedMode  # noqa: PLC0415
     from credit_ledger.plugins import active_manager  # noqa: PLC0415
-    from credit_ledger.rules import evaluate_many  # noqa: PLC0415
-    from credit_ledger.streaming import DEFAULT_BATCH_ROWS  # noqa: PLC0415
 
+    manager = active_manager()
+    manager.ensure_ready()
+    mode = StreamedMode()
     t0 = time.perf_counter()
-    summaries, batches, quarantined = _stages.stream_inputs(
-        inputs, kinds, scratch=scratch, batch_rows=DEFAULT_BATCH_ROWS
-    )
+    validated = mode.validate(inputs, kinds, scratch)
+    summaries = validated.inputs
     t1 = time.perf_counter()
-    result = evaluate_many(
-        {k: b.records for k, b in batches.items()},
+    request = EvaluationRequest(
         as_of=AS_OF,
-        plugins=active_manager(),
-        kinds=list(kinds.values()),
-        streaming=True,
-        quarantine=_stages.quarantine_by_kind(quarantined),
+        rules=manager.ruleset(),
+        kinds=tuple(kinds.values()),
+        quarantine=validated.quarantined,
     )
+    result = mode.evaluate({k: b.records for k, b in validated.batches.items()}, request)
     t2 = time.perf_counter()
     return {
         "validate_s": round(t1 - t0, 2),
@@ -102,8 +100,7 @@ def _division(stages: list[dict[str, Any]], seen: set[int]) -> dict[str, Any]:
 
 
 def _spark(inputs: list[Any], kinds: dict[str, Any], scratch: Path, master: str) -> dict[str, Any]:
-    from credit_ledger.pipeline._spark_protocol import EvaluationRequest  # noqa: PLC0415
-
+    from credit_ledger.pipeline import EvaluationRequest  # noqa: PLC0415
     from credit_ledger.pipeline._spark import SparkMode  # noqa: PLC0415
     from credit_ledger.plugins import active_manager  # noqa: PLC0415
 
@@ -154,9 +151,8 @@ def _case_streamed(ctx: Context) -> Prepared:
 
 
 def _case_spark(ctx: Context) -> Prepared:
-    from credit_ledger.pipeline._spark_protocol import EvaluationRequest  # noqa: PLC0415
-
     from credit_ledger.kinds import get_kind  # noqa: PLC0415
+    from credit_ledger.pipeline import EvaluationRequest  # noqa: PLC0415
     from credit_ledger.pipeline._spark import SparkMode  # noqa: PLC0415
     from credit_ledger.plugins import active_manager  # noqa: PLC0415
 

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 import credit_ledger
-from credit_ledger import ingest, kinds, rules
+from credit_ledger import ingest, kinds, pipeline, rules
 from credit_ledger.errors import UnknownKindError
 from credit_ledger.kinds import Field, KindRegistry, RecordKind
 from credit_ledger.plugins import PluginManager, PluginSelection, activate, hookimpl
@@ -103,7 +103,7 @@ def test_the_facade_resolves_names_and_rules_through_the_plugin_manager(fines: P
 def test_the_engine_takes_a_rule_set_and_its_kinds(fines: Path) -> None:
     ruleset = _manager().ruleset()
     assert ruleset.kinds["parking_fine"] is PARKING
-    checked = rules.check(fines, kind="parking_fine", as_of=dt.date(2025, 6, 30), rules=ruleset)
+    checked = pipeline.check(fines, kind="parking_fine", as_of=dt.date(2025, 6, 30), rules=ruleset)
     assert checked.evaluation.findings["rule_id"].to_list() == ["parking.fine_positive"]
     frame = pl.DataFrame({"fine_yuan": [1, -1]}).cast({"fine_yuan": pl.Decimal(38, 2)})
     result = rules.evaluate(

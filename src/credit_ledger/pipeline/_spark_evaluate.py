@@ -479,6 +479,13 @@ def evaluate_on_spark(
         outcomes=outcomes,
         derived=MappingProxyType(derived),
         summaries=MappingProxyType(summaries),
+        persist=MappingProxyType(
+            {
+                s.name: s.persist
+                for s in request.rules.summaries
+                if s.persist and s.name in summaries
+            }
+        ),
         errors=tuple(errors),
         notices=tuple(notices),
         fail_on=request.fail_on,
