@@ -10,6 +10,7 @@ from credit_ledger.errors import RuleError
 from credit_ledger.plugins import Command, Setting, hookimpl
 from credit_ledger.rules import (
     HISTORY_AS_OF,
+    PERIOD_LEDGER_SCHEMA,
     DerivedColumn,
     Persist,
     Rule,
@@ -25,6 +26,7 @@ from credit_ledger.rules import (
 
 __all__ = [
     "HISTORY_AS_OF",
+    "PERIOD_LEDGER_SCHEMA",
     "Command",
     "DerivedColumn",
     "Persist",

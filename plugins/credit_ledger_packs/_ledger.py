@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from credit_ledger_packs._api import HISTORY_AS_OF, Persist, RuleError
+from credit_ledger_packs._api import HISTORY_AS_OF, PERIOD_LEDGER_SCHEMA, Persist, RuleError
 from credit_ledger_packs._periods import Period, periods
 
 __all__ = ["LEDGER_PERSIST", "LEDGER_SCHEMA", "LedgerSpec", "ZeroingInvariantError", "ledger_table"]
@@ -37,15 +37,7 @@ MONEY = pl.Decimal(38, 2)
 
 LEDGER_SCHEMA = pl.Schema(
     {
-        "ledger": pl.String(),
-        "group": pl.String(),
-        "period": pl.String(),
-        "period_start": pl.Date(),
-        "period_end": pl.Date(),
-        "opening": pl.Int64(),
-        "new": pl.Int64(),
-        "closed": pl.Int64(),
-        "closing": pl.Int64(),
+        **PERIOD_LEDGER_SCHEMA,
         "zeroed": pl.Boolean(),
         "exit_rate": pl.Float64(),
         "closed_late": pl.Int64(),

@@ -9,19 +9,11 @@ from collections.abc import Mapping
 import polars as pl
 
 from credit_ledger.plugins import hookimpl
-from credit_ledger.rules import Persist, RunContext, Summary
+from credit_ledger.rules import PERIOD_LEDGER_SCHEMA, Persist, RunContext, Summary
 
 _SCHEMA = pl.Schema(
     {
-        "ledger": pl.String(),
-        "group": pl.String(),
-        "period": pl.String(),
-        "period_start": pl.Date(),
-        "period_end": pl.Date(),
-        "opening": pl.Int64(),
-        "new": pl.Int64(),
-        "closed": pl.Int64(),
-        "closing": pl.Int64(),
+        **PERIOD_LEDGER_SCHEMA,
         "zeroed": pl.Boolean(),
         "exit_rate": pl.Float64(),
         "unplaced": pl.Int64(),

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HISTORY_AS_OF",
     "PERIOD_LEDGER_COLUMNS",
+    "PERIOD_LEDGER_SCHEMA",
     "DerivedColumn",
     "Persist",
     "Rule",
@@ -363,17 +364,20 @@ def history_key(kind: str) -> str:
 
 SummaryCompute = Callable[[RunContext, Mapping[str, pl.LazyFrame]], pl.DataFrame | pl.LazyFrame]
 
-PERIOD_LEDGER_COLUMNS = (
-    "ledger",
-    "group",
-    "period",
-    "period_start",
-    "period_end",
-    "opening",
-    "new",
-    "closed",
-    "closing",
+PERIOD_LEDGER_SCHEMA = pl.Schema(
+    {
+        "ledger": pl.String(),
+        "group": pl.String(),
+        "period": pl.String(),
+        "period_start": pl.Date(),
+        "period_end": pl.Date(),
+        "opening": pl.Int64(),
+        "new": pl.Int64(),
+        "closed": pl.Int64(),
+        "closing": pl.Int64(),
+    }
 )
+PERIOD_LEDGER_COLUMNS = tuple(PERIOD_LEDGER_SCHEMA)
 """Columns of a per-period ledger (``opening + new - closed = closing`` per ``period`` of one
 ``ledger``, the record kind, and ``group``, a breakdown value or null): a persisted summary
 with ``Persist(periods=True)`` has them, and history and the run report show its balance.

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from credit_ledger.contracts import PERIOD_LEDGER_SCHEMA
 from credit_ledger.errors import LedgerError
 from credit_ledger.ledger._schema import RECORDS_PREFIX
 
@@ -16,20 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["History", "history"]
 
 _PERIODS = pl.Schema(
-    {
-        "run_id": pl.String(),
-        "as_of": pl.Date(),
-        "summary": pl.String(),
-        "ledger": pl.String(),
-        "group": pl.String(),
-        "period": pl.String(),
-        "period_start": pl.Date(),
-        "period_end": pl.Date(),
-        "opening": pl.Int64(),
-        "new": pl.Int64(),
-        "closed": pl.Int64(),
-        "closing": pl.Int64(),
-    }
+    {"run_id": pl.String(), "as_of": pl.Date(), "summary": pl.String(), **PERIOD_LEDGER_SCHEMA}
 )
 """The columns of :attr:`History.periods` when no run persisted a per-period ledger."""
 

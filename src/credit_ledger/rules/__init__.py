@@ -26,6 +26,7 @@ from credit_ledger.contracts._result import (
 from credit_ledger.contracts._rule import (
     HISTORY_AS_OF,
     PERIOD_LEDGER_COLUMNS,
+    PERIOD_LEDGER_SCHEMA,
     DerivedColumn,
     Persist,
     Rule,
@@ -47,6 +48,7 @@ __all__ = [
     "HISTORY_AS_OF",
     "OUTCOMES_SCHEMA",
     "PERIOD_LEDGER_COLUMNS",
+    "PERIOD_LEDGER_SCHEMA",
     "DerivedColumn",
     "EvaluationResult",
     "Persist",
