@@ -3,8 +3,8 @@
 1. Generates (or reuses, under ``--out``) the benchmark set: 5.7M records of the five built-in
    kinds as Parquet (57M with ``--huge``; any size with ``--rows``).
 2. Streamed Polars: validation batch by batch into Parquet parts, then every built-in pack's
-   rules and summaries on the lazy scans (the pipeline's ``StreamedMode``), as ``credit-ledger run`` with ``batch_rows`` does before its
-   commit.
+   rules and summaries on the lazy scans (the pipeline's ``StreamedMode``), as
+   ``credit-ledger run`` with ``batch_rows`` does before its commit.
 3. Spark (``SparkMode``, ``local[2]`` unless ``--master``): the same validation and
    evaluation. The session's start-up is timed apart (a cluster's session is already up).
 4. Prints both times, their ratio and the row counts (which must agree), then how the Spark
