@@ -20,11 +20,9 @@ import polars as pl
 import pyarrow as pa
 
 from credit_ledger.errors import CreditLedgerError, InputError, describe
-from credit_ledger.ingest import ROW, SOURCE
 from credit_ledger.kinds import RecordKind
 from credit_ledger.pipeline._results import Batch, Input, InputSummary, Validated
 from credit_ledger.pipeline._spark_layout import TABLE, Layout, arrow_schema
-from credit_ledger.pipeline._stages import SUBJECT_KIND
 from credit_ledger.streaming._duplicates import typed_value
 from credit_ledger.validate import validate
 
@@ -36,11 +34,6 @@ __all__ = ["validate_on_spark"]
 
 _INPUT = "__input"
 JOBS = 4  # Spark jobs submitted at once (one per input or kind)
-
-
-def _ledger_columns(kind: RecordKind, names: Sequence[str]) -> list[str]:
-    # The columns the ledger keeps, as jobs._stages keeps them in memory.
-    return [c for c in (*kind.columns, SUBJECT_KIND, SOURCE, ROW) if c in names]
 
 
 def _typed_uniques(
@@ -117,7 +110,9 @@ def _validate_input(
     empty = validate(pl.DataFrame(schema=present), kind=kind)
     layout = Layout(
         {
-            "valid": empty.valid.select(_ledger_columns(kind, empty.valid.columns)).schema,
+            # every column validation gives, as MemoryMode keeps them (the commit keeps the
+            # ledger's own)
+            "valid": empty.valid.schema,
             "quarantine": empty.quarantine.schema,
         }
     )
