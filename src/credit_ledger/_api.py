@@ -214,7 +214,7 @@ def check(
     ruleset, settings = _rules(rules, manager, settings)
     return _check.check(
         source,
-        kind=manager.kind(kind),
+        kind=_kind(kind, ruleset, manager),
         as_of=as_of,
         encoding=encoding,
         sheet=sheet,

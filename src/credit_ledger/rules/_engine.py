@@ -585,14 +585,6 @@ def _resolve_kind(kind: str | RecordKind, ruleset: RuleSet) -> RecordKind:
     return get_kind(kind)
 
 
-def _ruleset(
-    rules: RuleSet | Iterable[Rule], settings: Mapping[str, SettingValue] | None
-) -> RuleSet:
-    if isinstance(rules, RuleSet):
-        return _with_settings(rules, settings)
-    return RuleSet.of(rules, settings=settings)
-
-
 def ruleset_of(
     rules: RuleSet | Iterable[Rule], settings: Mapping[str, SettingValue] | None = None
 ) -> RuleSet:
@@ -602,7 +594,9 @@ def ruleset_of(
     Raises:
         ConfigError: ``settings`` names a setting the rule set does not declare.
     """
-    return _ruleset(rules, settings)
+    if isinstance(rules, RuleSet):
+        return _with_settings(rules, settings)
+    return RuleSet.of(rules, settings=settings)
 
 
 def _with_settings(ruleset: RuleSet, settings: Mapping[str, SettingValue] | None) -> RuleSet:
@@ -674,7 +668,7 @@ def evaluate(
         >>> res.outcomes.select("rule_id", "status", "failed").row(0)
         ('toy.positive', 'fail', 1)
     """
-    ruleset = _ruleset(rules, settings)
+    ruleset = ruleset_of(rules, settings)
     k = _resolve_kind(kind, ruleset)
     return evaluate_many(
         {k.name: frame},
@@ -782,7 +776,7 @@ def evaluate_many(
     with :data:`HISTORY_AS_OF` (for the summaries that ask, :attr:`Summary.history`);
     ``settings`` are laid over the rule set's (an unknown name is a
     :class:`~credit_ledger.errors.ConfigError`)."""
-    ruleset = _ruleset(rules, settings)
+    ruleset = ruleset_of(rules, settings)
     policy = policy or RulePolicy()
     given = {k.name: k for k in kinds}
     resolved = {name: given.get(name) or _resolve_kind(name, ruleset) for name in frames}
