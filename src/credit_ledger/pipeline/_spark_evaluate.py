@@ -2,13 +2,19 @@
 
 Per kind, the records go to Spark once (Parquet in the run's scratch) and then:
 
-1. **row rules, derived columns and the entity rules of one key** run in one ``mapInArrow``
-   pass after ``repartition(n, key)``: every entity's rows are in one partition, and each
-   Python call evaluates a whole partition (many entities) with the same engine
+1. **row rules and the entity rules of one key** run in one ``mapInArrow`` pass after
+   ``repartition(n, key)``: every entity's rows are in one partition, and each Python call
+   evaluates a whole partition (many entities) with the same engine
    (:func:`credit_ledger.rules.evaluate_many`) the other modes use;
-2. **entity rules of other keys** (a case number, the source file) run the same way over the
-   derived records repartitioned by their key;
-3. **dataset rules and summaries** are arbitrary Polars aggregates and callables, which cannot
+2. **entity rules of other keys** (a case number, the source file) run the same way, each
+   over the records repartitioned by its key; a key that is itself a derived column is
+   computed by a ``mapInArrow`` step just before the shuffle;
+3. **derived columns** of row scope are computed inside every pass that needs them, and the
+   derived records handed on are a lazy plan over the records, once a streaming pass on the
+   driver proved every column computes (so they never cross to Spark and back). Entity-scope
+   derived columns of one key are computed by the first pass, by that key, which then writes
+   the derived records the other passes read;
+4. **dataset rules and summaries** are arbitrary Polars aggregates and callables, which cannot
    be split into partial aggregates in general: they run on the driver over lazy scans of the
    derived records (Polars' streaming engine), and only when the rows they need are at most
    ``driver_rows``; above it the rule or summary is an error saying so, never a wrong figure.
@@ -33,10 +39,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
+from polars.io.plugins import register_io_source
 
+from credit_ledger.ingest import ROW, SOURCE
 from credit_ledger.kinds import RecordKind, get_kind
 from credit_ledger.pipeline._results import EvaluationRequest
-from credit_ledger.pipeline._spark_layout import TABLE, Layout
+from credit_ledger.pipeline._spark_layout import TABLE, Layout, arrow_schema, quoted, spark_struct
 from credit_ledger.pipeline._spark_validate import JOBS
 from credit_ledger.rules import (
     FINDINGS_SCHEMA,
@@ -55,6 +63,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["SparkPlan", "evaluate_on_spark"]
+
+_SAMPLE_ROWS = 1_000  # records a pass's columns are found on (see _KindOnSpark._read_by)
 
 ERRORS_SCHEMA = pl.Schema(
     {
@@ -121,7 +131,12 @@ def _evaluator(
         if "derived" in layout.tables:
             derived = result.derived[kind.name]
             assert isinstance(derived, pl.DataFrame)
-            out["derived"] = derived
+            # A derived column that failed on this partition's data is null here; the driver
+            # sees its error and evaluates the kind again without it (_KindOnSpark.run).
+            absent = [n for n in layout.tables["derived"] if n not in derived.columns]
+            out["derived"] = derived.with_columns(
+                pl.lit(None, layout.tables["derived"][n]).alias(n) for n in absent
+            )
         yield from layout.pack(out)
 
     return run
@@ -145,6 +160,7 @@ class _KindOnSpark:
         self.request = request
         self.plan = plan
         self.out = out
+        self.source = out / "records.parquet"
         self.results: list[tuple[Layout, Path]] = []
         self.driver: list[EvaluationResult] = []
         self.errors: list[RunError] = []
@@ -164,10 +180,11 @@ class _KindOnSpark:
 
     def _ruleset(self, rules: Iterable[Rule], *, derived: bool) -> RuleSet:
         base = self.request.rules
+        columns = [d for d in base.derived_for(self.kind.name) if d.name not in self.failed_derived]
         return dataclasses.replace(
             base,
             rules=tuple(rules),
-            derived=base.derived_for(self.kind.name) if derived else (),
+            derived=tuple(columns) if derived else (),
             summaries=(),
             kinds=MappingProxyType({}),  # the pass is given its kind; the others stay home
             conflicts=(),
@@ -186,18 +203,33 @@ class _KindOnSpark:
         key: str | None,
         rules: list[Rule],
         *,
-        derived: bool,
         rows: int,
         name: str,
+        derive: bool = True,
+        emit: bool = False,
     ) -> Path:
+        """One ``mapInArrow`` pass of ``rules`` over ``data`` spread by ``key``, computing the
+        derived columns when ``derive`` and writing the derived records too when ``emit``."""
         tables = dict(_RESULTS)
-        if derived:
+        if emit:
             tables = {"derived": self.derived_schema, **tables}
+        else:
+            from pyspark.sql import functions as F  # noqa: N812, PLC0415 - the optional extra
+
+            schema = self._read_by(schema, rules, key)
+            data = data.select(*(F.col(quoted(n)) for n in schema))
         layout = Layout(tables)
         n = self._partitions(rows)
-        spread = data.repartition(n, key) if key is not None else data.repartition(n)
+        if key is None:
+            spread = data.repartition(n)
+        elif key in schema:
+            spread = data.repartition(n, key)
+        elif key in self.derived_schema:  # a derived key: computed for the shuffle only
+            spread = self._with_key(data, schema, key).repartition(n, key)
+        else:  # a key that failed to derive: the rules say so, as in memory
+            spread = data.repartition(n)
         fn = _evaluator(
-            self.kind, self._ruleset(rules, derived=derived), self.request, schema, layout
+            self.kind, self._ruleset(rules, derived=derive or emit), self.request, schema, layout
         )
         out = self.out / name
         spread.mapInArrow(fn, layout.spark_schema()).write.mode("overwrite").partitionBy(
@@ -205,6 +237,60 @@ class _KindOnSpark:
         ).parquet(str(out))
         self.results.append((layout, out))
         return out
+
+    def _read_by(self, schema: pl.Schema, rules: list[Rule], key: str | None) -> pl.Schema:
+        """The columns of ``schema`` that ``rules`` and the derived columns read (so only
+        those cross to Python and through the shuffle), as Polars' own projection pushdown
+        finds them when the same evaluation runs over a few of the records; all of ``schema``
+        when some expression reads every column."""
+        sample = pl.read_parquet(self.source, n_rows=_SAMPLE_ROWS)
+        if not sample.height:
+            return schema
+        # Columns the records do not have are derived ones a later pass reads: kept.
+        read: set[str] = {self.kind.key, SOURCE, ROW, *(set(schema) - set(sample.columns))}
+        read.update(k for k in (key, *(r.key_for(self.kind) for r in rules)) if k is not None)
+        everything = False
+
+        def scan(
+            columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None, _: int | None
+        ) -> Iterator[pl.DataFrame]:
+            nonlocal everything
+            everything |= columns is None
+            frame = sample if columns is None else sample.select(columns)
+            read.update(frame.columns)
+            if predicate is not None:
+                frame = frame.filter(predicate)
+            yield frame if n_rows is None else frame.head(n_rows)
+
+        evaluate_many(
+            {self.kind.name: register_io_source(scan, schema=sample.schema)},
+            as_of=self.request.as_of,
+            rules=self._ruleset(rules, derived=True),
+            policy=self.request.policy,
+            kinds=[self.kind],
+            streaming=True,
+        )
+        if everything:
+            return schema
+        return pl.Schema({n: d for n, d in schema.items() if n in read})
+
+    def _with_key(self, data: DataFrame, schema: pl.Schema, key: str) -> DataFrame:
+        """``data`` with the derived column ``key`` added by a ``mapInArrow`` pass."""
+        keyed = pl.Schema({**schema, key: self.derived_schema[key]})
+        ruleset, kind, as_of = self._ruleset((), derived=True), self.kind, self.request.as_of
+
+        def add(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            for batch in batches:
+                frame = pl.from_arrow(batch)
+                assert isinstance(frame, pl.DataFrame)
+                frame = frame.select(pl.col(n).cast(d) for n, d in schema.items())
+                result = evaluate_many({kind.name: frame}, as_of=as_of, rules=ruleset, kinds=[kind])
+                derived = result.derived[kind.name]
+                assert isinstance(derived, pl.DataFrame)
+                out = derived.select(keyed.names()).to_arrow(compat_level=pl.CompatLevel.oldest())
+                yield from out.cast(arrow_schema(keyed)).to_batches()
+
+        return data.mapInArrow(add, spark_struct(keyed))
 
     def _on_driver(
         self, frame: pl.LazyFrame, rows: int, rules: list[Rule], *, derived: bool
@@ -240,10 +326,56 @@ class _KindOnSpark:
         self.driver.append(result)
         return result
 
+    def _forget(self, errors: Iterable[RunError]) -> None:
+        """Keep the errors of derived columns that failed on the data; drop those columns."""
+        for error in errors:
+            self.errors.append(error)
+            self.failed_derived.add(error.name)
+        self.derived_schema = pl.Schema(
+            {n: d for n, d in self.derived_schema.items() if n not in self.failed_derived}
+        )
+
+    def _derived_failed_on_data(self, out: Path) -> bool:
+        """Whether a derived column failed on some partition's data in the pass written to
+        ``out``. If so it fails for the whole kind, as it does in memory: its error is kept, and
+        the column leaves the derived records, so the pass must run again without it."""
+        layout = self.results[-1][0]
+        failed = (
+            layout.scan(out, "errors")
+            .filter(pl.col("what") == "derived_column", pl.col("kind") == self.kind.name)
+            .filter(~pl.col("name").is_in(list(self.failed_derived)))
+            .group_by("name")
+            .agg(pl.col("plugin").first(), pl.col("message").sort().first())
+            .sort("name")
+            .collect()
+        )
+        self._forget(
+            RunError(what="derived_column", kind=self.kind.name, **row)
+            for row in failed.iter_rows(named=True)
+        )
+        return failed.height > 0
+
+    def _derive_on_driver(self, source: Path) -> pl.LazyFrame:
+        """The derived records of row-scope derived columns: a plan over ``source``, once a
+        streaming pass proved every column computes on all rows (one that fails on any row
+        fails for the kind, with the message the in-memory engine gives)."""
+        records = pl.scan_parquet(source)
+        if not self._ruleset((), derived=True).derived:
+            return records
+        result = evaluate_many(
+            {self.kind.name: records},
+            as_of=self.request.as_of,
+            rules=self._ruleset((), derived=True),
+            kinds=[self.kind],
+            streaming=True,
+        )
+        self._forget(e for e in result.errors if e.what == "derived_column")
+        return result.derived[self.kind.name].lazy()
+
     def run(self, records: pl.LazyFrame) -> pl.LazyFrame:
         """Evaluate the kind over ``records``; returns the derived records (a lazy scan)."""
         self.out.mkdir(parents=True, exist_ok=True)
-        source = self.out / "records.parquet"
+        source = self.source
         records.sink_parquet(source)
         schema = pl.Schema(pl.read_parquet_schema(source))
         rows = pl.scan_parquet(source).select(pl.len()).collect().item()
@@ -270,29 +402,28 @@ class _KindOnSpark:
             subject = self.kind.subject_code
             first = subject if subject in by_key else sorted(by_key)[0]
         row_rules = [r for r in self.rules if r.scope is Scope.ROW]
+        first_rules = row_rules + by_key.pop(first, []) if first else row_rules
         data = self.spark.read.parquet(str(source))
-        out = self._pass(
-            data,
-            schema,
-            first,
-            row_rules + by_key.pop(first, []) if first else row_rules,
-            derived=True,
-            rows=rows,
-            name="pass-0",
-        )
-        layout = self.results[-1][0]
-        derived_scan = layout.scan(out, "derived")
-        derived_rows = layout.read(self.spark, out, "derived")
+        if keys:
+            # Entity-scope derived columns need each entity's rows together: the first pass,
+            # by that key, computes them and writes the derived records the others read.
+            out = self._pass(data, schema, first, first_rules, emit=True, rows=rows, name="pass-0")
+            if self._derived_failed_on_data(out):
+                self.results.pop()
+                out = self._pass(
+                    data, schema, first, first_rules, emit=True, rows=rows, name="pass-0"
+                )
+            layout = self.results[-1][0]
+            derived_scan = layout.scan(out, "derived")
+            data, schema = layout.read(self.spark, out, "derived"), self.derived_schema
+        else:
+            # Row-scope derived columns are computed in every pass that needs them, from the
+            # records; the derived records themselves never cross to Spark and back.
+            derived_scan = self._derive_on_driver(source)
+            if first_rules:
+                self._pass(data, schema, first, first_rules, rows=rows, name="pass-0")
         for i, (key, rules) in enumerate(sorted(by_key.items()), start=1):
-            self._pass(
-                derived_rows,
-                self.derived_schema,
-                key,
-                rules,
-                derived=False,
-                rows=rows,
-                name=f"pass-{i}",
-            )
+            self._pass(data, schema, key, rules, derive=not keys, rows=rows, name=f"pass-{i}")
         dataset = [r for r in self.rules if r.scope is Scope.DATASET]
         if dataset:
             self._on_driver(derived_scan, rows, dataset, derived=False)

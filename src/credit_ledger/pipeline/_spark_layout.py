@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql.types import StructType
 
-__all__ = ["TABLE", "Layout", "arrow_schema"]
+__all__ = ["TABLE", "Layout", "arrow_schema", "quoted", "spark_struct"]
 
 TABLE = "__table"
 
@@ -61,6 +61,19 @@ def arrow_schema(schema: pl.Schema) -> pa.Schema:
     empty = pl.DataFrame(schema={n: _stored(d) for n, d in schema.items()})
     exported = empty.to_arrow(compat_level=pl.CompatLevel.oldest()).schema
     return pa.schema([pa.field(f.name, _spark_arrow(f.type), nullable=True) for f in exported])
+
+
+def quoted(name: str) -> str:
+    """``name`` as Spark's column parser reads it literally (dots, spaces, backticks)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def spark_struct(schema: pl.Schema) -> StructType:
+    """The Spark schema of frames of the Polars ``schema`` (what ``mapInArrow`` is told)."""
+    from pyspark.sql.pandas.types import from_arrow_schema  # noqa: PLC0415 - the optional extra
+
+    struct: StructType = from_arrow_schema(arrow_schema(schema))
+    return struct
 
 
 @dataclass(frozen=True)

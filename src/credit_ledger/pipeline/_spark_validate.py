@@ -22,13 +22,12 @@ import pyarrow as pa
 from credit_ledger.errors import CreditLedgerError, InputError, describe
 from credit_ledger.kinds import RecordKind
 from credit_ledger.pipeline._results import Batch, Input, InputSummary, Validated
-from credit_ledger.pipeline._spark_layout import TABLE, Layout, arrow_schema
+from credit_ledger.pipeline._spark_layout import TABLE, Layout, arrow_schema, quoted, spark_struct
 from credit_ledger.streaming._duplicates import typed_value
 from credit_ledger.validate import validate
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-    from pyspark.sql.types import StructType
 
 __all__ = ["validate_on_spark"]
 
@@ -60,7 +59,10 @@ def _duplicates(rows: DataFrame, kind: RecordKind, present: pl.Schema) -> dict[s
     if not names:
         return {}
     schema = pl.Schema({n: kind.field(n).polars_dtype for n in names})
-    typed = rows.mapInArrow(_typed_uniques(kind, present, schema), _spark_schema(schema))
+    # Only the columns the typed values come from cross to Python (mapInArrow reads them all).
+    needed = {root for n in names for root in typed_value(kind, n, present).meta.root_names()}
+    source = rows.select(*(F.col(quoted(c)) for c in present if c in needed or not needed))
+    typed = source.mapInArrow(_typed_uniques(kind, present, schema), spark_struct(schema))
     found: dict[str, pl.Series] = {}
     for name in names:
         repeated = (
@@ -74,13 +76,6 @@ def _duplicates(rows: DataFrame, kind: RecordKind, present: pl.Schema) -> dict[s
         assert isinstance(values, pl.DataFrame)
         found[name] = values.to_series().cast(schema[name])
     return found
-
-
-def _spark_schema(schema: pl.Schema) -> StructType:
-    from pyspark.sql.pandas.types import from_arrow_schema  # noqa: PLC0415
-
-    spark_schema: StructType = from_arrow_schema(arrow_schema(schema))
-    return spark_schema
 
 
 def _validator(
