@@ -99,18 +99,23 @@ def _division(stages: list[dict[str, Any]], seen: set[int]) -> dict[str, Any]:
     }
 
 
-def _spark(inputs: list[Any], kinds: dict[str, Any], scratch: Path, master: str) -> dict[str, Any]:
+def _spark(
+    inputs: list[Any], kinds: dict[str, Any], scratch: Path, master: str, rows: int
+) -> dict[str, Any]:
     from credit_ledger.pipeline import EvaluationRequest  # noqa: PLC0415
-    from credit_ledger.pipeline._spark import SparkMode  # noqa: PLC0415
+    from credit_ledger.pipeline._spark import DEFAULT_DRIVER_ROWS, SparkMode  # noqa: PLC0415
     from credit_ledger.plugins import active_manager  # noqa: PLC0415
 
     manager = active_manager()
     manager.ensure_ready()
     t0 = time.perf_counter()
-    mode = SparkMode(master=master)
+    # Raised to the set's size, so Spark computes every dataset rule and summary the streamed
+    # engine computes (above the default 20M rows of a kind it refuses them, saying so).
+    mode = SparkMode(master=master, driver_rows=max(DEFAULT_DRIVER_ROWS, rows))
     sc = mode.session.sparkContext
     sc.setLogLevel("ERROR")
     ui, app = sc.uiWebUrl, sc.applicationId
+    assert ui is not None, "the benchmark reads the Spark UI's REST API: keep spark.ui.enabled"
     seen: set[int] = set()
     t1 = time.perf_counter()
     validated = mode.validate(inputs, kinds, scratch)
@@ -223,7 +228,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     scratch = Path(tempfile.mkdtemp(prefix="bench-spark-"))
     try:
         streamed = _streamed(_inputs(files), kinds, scratch / "streamed")
-        spark = _spark(_inputs(files), kinds, scratch / "spark", args.master)
+        spark = _spark(_inputs(files), kinds, scratch / "spark", args.master, rows)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     same = all(streamed[k] == spark[k] for k in ("rows_valid", "rows_quarantined", "findings"))
