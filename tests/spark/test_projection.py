@@ -1,6 +1,7 @@
 """A Spark rule pass sends only the columns its rules read; what a rule reads only in its
 message or through a derived key still reaches it, so the findings equal the in-memory
-engine's. (A check or message over a wildcard is refused by the engine in every mode.)"""
+engine's, also where a partition is too large to hold and is spooled to disk. (A check or
+message over a wildcard is refused by the engine in every mode.)"""
 
 from __future__ import annotations
 
@@ -79,8 +80,17 @@ def _findings(result: EvaluationResult) -> pl.DataFrame:
     return result.findings.sort("rule_id", "record_id", "entity_key", nulls_last=True)
 
 
-def test_findings_equal_the_in_memory_engine(spark_mode: SparkMode) -> None:
-    spark = SparkMode(spark_mode.session, partition_rows=500).evaluate(FRAMES, REQUEST)
+@pytest.mark.parametrize(
+    "partition_rows",
+    [
+        500,
+        # A partition past twice this is spooled to disk and evaluated by Polars' streaming
+        # engine: here every office (about 430 rows) and some payer partitions.
+        50,
+    ],
+)
+def test_findings_equal_the_in_memory_engine(spark_mode: SparkMode, partition_rows: int) -> None:
+    spark = SparkMode(spark_mode.session, partition_rows=partition_rows).evaluate(FRAMES, REQUEST)
     memory = MemoryMode().evaluate(FRAMES, REQUEST)
     assert not spark.errors
     assert _findings(spark).equals(_findings(memory))

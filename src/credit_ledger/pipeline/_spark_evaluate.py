@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -39,6 +41,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 from polars.io.plugins import register_io_source
 
 from credit_ledger.ingest import ROW, SOURCE
@@ -98,46 +101,78 @@ def _errors_frame(errors: Iterable[RunError]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=ERRORS_SCHEMA)
 
 
+@contextmanager
+def _partition(
+    batches: Iterator[pa.RecordBatch], spool_rows: int | None
+) -> Iterator[pl.DataFrame | pl.LazyFrame | None]:
+    """A partition's rows: in memory up to ``spool_rows``; past that spooled to a Parquet file
+    on the executor's local disk and scanned, so that Polars' streaming engine evaluates a
+    partition of any size (one key with millions of rows) in bounded memory."""
+    held: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        held.append(batch)
+        rows += batch.num_rows
+        if spool_rows is not None and rows > spool_rows:
+            break
+    else:
+        frame = pl.from_arrow(pa.Table.from_batches(held)) if held else None
+        assert frame is None or isinstance(frame, pl.DataFrame)
+        yield frame
+        return
+    with tempfile.TemporaryDirectory(prefix="credit-ledger-partition-") as spool:
+        path = Path(spool) / "rows.parquet"
+        with pq.ParquetWriter(path, held[0].schema) as writer:
+            for batch in held:
+                writer.write_batch(batch)
+            held.clear()
+            for batch in batches:
+                writer.write_batch(batch)
+        yield pl.scan_parquet(path)
+
+
 def _evaluator(
     kind: RecordKind,
     ruleset: RuleSet,
     request: EvaluationRequest,
     schema: pl.Schema,
     layout: Layout,
+    *,
+    spool_rows: int,
 ) -> Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
-    """The ``mapInArrow`` function of one rule pass: a whole partition per call."""
+    """The ``mapInArrow`` function of one rule pass: a whole partition per call (spooled to
+    disk past ``spool_rows`` rows, unless the pass writes the derived records)."""
     as_of, policy, fail_on = request.as_of, request.policy, request.fail_on
+    limit = None if "derived" in layout.tables else spool_rows
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        held = list(batches)
-        if not held:
-            return
-        frame = pl.from_arrow(pa.Table.from_batches(held))
-        assert isinstance(frame, pl.DataFrame)
-        frame = frame.select(pl.col(n).cast(d) for n, d in schema.items())
-        result = evaluate_many(
-            {kind.name: frame},
-            as_of=as_of,
-            rules=ruleset,
-            policy=policy,
-            fail_on=fail_on,
-            kinds=[kind],
-        )
-        out = {
-            "findings": result.findings,
-            "outcomes": result.outcomes,
-            "errors": _errors_frame(result.errors),
-        }
-        if "derived" in layout.tables:
-            derived = result.derived[kind.name]
-            assert isinstance(derived, pl.DataFrame)
-            # A derived column that failed on this partition's data is null here; the driver
-            # sees its error and evaluates the kind again without it (_KindOnSpark.run).
-            absent = [n for n in layout.tables["derived"] if n not in derived.columns]
-            out["derived"] = derived.with_columns(
-                pl.lit(None, layout.tables["derived"][n]).alias(n) for n in absent
+        with _partition(batches, limit) as rows:
+            if rows is None:
+                return
+            result = evaluate_many(
+                {kind.name: rows.select(pl.col(n).cast(d) for n, d in schema.items())},
+                as_of=as_of,
+                rules=ruleset,
+                policy=policy,
+                fail_on=fail_on,
+                kinds=[kind],
+                streaming=isinstance(rows, pl.LazyFrame),
             )
-        yield from layout.pack(out)
+            out = {
+                "findings": result.findings,
+                "outcomes": result.outcomes,
+                "errors": _errors_frame(result.errors),
+            }
+            if "derived" in layout.tables:
+                derived = result.derived[kind.name]
+                assert isinstance(derived, pl.DataFrame)
+                # A derived column that failed on this partition's data is null here; the driver
+                # sees its error and evaluates the kind again without it (_KindOnSpark.run).
+                absent = [n for n in layout.tables["derived"] if n not in derived.columns]
+                out["derived"] = derived.with_columns(
+                    pl.lit(None, layout.tables["derived"][n]).alias(n) for n in absent
+                )
+            yield from layout.pack(out)
 
     return run
 
@@ -229,7 +264,12 @@ class _KindOnSpark:
         else:  # a key that failed to derive: the rules say so, as in memory
             spread = data.repartition(n)
         fn = _evaluator(
-            self.kind, self._ruleset(rules, derived=derive or emit), self.request, schema, layout
+            self.kind,
+            self._ruleset(rules, derived=derive or emit),
+            self.request,
+            schema,
+            layout,
+            spool_rows=2 * self.plan.partition_rows,
         )
         out = self.out / name
         spread.mapInArrow(fn, layout.spark_schema()).write.mode("overwrite").partitionBy(
