@@ -65,3 +65,12 @@ def test_above_the_limit_they_are_errors_naming_it(spark_mode: SparkMode) -> Non
     assert "toy.total" not in result.summaries
     outcomes = dict(result.outcomes.select("rule_id", "status").rows())
     assert outcomes == {"toy.fine_positive": "fail", "toy.fines_mostly_positive": "error"}
+
+
+def test_a_callers_session_gets_its_options_back(spark_mode: SparkMode) -> None:
+    session = spark_mode.session
+    before = session.conf.get("spark.sql.optimizer.plannedWrite.enabled")
+    SparkMode(session, driver_rows=3).evaluate(FRAMES, REQUEST)
+    assert session.conf.get("spark.sql.optimizer.plannedWrite.enabled") == before
+    assert session.conf.get("spark.sql.maxConcurrentOutputFileWriters", None) is None
+    assert "POLARS_MAX_THREADS" not in session.sparkContext.environment

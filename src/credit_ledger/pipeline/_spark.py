@@ -53,11 +53,17 @@ _WRITE_CONF: Final = {
 
 
 @contextmanager
-def _conf(spark: SparkSession, values: Mapping[str, str]) -> Iterator[SparkSession]:
-    """``spark`` with the SQL options ``values`` set, put back as they were afterwards."""
+def _set(
+    spark: SparkSession, values: Mapping[str, str], env: Mapping[str, str]
+) -> Iterator[SparkSession]:
+    """``spark`` with the SQL options ``values`` set and the Python workers' environment
+    variables ``env`` given where the caller gave none; all put back as they were afterwards."""
     before: dict[str, str | None] = {key: spark.conf.get(key, None) for key in values}
+    workers = spark.sparkContext.environment
+    added = [key for key in env if key not in workers]
     for key, value in values.items():
         spark.conf.set(key, value)
+    workers.update({key: env[key] for key in added})
     try:
         yield spark
     finally:
@@ -66,6 +72,8 @@ def _conf(spark: SparkSession, values: Mapping[str, str]) -> Iterator[SparkSessi
                 spark.conf.unset(key)
             else:
                 spark.conf.set(key, old)
+        for key in added:
+            workers.pop(key, None)
 
 
 def _pyspark() -> None:
@@ -144,13 +152,11 @@ class SparkMode:
     def _running(self) -> AbstractContextManager[SparkSession]:
         """The session with the options our passes need, put back as they were afterwards."""
         session = self.session
-        sc = session.sparkContext
         # Spark runs one task per core: a Python worker's Polars must not take every core of
-        # the executor as well. The workers are given this when they start; a caller's
-        # spark.executorEnv.POLARS_MAX_THREADS wins.
-        sc.environment.setdefault("POLARS_MAX_THREADS", sc.getConf().get("spark.task.cpus", "1"))
+        # the executor as well (a caller's spark.executorEnv.POLARS_MAX_THREADS wins).
+        threads = session.sparkContext.getConf().get("spark.task.cpus", "1")
         wanted = {"spark.sql.execution.arrow.maxRecordsPerBatch": str(self.batch_rows)}
-        return _conf(session, {**wanted, **_WRITE_CONF})
+        return _set(session, {**wanted, **_WRITE_CONF}, {"POLARS_MAX_THREADS": threads})
 
     def close(self) -> None:
         """Stop the session if this mode built it (a caller's session is left running)."""

@@ -52,6 +52,7 @@ from credit_ledger.pipeline._spark_validate import JOBS
 from credit_ledger.rules import (
     FINDINGS_SCHEMA,
     OUTCOMES_SCHEMA,
+    DerivedColumn,
     EvaluationResult,
     Rule,
     RulePolicy,
@@ -213,13 +214,16 @@ class _KindOnSpark:
         }
         self.derived_schema = skeleton.derived[kind.name].collect_schema()
 
+    def _live_derived(self) -> tuple[DerivedColumn, ...]:
+        """The kind's derived columns, less those that failed."""
+        columns = self.request.rules.derived_for(self.kind.name)
+        return tuple(d for d in columns if d.name not in self.failed_derived)
+
     def _ruleset(self, rules: Iterable[Rule], *, derived: bool) -> RuleSet:
-        base = self.request.rules
-        columns = [d for d in base.derived_for(self.kind.name) if d.name not in self.failed_derived]
         return dataclasses.replace(
-            base,
+            self.request.rules,
             rules=tuple(rules),
-            derived=tuple(columns) if derived else (),
+            derived=self._live_derived() if derived else (),
             summaries=(),
             kinds=MappingProxyType({}),  # the pass is given its kind; the others stay home
             conflicts=(),
@@ -317,6 +321,7 @@ class _KindOnSpark:
     def _with_key(self, data: DataFrame, schema: pl.Schema, key: str) -> DataFrame:
         """``data`` with the derived column ``key`` added by a ``mapInArrow`` pass."""
         keyed = pl.Schema({**schema, key: self.derived_schema[key]})
+        arrow = arrow_schema(keyed)
         ruleset, kind, as_of = self._ruleset((), derived=True), self.kind, self.request.as_of
 
         def add(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -328,7 +333,7 @@ class _KindOnSpark:
                 derived = result.derived[kind.name]
                 assert isinstance(derived, pl.DataFrame)
                 out = derived.select(keyed.names()).to_arrow(compat_level=pl.CompatLevel.oldest())
-                yield from out.cast(arrow_schema(keyed)).to_batches()
+                yield from out.cast(arrow).to_batches()
 
         return data.mapInArrow(add, spark_struct(keyed))
 
@@ -400,12 +405,13 @@ class _KindOnSpark:
         streaming pass proved every column computes on all rows (one that fails on any row
         fails for the kind, with the message the in-memory engine gives)."""
         records = pl.scan_parquet(source)
-        if not self._ruleset((), derived=True).derived:
+        ruleset = self._ruleset((), derived=True)
+        if not ruleset.derived:
             return records
         result = evaluate_many(
             {self.kind.name: records},
             as_of=self.request.as_of,
-            rules=self._ruleset((), derived=True),
+            rules=ruleset,
             kinds=[self.kind],
             streaming=True,
         )
@@ -419,11 +425,7 @@ class _KindOnSpark:
         records.sink_parquet(source)
         schema = pl.Schema(pl.read_parquet_schema(source))
         rows = pl.scan_parquet(source).select(pl.len()).collect().item()
-        derived = [
-            d
-            for d in self.request.rules.derived_for(self.kind.name)
-            if d.name not in self.failed_derived
-        ]
+        derived = self._live_derived()
         keys = {d.entity_key or self.kind.subject_code for d in derived if d.scope is Scope.ENTITY}
         if len(keys) > 1 or any(d.scope is Scope.DATASET for d in derived):
             result = self._on_driver(pl.scan_parquet(source), rows, self.rules, derived=True)
