@@ -161,7 +161,11 @@ def run(
         return batch.dry_run()
     ledger = Ledger(job.ledger)
     try:
-        with ledger.lock(job=job.name, wait=wait) as held, _redact.unmasked(unmasked):
+        with (
+            _signals.watched(),
+            ledger.lock(job=job.name, wait=wait) as held,
+            _redact.unmasked(unmasked),
+        ):
             recovered = tuple(ledger.recover())
             with tempfile.TemporaryDirectory(prefix="credit-ledger-") as scratch:
                 return batch.locked(ledger, held, recovered, Path(scratch), force=force)
@@ -295,40 +299,45 @@ class _BatchRun:
             key=key,
             version=base.ledger_version + 1,
         )
-        manifest = build_manifest(
-            job,
-            run_id=run_id,
-            key=key,
-            as_of=day,
-            started=started,
-            forced=prior is not None,
-            summaries=accounting,
-            plugins=[p.to_dict() for p in self.pm.plugins()],
-            outcomes=done.evaluation.outcomes.to_dicts(),
-            by_severity=dict(done.by_severity),
-            waived=int(done.findings["waived"].fill_null(False).sum()),
-            errors=list(done.errors),
-            notices=list(done.evaluation.notices),
-            outputs=list(staged.files.values()) if staged else [],
-        )
-        row = done.row(run_key=key, job=job.name, as_of=day, started=started, forced=bool(prior))
-        row |= {"rows_corrected": corrected}
-        # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger then
-        # holds it whole and its outputs are in place; before here, the run stops at once.
-        with _signals.deferred():
-            try:
+        in_ledger = False
+        try:
+            manifest = build_manifest(
+                job,
+                run_id=run_id,
+                key=key,
+                as_of=day,
+                started=started,
+                forced=prior is not None,
+                summaries=accounting,
+                plugins=[p.to_dict() for p in self.pm.plugins()],
+                outcomes=done.evaluation.outcomes.to_dicts(),
+                by_severity=dict(done.by_severity),
+                waived=int(done.findings["waived"].fill_null(False).sum()),
+                errors=list(done.errors),
+                notices=list(done.evaluation.notices),
+                outputs=list(staged.files.values()) if staged else [],
+            )
+            row = done.row(
+                run_key=key, job=job.name, as_of=day, started=started, forced=bool(prior)
+            )
+            row |= {"rows_corrected": corrected}
+            # A stop request (SIGINT, SIGTERM) from here on lets the run finish: the ledger
+            # then holds it whole and its outputs are in place; before here, the run stops at
+            # once and its staged outputs are discarded.
+            with _signals.deferred():
                 committed = pipe.commit(done, ledger, run_id=run_id, row=row, manifest=manifest)
-            except BaseException:
-                if staged is not None:
-                    staged.discard()
-                raise
-            outputs = self._publish(staged, ledger, done, committed)
-            message = (
-                f"run {run_id} committed: ledger version {committed.record.ledger_version}, "
-                f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
-                f"{committed.inserted} records new, {committed.updated} changed"
-            ) + (f", {corrected} corrected from returned workbooks" if books else "")
-            log.info(message)
+                in_ledger = True
+                outputs = self._publish(staged, ledger, done, committed)
+                message = (
+                    f"run {run_id} committed: ledger version {committed.record.ledger_version}, "
+                    f"{row['rows_in']} rows read, {row['rows_quarantined']} quarantined, "
+                    f"{committed.inserted} records new, {committed.updated} changed"
+                ) + (f", {corrected} corrected from returned workbooks" if books else "")
+                log.info(message)
+        except BaseException:
+            if staged is not None and not in_ledger:
+                staged.discard()
+            raise
         return RunResult.completed(
             done,
             committed,
